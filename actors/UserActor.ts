@@ -1,0 +1,44 @@
+/**
+ * One virtual actor per user (actor id = the user's id, the token's `sub`). Dapr runs one turn at a
+ * time per actor, so every write of one user is serialised without locks. The class name is the
+ * Dapr actor type: keep it `UserActor`.
+ */
+import { AbstractActor } from '@dapr/dapr';
+import type { CreateTaskRequest, CreateTaskResult, GetTaskRequest, GetTaskResult } from '../common/actorApi';
+import * as commands from './taskCommands';
+
+let deps: commands.TaskCommandDeps | undefined;
+
+/** Called once by the actor host before it starts serving, because Dapr's SDK constructs actors itself. */
+export function provideActorDeps(d: commands.TaskCommandDeps): void {
+  deps = d;
+}
+
+function required(): commands.TaskCommandDeps {
+  if (!deps) throw new Error('UserActor used before provideActorDeps()');
+  return deps;
+}
+
+export class UserActor extends AbstractActor {
+  private get userId(): string {
+    return this.getActorId().getId();
+  }
+
+  async createTask(req: CreateTaskRequest): Promise<CreateTaskResult> {
+    return this.guard('createTask', () => commands.createTask(required(), this.userId, req));
+  }
+
+  async getTask(req: GetTaskRequest): Promise<GetTaskResult> {
+    return this.guard('getTask', () => commands.getTask(required(), this.userId, req));
+  }
+
+  /** Unexpected failures become an error value (logged with the user), never an unhandled throw. */
+  private async guard<T>(method: string, fn: () => Promise<T>): Promise<T | { ok: false; error: { status: 500; code: 'internal'; message: string } }> {
+    try {
+      return await fn();
+    } catch (err) {
+      required().log.error('actor method failed', { userId: this.userId, method, err: err instanceof Error ? err.stack : String(err) });
+      return { ok: false, error: { status: 500, code: 'internal', message: 'the actor could not complete the call' } };
+    }
+  }
+}

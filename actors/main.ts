@@ -1,0 +1,96 @@
+/**
+ * The actor host (Dapr app id todo-actors): runs UserActor with Dapr's JS SDK, migrates the
+ * database, publishes the outbox to Kafka and relays what a crash left behind.
+ */
+import { CommunicationProtocolEnum, DaprServer } from '@dapr/dapr';
+import type { Request, Response } from 'express';
+import { config } from '../common/config';
+import { createPool } from '../common/db/pool';
+import { migrate } from '../common/db/migrations';
+import { createKafka, ensureTopics } from '../common/kafka';
+import { createLogger } from '../common/logger';
+import { initMetrics, metricsHandler } from '../common/metrics';
+import { OutboxPublisher } from './outboxPublisher';
+import { provideActorDeps, UserActor } from './UserActor';
+
+const log = createLogger('todo-actors');
+
+async function main(): Promise<void> {
+  initMetrics('todo-actors');
+  const pool = createPool('todo-actors');
+  const applied = await migrate(pool);
+  if (applied.length) log.info('database migrated', { versions: applied });
+
+  const kafka = createKafka('todo-actors', log);
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 } });
+  const outbox = new OutboxPublisher(pool, producer, log);
+  let kafkaReady = false;
+  // Kafka may be down at start: writes must still succeed, so connect in the background.
+  void (async () => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const admin = kafka.admin();
+        await admin.connect();
+        const created = await ensureTopics(admin);
+        await admin.disconnect();
+        if (created.length) log.info('kafka topics created', { topics: created });
+        await producer.connect();
+        kafkaReady = true;
+        log.info('kafka producer connected');
+        return;
+      } catch (err) {
+        log.warn('kafka not reachable yet; the outbox keeps events until it is', { attempt, err: String(err) });
+        await new Promise((r) => setTimeout(r, Math.min(5000, 500 * attempt)));
+      }
+    }
+  })();
+  outbox.startRelay(config.outboxRelayIntervalMs);
+
+  provideActorDeps({ pool, kickOutbox: (u) => outbox.kick(u), now: () => new Date(), log });
+
+  const server = new DaprServer({
+    serverHost: '127.0.0.1',
+    serverPort: String(config.actorsPort),
+    communicationProtocol: CommunicationProtocolEnum.HTTP,
+    clientOptions: {
+      daprHost: '127.0.0.1',
+      daprPort: String(config.daprHttpPort),
+      actor: { actorIdleTimeout: '1h', drainOngoingCallTimeout: '30s', drainRebalancedActors: true },
+    },
+    logger: { level: 1 },
+  });
+  await server.actor.init();
+  await server.actor.registerActor(UserActor);
+  const http = server.daprServer.getServer() as unknown as { get: (p: string, h: (req: Request, res: Response) => unknown) => void };
+  http.get('/metrics', metricsHandler);
+  http.get('/readyz', async (_req, res) => {
+    try {
+      await pool.query('SELECT 1');
+      res.json({ status: 'ready', kafka: kafkaReady ? 'connected' : 'connecting' });
+    } catch (err) {
+      res.status(503).json({ status: 'not ready', reason: String(err) });
+    }
+  });
+  await server.start();
+  log.info('actor host started', { port: config.actorsPort, daprHttpPort: config.daprHttpPort });
+
+  const shutdown = async (signal: string) => {
+    log.info('shutting down', { signal });
+    try {
+      await server.stop();
+    } catch (err) {
+      log.warn('dapr server stop failed', { err: String(err) });
+    }
+    await outbox.stop();
+    await producer.disconnect().catch(() => undefined);
+    await pool.end().catch(() => undefined);
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  log.error('actor host failed to start', { err: err instanceof Error ? err.stack : String(err) });
+  process.exit(1);
+});

@@ -1,0 +1,91 @@
+/**
+ * Every setting of every process, read from environment variables with working local defaults.
+ * This list is the single source of truth: the README's table is checked against it by a test
+ * (common/config.test.ts), so a setting added here without a line in the README fails `npm test`.
+ */
+import os from 'node:os';
+import path from 'node:path';
+
+export interface SettingDoc {
+  name: string;
+  default: string;
+  description: string;
+}
+
+const documented: SettingDoc[] = [];
+
+function str(name: string, def: string, description: string): string {
+  documented.push({ name, default: def, description });
+  const v = process.env[name];
+  return v === undefined || v === '' ? def : v;
+}
+
+function int(name: string, def: number, description: string): number {
+  const raw = str(name, String(def), description);
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new Error(`environment variable ${name} must be a non-negative integer, got ${JSON.stringify(raw)}`);
+  }
+  return n;
+}
+
+const cacheDefault = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'todo-actors');
+
+export const config = {
+  logLevel: str('LOG_LEVEL', 'info', 'winston log level of every service (error, warn, info, debug)'),
+  cacheDir: str('TODO_CACHE_DIR', cacheDefault, 'where the local stack keeps built Dapr binaries, Kafka jars, data directories, logs and pid state'),
+
+  gatewayPort: int('GATEWAY_PORT', 8080, 'gateway: REST API, WebSocket and /metrics'),
+  actorsPort: int('ACTORS_PORT', 8081, 'actor host (todo-actors) app port: Dapr actor callbacks, /healthz, /readyz, /metrics'),
+  subscribersPort: int('SUBSCRIBERS_PORT', 8082, 'subscribers (todo-subscribers) app port: internal audit query, /healthz, /readyz, /metrics'),
+
+  daprHttpPort: int('DAPR_HTTP_PORT', 3500, "HTTP API port of this process's own Dapr sidecar (the stack sets it per service; the gateway's is 3500)"),
+  gatewayDaprHttpPort: int('GATEWAY_DAPR_HTTP_PORT', 3500, "HTTP API port of the gateway's daprd"),
+  actorsDaprHttpPort: int('ACTORS_DAPR_HTTP_PORT', 3501, "HTTP API port of the actor host's daprd"),
+  subscribersDaprHttpPort: int('SUBSCRIBERS_DAPR_HTTP_PORT', 3502, "HTTP API port of the subscribers' daprd"),
+  daprPortBase: int('DAPR_SIDECAR_PORT_BASE', 50100, 'first of the ports the local stack gives the sidecars for gRPC, internal gRPC, metrics and healthz (12 ports from here)'),
+  placementPort: int('DAPR_PLACEMENT_PORT', 50005, 'Dapr placement service gRPC port'),
+  schedulerPort: int('DAPR_SCHEDULER_PORT', 50006, 'Dapr scheduler service gRPC port'),
+  daprControlPortBase: int('DAPR_CONTROL_PORT_BASE', 50200, 'first of the ports the local stack gives placement and scheduler for healthz, metrics and etcd (8 ports from here)'),
+
+  pgHost: str('PGHOST', '127.0.0.1', 'PostgreSQL host'),
+  pgPort: int('PGPORT', 5432, 'PostgreSQL port; the local stack falls back to 55432 when 5432 is taken by a server it did not start'),
+  pgUser: str('PGUSER', 'todo', 'PostgreSQL user'),
+  pgPassword: str('PGPASSWORD', 'todo', 'PostgreSQL password'),
+  pgDatabase: str('PGDATABASE', 'todo', 'PostgreSQL database'),
+  pgPoolSize: int('PG_POOL_SIZE', 10, 'connections per service process'),
+
+  kafkaBrokers: str('KAFKA_BROKERS', '127.0.0.1:9092', 'Kafka bootstrap servers, comma separated'),
+  kafkaControllerPort: int('KAFKA_CONTROLLER_PORT', 9093, 'local Kafka KRaft controller port'),
+  kafkaPartitions: int('KAFKA_PARTITIONS', 12, 'partitions of every topic the services create'),
+  kafkaRetentionMs: int('KAFKA_RETENTION_MS', 7 * 24 * 3600 * 1000, 'retention of every topic the services create'),
+
+  smtpHost: str('SMTP_HOST', '127.0.0.1', 'SMTP server that notifications are sent through'),
+  smtpPort: int('SMTP_PORT', 1025, 'SMTP port (the local stack runs a development sink there)'),
+  smtpSinkHttpPort: int('SMTP_SINK_HTTP_PORT', 8025, 'development SMTP sink: GET /messages lists every email it received'),
+
+  jwtSecret: str('JWT_SECRET', 'dev-secret-change-me', 'HS256 secret for development tokens (ignored when JWT_JWKS_URL is set)'),
+  jwtJwksUrl: str('JWT_JWKS_URL', '', 'production: verify tokens against this JWKS URL instead of JWT_SECRET'),
+  jwtIssuer: str('JWT_ISSUER', '', 'if set, tokens must carry this iss'),
+  jwtAudience: str('JWT_AUDIENCE', '', 'if set, tokens must carry this aud'),
+
+  outboxRelayIntervalMs: int('OUTBOX_RELAY_INTERVAL_MS', 2000, 'how often the actor host re-publishes outbox rows a crash or a Kafka outage left behind'),
+  actorCallTimeoutMs: int('ACTOR_CALL_TIMEOUT_MS', 10000, 'gateway: timeout of one actor invocation through Dapr'),
+};
+
+export type Config = typeof config;
+
+/** The settings above with their defaults and meaning, in declaration order (for the README table). */
+export function documentedSettings(): readonly SettingDoc[] {
+  return documented;
+}
+
+export const SERVICE_APP_IDS = {
+  gateway: 'todo-gateway',
+  actors: 'todo-actors',
+  subscribers: 'todo-subscribers',
+} as const;
+
+export function kafkaBrokerList(c: Config = config): string[] {
+  return c.kafkaBrokers.split(',').map((s) => s.trim()).filter(Boolean);
+}

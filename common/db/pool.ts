@@ -1,0 +1,32 @@
+/** The PostgreSQL pool of a service process, from the PG* settings. */
+import { Pool, type PoolClient } from 'pg';
+import { config } from '../config';
+
+export function createPool(applicationName: string): Pool {
+  return new Pool({
+    host: config.pgHost,
+    port: config.pgPort,
+    user: config.pgUser,
+    password: config.pgPassword,
+    database: config.pgDatabase,
+    max: config.pgPoolSize,
+    application_name: applicationName,
+    connectionTimeoutMillis: 5000,
+  });
+}
+
+/** Runs fn inside BEGIN/COMMIT on one connection; rolls back and rethrows on any error. */
+export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}

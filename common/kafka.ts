@@ -1,0 +1,42 @@
+/** kafkajs clients for the services, and the topics they create at start. */
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { config, kafkaBrokerList } from './config';
+import { ALL_TOPICS } from './events/envelope';
+import type { Logger } from './logger';
+
+export function createKafka(clientId: string, log: Logger): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: kafkaBrokerList(),
+    connectionTimeout: 3000,
+    requestTimeout: 10000,
+    retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
+    logLevel: logLevel.WARN,
+    logCreator: () => ({ namespace, level, label, log: entry }) => {
+      const { message, ...extra } = entry;
+      const meta = { kafka: { namespace, label, ...extra } };
+      if (level <= logLevel.ERROR) log.error(message, meta);
+      else log.warn(message, meta);
+    },
+  });
+}
+
+/**
+ * Creates the topics (and their dead-letter topics) that do not exist yet, with the configured
+ * partitions and retention. Safe to call from every service at every start.
+ */
+export async function ensureTopics(admin: Admin, topics: readonly string[] = ALL_TOPICS): Promise<string[]> {
+  const existing = new Set(await admin.listTopics());
+  const missing = topics.filter((t) => !existing.has(t));
+  if (missing.length === 0) return [];
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: missing.map((topic) => ({
+      topic,
+      numPartitions: config.kafkaPartitions,
+      replicationFactor: 1,
+      configEntries: [{ name: 'retention.ms', value: String(config.kafkaRetentionMs) }],
+    })),
+  });
+  return missing;
+}

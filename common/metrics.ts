@@ -1,0 +1,51 @@
+/**
+ * One Prometheus registry per process, with Node's default metrics and the service label.
+ * Each service registers its own metrics on it and serves it at GET /metrics.
+ */
+import client from 'prom-client';
+import type { Request, Response } from 'express';
+
+export const registry = new client.Registry();
+let initialised = false;
+
+export function initMetrics(service: string): client.Registry {
+  if (!initialised) {
+    registry.setDefaultLabels({ service });
+    client.collectDefaultMetrics({ register: registry });
+    initialised = true;
+  }
+  return registry;
+}
+
+export async function metricsHandler(_req: Request, res: Response): Promise<void> {
+  res.set('Content-Type', registry.contentType);
+  res.end(await registry.metrics());
+}
+
+export const httpRequestDuration = new client.Histogram({
+  name: 'http_request_duration_seconds',
+  help: 'HTTP requests served, by method, route and status code',
+  labelNames: ['method', 'route', 'status_code'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  registers: [registry],
+});
+
+export const eventsPublished = new client.Counter({
+  name: 'events_published_total',
+  help: 'events published to Kafka from the outbox, by topic and event type',
+  labelNames: ['topic', 'type'] as const,
+  registers: [registry],
+});
+
+export const outboxPending = new client.Gauge({
+  name: 'outbox_pending_events',
+  help: 'outbox rows not yet published to Kafka, as last seen by the relay',
+  registers: [registry],
+});
+
+export const eventsConsumed = new client.Counter({
+  name: 'events_consumed_total',
+  help: 'events consumed from Kafka, by consumer group, topic and outcome',
+  labelNames: ['group', 'topic', 'outcome'] as const,
+  registers: [registry],
+});

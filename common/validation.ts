@@ -1,0 +1,134 @@
+/**
+ * JSON Schema validation with ajv, from the schemas kept in the repo (common/tasks/schemas,
+ * common/events/schemas). Errors come back as `{ field, message }` pairs naming each offending field.
+ */
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import taskSchema from './tasks/schemas/task.json';
+import taskCreateSchema from './tasks/schemas/task-create.json';
+import envelopeSchema from './events/schemas/envelope.json';
+import taskCreatedSchema from './events/schemas/task.created.json';
+import taskUpdatedSchema from './events/schemas/task.updated.json';
+import taskCompletedSchema from './events/schemas/task.completed.json';
+import taskReopenedSchema from './events/schemas/task.reopened.json';
+import taskDeletedSchema from './events/schemas/task.deleted.json';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export type Validation = { ok: true } | { ok: false; details: FieldError[] };
+
+const zoneCache = new Map<string, boolean>();
+
+/** True for an IANA zone name that this runtime's ICU knows (e.g. Europe/Berlin, UTC). */
+export function isIanaTimeZone(zone: string): boolean {
+  const cached = zoneCache.get(zone);
+  if (cached !== undefined) return cached;
+  let ok = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zone) && zone.length <= 64;
+  if (ok) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    } catch {
+      ok = false;
+    }
+  }
+  if (zoneCache.size < 10_000) zoneCache.set(zone, ok);
+  return ok;
+}
+
+const ISO_DURATION = /^P(?!$)(\d{1,6}Y)?(\d{1,6}M)?(\d{1,6}W)?(\d{1,6}D)?(T(?=\d)(\d{1,6}H)?(\d{1,6}M)?(\d{1,6}S)?)?$/;
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+addFormats(ajv, ['date-time', 'uuid']);
+ajv.addFormat('iana-timezone', { type: 'string', validate: isIanaTimeZone });
+ajv.addFormat('iso-duration', { type: 'string', validate: (s: string) => ISO_DURATION.test(s) });
+ajv.addSchema(taskSchema);
+ajv.addSchema(envelopeSchema);
+
+const compiledTaskCreate = ajv.compile(taskCreateSchema);
+const compiledTask = ajv.getSchema(taskSchema.$id) as ValidateFunction;
+
+const eventSchemas: Record<string, object> = {
+  'task.created': taskCreatedSchema,
+  'task.updated': taskUpdatedSchema,
+  'task.completed': taskCompletedSchema,
+  'task.reopened': taskReopenedSchema,
+  'task.deleted': taskDeletedSchema,
+};
+const compiledEvents = new Map<string, ValidateFunction>(
+  Object.entries(eventSchemas).map(([type, schema]) => [type, ajv.compile(schema)]),
+);
+const compiledEnvelope = ajv.getSchema(envelopeSchema.$id) as ValidateFunction;
+
+/** The major schema versions this code understands, per event type. */
+export const KNOWN_EVENT_MAJOR_VERSIONS: Record<string, number> = Object.fromEntries(Object.keys(eventSchemas).map((t) => [t, 1]));
+
+function fieldOf(e: ErrorObject): string {
+  const base = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  if (e.keyword === 'required') return [base, (e.params as { missingProperty: string }).missingProperty].filter(Boolean).join('.');
+  if (e.keyword === 'additionalProperties') return [base, (e.params as { additionalProperty: string }).additionalProperty].filter(Boolean).join('.');
+  return base || '(body)';
+}
+
+function messageOf(e: ErrorObject): string {
+  if (e.keyword === 'additionalProperties') return 'is not a known field';
+  if (e.keyword === 'format') return `must be ${describeFormat((e.params as { format: string }).format)}`;
+  if (e.keyword === 'required') return 'is required';
+  return e.message ?? 'is invalid';
+}
+
+function describeFormat(format: string): string {
+  switch (format) {
+    case 'date-time': return 'an RFC 3339 instant with a zone offset, e.g. 2026-12-01T09:00:00+01:00';
+    case 'iana-timezone': return 'an IANA time zone, e.g. Europe/Berlin';
+    case 'iso-duration': return 'an ISO 8601 duration, e.g. PT15M or P1D';
+    case 'uuid': return 'a UUID';
+    default: return `a valid ${format}`;
+  }
+}
+
+function toValidation(fn: ValidateFunction, value: unknown): Validation {
+  if (fn(value)) return { ok: true };
+  const seen = new Set<string>();
+  const details: FieldError[] = [];
+  for (const e of fn.errors ?? []) {
+    // oneOf/anyOf wrappers repeat what their branches already said; keep the most specific errors.
+    if (e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if') continue;
+    const d = { field: fieldOf(e), message: messageOf(e) };
+    const key = `${d.field}|${d.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      details.push(d);
+    }
+  }
+  if (details.length === 0) details.push({ field: '(body)', message: 'is invalid' });
+  return { ok: false, details };
+}
+
+export function validateTaskCreate(input: unknown): Validation {
+  return toValidation(compiledTaskCreate, input);
+}
+
+export function validateTask(task: unknown): Validation {
+  return toValidation(compiledTask, task);
+}
+
+/**
+ * Validates an event against its type's schema. An unknown type, or a major version this code does
+ * not know, is invalid here: consumers send such events to the dead-letter topic rather than guess.
+ * A higher minor version of a known major is accepted (minor versions only add optional fields).
+ */
+export function validateEvent(event: unknown): Validation {
+  const env = toValidation(compiledEnvelope, event);
+  if (!env.ok) return env;
+  const e = event as { type: string; version: string };
+  const fn = compiledEvents.get(e.type);
+  if (!fn) return { ok: false, details: [{ field: 'type', message: `unknown event type ${e.type}` }] };
+  const major = Number(e.version.split('.')[0]);
+  if (major !== KNOWN_EVENT_MAJOR_VERSIONS[e.type]) {
+    return { ok: false, details: [{ field: 'version', message: `unsupported major version ${e.version} of ${e.type}` }] };
+  }
+  return toValidation(fn, event);
+}

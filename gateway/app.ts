@@ -1,0 +1,46 @@
+/** The gateway's express app: JSON in and out, auth on /v1, errors in the contract's shape. */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { randomBytes } from 'node:crypto';
+import { httpRequestDuration, metricsHandler } from '../common/metrics';
+import { traceIdOf, type Logger } from '../common/logger';
+import { requireAuth } from './auth';
+import { sidecarHealthy } from './daprClient';
+import { errorHandler, sendError } from './errors';
+import { auditRouter } from './routes/audit';
+import { tasksRouter } from './routes/tasks';
+
+export const BODY_LIMIT = '1mb';
+
+export function createApp(log: Logger): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+
+  // Trace context: reuse the caller's W3C traceparent or start one, and time every request.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    let tp = req.header('traceparent');
+    if (!traceIdOf(tp)) {
+      tp = `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+      req.headers.traceparent = tp;
+    }
+    res.locals.traceId = traceIdOf(tp);
+    const end = httpRequestDuration.startTimer({ method: req.method });
+    res.on('finish', () => end({ route: (req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched'), status_code: String(res.statusCode) }));
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
+  app.get('/readyz', async (_req, res) => {
+    if (await sidecarHealthy()) res.json({ status: 'ready' });
+    else res.status(503).json({ status: 'not ready', reason: 'the Dapr sidecar does not answer' });
+  });
+  app.get('/metrics', metricsHandler);
+
+  app.use('/v1', express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  app.use('/v1', requireAuth());
+  app.use('/v1/tasks', tasksRouter());
+  app.use('/v1/audit', auditRouter());
+  app.use((_req, res) => sendError(res, 404, 'not_found', 'no such route'));
+  app.use(errorHandler(log));
+  return app;
+}

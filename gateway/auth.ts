@@ -1,0 +1,101 @@
+/**
+ * Bearer JWT authentication (CONTRACT.md §3): HS256 with JWT_SECRET in development, a JWKS URL in
+ * production. `alg: none`, bad signatures and expired tokens are 401. The caller is `sub` and
+ * nothing else; the zone is the `zoneinfo` claim or the X-Timezone header.
+ */
+import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { NextFunction, Request, Response } from 'express';
+import { config } from '../common/config';
+import { isIanaTimeZone } from '../common/validation';
+import { ApiError } from './errors';
+
+export interface Caller {
+  userId: string;
+  email?: string;
+  timezone: string;
+}
+
+/** Dapr actor ids travel in URLs: keep them to a safe, unambiguous alphabet. */
+const SUB_PATTERN = /^[A-Za-z0-9._@:|+-]{1,128}$/;
+
+type KeySource = { kind: 'secret'; key: Uint8Array } | { kind: 'jwks'; key: JWTVerifyGetKey };
+
+function keySource(): KeySource {
+  if (config.jwtJwksUrl) return { kind: 'jwks', key: createRemoteJWKSet(new URL(config.jwtJwksUrl)) };
+  return { kind: 'secret', key: new TextEncoder().encode(config.jwtSecret) };
+}
+
+export function tokenFrom(req: Request): string | undefined {
+  const h = req.headers.authorization;
+  if (h) {
+    const m = /^Bearer\s+(\S+)$/i.exec(h);
+    return m ? m[1] : undefined;
+  }
+  return undefined;
+}
+
+export async function verifyToken(token: string, source: KeySource = cachedSource()): Promise<JWTPayload> {
+  const options = {
+    algorithms: source.kind === 'secret' ? ['HS256'] : ['RS256', 'ES256', 'PS256', 'EdDSA'],
+    issuer: config.jwtIssuer || undefined,
+    audience: config.jwtAudience || undefined,
+  };
+  // Two calls because jose's overloads take either a key or a key resolver, not their union.
+  const { payload } = source.kind === 'secret' ? await jwtVerify(token, source.key, options) : await jwtVerify(token, source.key, options);
+  return payload;
+}
+
+let source: KeySource | undefined;
+function cachedSource(): KeySource {
+  source ??= keySource();
+  return source;
+}
+
+export function callerFrom(payload: JWTPayload, zoneHeader: string | undefined): Caller {
+  const sub = payload.sub;
+  if (typeof sub !== 'string' || !SUB_PATTERN.test(sub)) {
+    throw new ApiError(401, 'unauthenticated', 'the token has no usable sub claim');
+  }
+  const claimZone = typeof payload.zoneinfo === 'string' ? payload.zoneinfo : undefined;
+  const zone = claimZone ?? zoneHeader ?? 'UTC';
+  if (!isIanaTimeZone(zone)) {
+    throw new ApiError(400, 'invalid_input', 'the time zone is not an IANA zone', [
+      { field: claimZone ? 'zoneinfo' : 'X-Timezone', message: 'must be an IANA time zone, e.g. Europe/Berlin' },
+    ]);
+  }
+  const email = typeof payload.email === 'string' && payload.email.length <= 320 ? payload.email : undefined;
+  return { userId: sub, email, timezone: zone };
+}
+
+/** Express middleware: sets res.locals.caller or answers 401 with a JSON error. */
+export function requireAuth() {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const token = tokenFrom(req);
+    if (!token) return next(new ApiError(401, 'unauthenticated', 'a Bearer token is required', [], { 'WWW-Authenticate': 'Bearer' }));
+    let payload: JWTPayload;
+    try {
+      payload = await verifyToken(token);
+    } catch (err) {
+      const reason = (err as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'the token has expired' : 'the token is not valid';
+      return next(new ApiError(401, 'unauthenticated', reason, [], { 'WWW-Authenticate': 'Bearer error="invalid_token"' }));
+    }
+    try {
+      res.locals.caller = callerFrom(payload, req.header('x-timezone') ?? undefined);
+    } catch (err) {
+      return next(err);
+    }
+    next();
+  };
+}
+
+/** A development token (HS256 with JWT_SECRET), as `npm run token` prints. */
+export async function signDevToken(userId: string, email?: string, ttlSeconds = 7 * 24 * 3600, extra: JWTPayload = {}): Promise<string> {
+  const claims: JWTPayload = { ...extra };
+  if (email) claims.email = email;
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(userId)
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
+    .sign(new TextEncoder().encode(config.jwtSecret));
+}
