@@ -96,10 +96,10 @@ function toValidation(fn: ValidateFunction, value: unknown): Validation {
   for (const e of fn.errors ?? []) {
     // oneOf/anyOf wrappers repeat what their branches already said; keep the most specific errors.
     if (e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if') continue;
+    // One detail per field: the first error is the most specific (anyOf's first branch, e.g. the format).
     const d = { field: fieldOf(e), message: messageOf(e) };
-    const key = `${d.field}|${d.message}`;
-    if (!seen.has(key)) {
-      seen.add(key);
+    if (!seen.has(d.field)) {
+      seen.add(d.field);
       details.push(d);
     }
   }

@@ -1,0 +1,112 @@
+/** The commands of CONTRACT.md §1, reached through stack/bootstrap.js from package.json's scripts. */
+import { config } from '../common/config';
+import { signDevToken } from '../gateway/auth';
+import { say, StepError, timings } from './progress';
+import { isAlive } from './processes';
+import { down, status, up } from './stack';
+import { readState } from './stackState';
+import { sidecars } from './services';
+import { runTests } from './testRunner';
+
+const USAGE = `usage:
+  npm start                        install what is missing, start everything, run until Ctrl-C
+  npm test                         install, start the stack, run every test
+  npm run stack -- up|down|status  background stack
+  npm run token -- USER [EMAIL]    print a development JWT`;
+
+function printUrls(pgPort: number): void {
+  const sc = sidecars();
+  say('');
+  say(`gateway (REST, WebSocket)   http://127.0.0.1:${config.gatewayPort}/v1   (health: /healthz, /readyz, metrics: /metrics)`);
+  say(`gateway's Dapr sidecar      http://127.0.0.1:${sc.gateway.httpPort}/v1.0/metadata`);
+  say(`actor host's Dapr sidecar   http://127.0.0.1:${sc.actors.httpPort}/v1.0/actors/UserActor/<user>/method/<name>`);
+  say(`emails (SMTP sink)          http://127.0.0.1:${config.smtpSinkHttpPort}/messages   (SMTP on ${config.smtpPort})`);
+  say(`PostgreSQL                  postgres://${config.pgUser}:${config.pgPassword}@127.0.0.1:${pgPort}/${config.pgDatabase}`);
+  say(`Kafka                       ${config.kafkaBrokers}`);
+  say(`JWT secret (development)    ${config.jwtSecret}`);
+  say(`a token:                    TOKEN=$(npm run -s token -- alice alice@example.com)`);
+  say(`try:                        curl -H "Authorization: Bearer $TOKEN" -d '{"title":"hello"}' -H 'content-type: application/json' http://127.0.0.1:${config.gatewayPort}/v1/tasks`);
+  say(`logs:                       ${config.cacheDir}/logs/   (npm run stack -- status lists them)`);
+}
+
+async function foreground(): Promise<number> {
+  const t0 = Date.now();
+  const state = await up();
+  say(`\nready in ${((Date.now() - t0) / 1000).toFixed(1)}s${timings.length ? ` (${timings.map((t) => `${t.step.split(' (')[0]}: ${(t.ms / 1000).toFixed(1)}s`).join('; ')})` : ''}`);
+  printUrls(state.pgPort);
+  say('\nrunning; Ctrl-C stops everything');
+  return new Promise((resolve) => {
+    const warned = new Set<string>();
+    const watch = setInterval(() => {
+      for (const p of readState()?.processes ?? []) {
+        if (!isAlive(p) && !warned.has(p.name)) {
+          warned.add(p.name);
+          say(`✖ ${p.name} (pid ${p.pid}) has exited; its log: ${p.log}`);
+        }
+      }
+    }, 5000);
+    let stopping = false;
+    const stop = async () => {
+      if (stopping) return;
+      stopping = true;
+      clearInterval(watch);
+      say('\nstopping…');
+      await down();
+      resolve(0);
+    };
+    process.on('SIGINT', () => void stop());
+    process.on('SIGTERM', () => void stop());
+  });
+}
+
+async function token(args: string[]): Promise<number> {
+  const [user, email] = args;
+  if (!user || user.startsWith('-')) {
+    say('usage: npm run token -- USER [EMAIL]');
+    return 2;
+  }
+  if (!/^[A-Za-z0-9._@:|+-]{1,128}$/.test(user)) {
+    say('USER may contain letters, digits and . _ @ : | + - (at most 128 characters)');
+    return 2;
+  }
+  process.stdout.write(`${await signDevToken(user, email)}\n`);
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'start':
+        return await foreground();
+      case 'test':
+        return await runTests(rest);
+      case 'token':
+        return await token(rest);
+      case 'stack':
+        switch (rest[0]) {
+          case 'up': {
+            const state = await up();
+            printUrls(state.pgPort);
+            await status();
+            return 0;
+          }
+          case 'down':
+            await down();
+            say('stack stopped');
+            return 0;
+          case 'status':
+            return (await status()) ? 0 : 1;
+          default:
+            say(USAGE);
+            return 2;
+        }
+      default:
+        say(USAGE);
+        return 2;
+    }
+  } catch (err) {
+    if (!(err instanceof StepError)) say(`✖ ${err instanceof Error ? err.stack : String(err)}`);
+    return 1;
+  }
+}

@@ -1,0 +1,39 @@
+/** PostgreSQL from Debian's packages (apt), found by its versioned binary directory. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { exec, which } from '../exec';
+import { paths } from '../paths';
+import { step, StepError } from '../progress';
+
+/** The bin directory of the newest installed PostgreSQL server (Debian: /usr/lib/postgresql/<major>/bin). */
+export function postgresBinDir(): string | undefined {
+  const base = '/usr/lib/postgresql';
+  if (fs.existsSync(base)) {
+    const majors = fs.readdirSync(base).filter((d) => fs.existsSync(path.join(base, d, 'bin', 'postgres'))).sort((a, b) => Number(b) - Number(a));
+    if (majors[0]) return path.join(base, majors[0], 'bin');
+  }
+  const pg = which('postgres');
+  return pg && which('initdb') ? path.dirname(fs.realpathSync(pg)) : undefined;
+}
+
+export async function installPostgres(): Promise<void> {
+  if (postgresBinDir()) return;
+  const name = "installing PostgreSQL from Debian's packages (apt-get)";
+  const log = paths.installLog('postgres');
+  await step(name, async (h) => {
+    const apt = which('apt-get');
+    if (!apt) throw new StepError(name, 'PostgreSQL is not installed and apt-get is not available; install the PostgreSQL server (initdb, postgres) yourself');
+    const asRoot = process.getuid?.() === 0;
+    const sudo = asRoot ? [] : ['sudo', '-n'];
+    if (!asRoot && !which('sudo')) throw new StepError(name, 'PostgreSQL is not installed; run: sudo apt-get install -y postgresql');
+    const run = (args: string[]) => exec(sudo.length ? 'sudo' : apt, sudo.length ? ['-n', apt, ...args] : args, {
+      step: name, log, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      onLine: (l) => {
+        if (/^(Get|Unpacking|Setting up)/.test(l)) h.progress(l.slice(0, 80));
+      },
+    });
+    await run(['update', '-q']);
+    await run(['install', '-y', '-q', '--no-install-recommends', 'postgresql']);
+    if (!postgresBinDir()) throw new StepError(name, 'apt-get finished but no PostgreSQL server binary was found under /usr/lib/postgresql', log);
+  }, log);
+}

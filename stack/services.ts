@@ -1,0 +1,170 @@
+/**
+ * The processes of the local stack, with their commands, environment, ports and health checks.
+ * Infrastructure first (PostgreSQL, Kafka, the SMTP sink, Dapr placement and scheduler), then each
+ * service with its own daprd sidecar. Every Dapr process gets its own healthz and metrics ports.
+ */
+import path from 'node:path';
+import { config, kafkaBrokerList, SERVICE_APP_IDS } from '../common/config';
+import type { HealthCheck } from './health';
+import { paths, REPO_ROOT } from './paths';
+
+export const KAFKA_LOG_FLAGS = ['-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-Dorg.slf4j.simpleLogger.log.kafka.server.KafkaRaftServer=info',
+  '-Dorg.slf4j.simpleLogger.showDateTime=true'];
+
+export interface ProcessSpec {
+  name: string;
+  group: 'infra' | 'app';
+  port: number;
+  health: HealthCheck;
+  cmd: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Signal for a clean stop: PostgreSQL's fast shutdown is SIGINT. */
+  stopSignal: NodeJS.Signals;
+  /** How long a first start may take before it counts as failed. */
+  startTimeoutMs: number;
+  runAs?: { uid: number; gid: number };
+}
+
+export interface Ports {
+  pg: number;
+}
+
+interface Sidecar {
+  appId: string;
+  appPort: number;
+  httpPort: number;
+  grpc: number;
+  internalGrpc: number;
+  metrics: number;
+  healthz: number;
+}
+
+export function sidecars(): Record<'gateway' | 'actors' | 'subscribers', Sidecar> {
+  const b = config.daprPortBase;
+  const mk = (i: number, appId: string, appPort: number, httpPort: number): Sidecar => ({
+    appId, appPort, httpPort, grpc: b + i * 4, internalGrpc: b + i * 4 + 1, metrics: b + i * 4 + 2, healthz: b + i * 4 + 3,
+  });
+  return {
+    gateway: mk(0, SERVICE_APP_IDS.gateway, config.gatewayPort, config.gatewayDaprHttpPort),
+    actors: mk(1, SERVICE_APP_IDS.actors, config.actorsPort, config.actorsDaprHttpPort),
+    subscribers: mk(2, SERVICE_APP_IDS.subscribers, config.subscribersPort, config.subscribersDaprHttpPort),
+  };
+}
+
+export function controlPlanePorts() {
+  const b = config.daprControlPortBase;
+  return {
+    placementHealthz: b, placementMetrics: b + 1, placementRaft: b + 2,
+    schedulerHealthz: b + 3, schedulerMetrics: b + 4, schedulerEtcdClient: b + 5, schedulerEtcdPeer: b + 6,
+  };
+}
+
+/** The environment every service process runs with: the configured settings plus the stack's choices. */
+export function serviceEnv(ports: Ports, daprHttpPort: number): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PGHOST: config.pgHost,
+    PGPORT: String(ports.pg),
+    PGUSER: config.pgUser,
+    PGPASSWORD: config.pgPassword,
+    PGDATABASE: config.pgDatabase,
+    KAFKA_BROKERS: config.kafkaBrokers,
+    DAPR_HTTP_PORT: String(daprHttpPort),
+    SMTP_PORT: String(config.smtpPort),
+  };
+}
+
+function node(script: string): { cmd: string; args: string[] } {
+  return { cmd: process.execPath, args: ['--enable-source-maps', path.join(REPO_ROOT, 'dist', script)] };
+}
+
+export function infraSpecs(ports: Ports, java: string, pgBin: string, runAsPostgres?: { uid: number; gid: number }): ProcessSpec[] {
+  const cp = controlPlanePorts();
+  const kafkaPort = Number(kafkaBrokerList()[0].split(':')[1] ?? 9092);
+  return [
+    {
+      name: 'postgres', group: 'infra', port: ports.pg, health: { kind: 'postgres', port: ports.pg }, stopSignal: 'SIGINT', startTimeoutMs: 60_000,
+      cmd: path.join(pgBin, 'postgres'),
+      args: ['-D', paths.data('postgres'), '-p', String(ports.pg), '-c', 'listen_addresses=127.0.0.1',
+        '-c', `unix_socket_directories=${paths.data('postgres')}`, '-c', 'max_connections=200'],
+      env: { ...process.env, LC_ALL: 'C' }, cwd: paths.data('postgres'), runAs: runAsPostgres,
+    },
+    {
+      name: 'kafka', group: 'infra', port: kafkaPort, health: { kind: 'kafka', brokers: kafkaBrokerList() }, stopSignal: 'SIGTERM', startTimeoutMs: 120_000,
+      cmd: java,
+      // Flags measured in stack/kafka/NOTES.md; slf4j-simple logs to stderr, i.e. the log file.
+      args: ['-Xms256m', '-Xmx1g', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true',
+        ...KAFKA_LOG_FLAGS, '-cp', `${paths.kafkaLibs}/*`,
+        'kafka.Kafka', path.join(paths.data('kafka'), 'server.properties')],
+      env: process.env, cwd: paths.data('kafka'),
+    },
+    {
+      name: 'smtp-sink', group: 'infra', port: config.smtpSinkHttpPort, stopSignal: 'SIGTERM', startTimeoutMs: 20_000,
+      health: { kind: 'http', url: `http://127.0.0.1:${config.smtpSinkHttpPort}/healthz` },
+      ...node('stack/smtpSink.js'), env: process.env, cwd: REPO_ROOT,
+    },
+    {
+      name: 'placement', group: 'infra', port: config.placementPort, stopSignal: 'SIGTERM', startTimeoutMs: 60_000,
+      health: { kind: 'http', url: `http://127.0.0.1:${cp.placementHealthz}/healthz` },
+      cmd: paths.daprBin('placement'),
+      args: ['--port', String(config.placementPort), '--listen-address', '127.0.0.1', '--healthz-port', String(cp.placementHealthz),
+        '--healthz-listen-address', '127.0.0.1', '--metrics-port', String(cp.placementMetrics), '--metrics-listen-address', '127.0.0.1',
+        '--initial-cluster', `dapr-placement-0=127.0.0.1:${cp.placementRaft}`, '--log-as-json'],
+      env: process.env, cwd: paths.data('placement'),
+    },
+    {
+      name: 'scheduler', group: 'infra', port: config.schedulerPort, stopSignal: 'SIGTERM', startTimeoutMs: 90_000,
+      health: { kind: 'http', url: `http://127.0.0.1:${cp.schedulerHealthz}/healthz` },
+      cmd: paths.daprBin('scheduler'),
+      args: ['--port', String(config.schedulerPort), '--listen-address', '127.0.0.1', '--healthz-port', String(cp.schedulerHealthz),
+        '--healthz-listen-address', '127.0.0.1', '--metrics-port', String(cp.schedulerMetrics), '--metrics-listen-address', '127.0.0.1',
+        '--etcd-data-dir', paths.data('scheduler'), '--etcd-client-port', String(cp.schedulerEtcdClient),
+        '--etcd-client-listen-address', '127.0.0.1',
+        '--etcd-initial-cluster', `dapr-scheduler-server-0=http://127.0.0.1:${cp.schedulerEtcdPeer}`, '--id', 'dapr-scheduler-server-0',
+        '--log-as-json'],
+      env: process.env, cwd: paths.data('scheduler'),
+    },
+  ];
+}
+
+function daprdSpec(name: string, s: Sidecar, ports: Ports): ProcessSpec {
+  return {
+    name, group: 'app', port: s.httpPort, stopSignal: 'SIGTERM', startTimeoutMs: 90_000,
+    health: { kind: 'http', url: `http://127.0.0.1:${s.healthz}/v1.0/healthz` },
+    cmd: paths.daprBin('daprd'),
+    args: ['--mode', 'standalone', '--app-id', s.appId, '--app-port', String(s.appPort), '--app-protocol', 'http',
+      '--app-channel-address', '127.0.0.1',
+      '--dapr-http-port', String(s.httpPort), '--dapr-grpc-port', String(s.grpc), '--dapr-internal-grpc-port', String(s.internalGrpc),
+      '--dapr-listen-addresses', '127.0.0.1', '--dapr-internal-grpc-listen-address', '127.0.0.1',
+      '--dapr-public-port', String(s.healthz), '--dapr-public-listen-address', '127.0.0.1',
+      '--metrics-port', String(s.metrics), '--metrics-listen-address', '127.0.0.1',
+      '--placement-host-address', `127.0.0.1:${config.placementPort}`, '--scheduler-host-address', `127.0.0.1:${config.schedulerPort}`,
+      '--resources-path', paths.components, '--config', path.join(paths.components, 'config.yaml'),
+      '--enable-app-health-check', '--app-health-check-path', '/healthz', '--app-health-probe-interval', '3',
+      '--dapr-graceful-shutdown-seconds', '10', '--log-as-json'],
+    env: {
+      ...process.env,
+      // Read by components/secretstore.yaml (secretstores.local.env with prefix TODO_SECRET_).
+      TODO_SECRET_PG_CONNECTION_STRING: `host=${config.pgHost} port=${ports.pg} user=${config.pgUser} password=${config.pgPassword} dbname=${config.pgDatabase} sslmode=disable`,
+      TODO_SECRET_KAFKA_BROKERS: config.kafkaBrokers,
+    },
+    // components/config.yaml names the SQLite name-resolution database by a path relative to here.
+    cwd: paths.data('dapr'),
+  };
+}
+
+export function appSpecs(ports: Ports): ProcessSpec[] {
+  const sc = sidecars();
+  const app = (name: string, script: string, s: Sidecar): ProcessSpec => ({
+    name, group: 'app', port: s.appPort, stopSignal: 'SIGTERM', startTimeoutMs: 90_000,
+    health: { kind: 'http', url: `http://127.0.0.1:${s.appPort}/readyz` },
+    ...node(script), env: serviceEnv(ports, s.httpPort), cwd: REPO_ROOT,
+  });
+  return [
+    app('actors', 'actors/main.js', sc.actors), daprdSpec('daprd-actors', sc.actors, ports),
+    app('subscribers', 'subscribers/main.js', sc.subscribers), daprdSpec('daprd-subscribers', sc.subscribers, ports),
+    app('gateway', 'gateway/main.js', sc.gateway), daprdSpec('daprd-gateway', sc.gateway, ports),
+  ];
+}

@@ -1,0 +1,206 @@
+/**
+ * `stack up | down | status`: installs what is missing, starts the infrastructure and the services
+ * in the background, and waits until every one is healthy; stops them by pid; reports them.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { config } from '../common/config';
+import { USER_ACTOR_TYPE } from '../common/actorApi';
+import { check, describe, portInUse } from './health';
+import { installDapr } from './install/dapr';
+import { installKafka, javaBin } from './install/kafka';
+import { installPostgres, postgresBinDir } from './install/postgres';
+import { paths, REPO_ROOT, DAPR_VERSION } from './paths';
+import { ensureDatabase, ensureDirs, postgresRunAs, prepareKafka, preparePostgres } from './prepare';
+import { isAlive, spawnDetached, stopProcess, tailOf } from './processes';
+import { say, step, StepError } from './progress';
+import { appSpecs, infraSpecs, type ProcessSpec } from './services';
+import { clearState, planUp, readState, writeState, type ProcessRecord, type StackState } from './stackState';
+
+const FALLBACK_PG_PORT = 55432;
+
+/** Identifies the code the services run: the compiled output and the Dapr resources. */
+export function buildId(): string {
+  const h = createHash('sha256');
+  h.update(DAPR_VERSION);
+  const info = path.join(REPO_ROOT, 'dist', '.tsbuildinfo');
+  if (fs.existsSync(info)) h.update(fs.readFileSync(info));
+  for (const f of fs.readdirSync(paths.components).sort()) h.update(f).update(fs.readFileSync(path.join(paths.components, f)));
+  return h.digest('hex').slice(0, 16);
+}
+
+export async function installAll(): Promise<void> {
+  fs.mkdirSync(paths.cache, { recursive: true });
+  await installPostgres();
+  await installKafka();
+  await installDapr();
+}
+
+async function choosePgPort(): Promise<number> {
+  if (process.env.PGPORT) return config.pgPort;
+  if (!(await portInUse(config.pgPort))) return config.pgPort;
+  say(`  port ${config.pgPort} is taken by a PostgreSQL this stack did not start; using ${FALLBACK_PG_PORT}`);
+  return FALLBACK_PG_PORT;
+}
+
+async function waitHealthy(spec: ProcessSpec, rec: ProcessRecord): Promise<void> {
+  const deadline = Date.now() + spec.startTimeoutMs;
+  for (;;) {
+    if (await check(spec.health)) return;
+    if (!isAlive(rec)) {
+      throw new StepError(`starting ${spec.name}`, `the process exited; last log lines:\n${tailOf(rec.log)}`, rec.log);
+    }
+    if (Date.now() > deadline) {
+      throw new StepError(`starting ${spec.name}`, `not healthy after ${spec.startTimeoutMs / 1000}s (${describe(spec.health)}); last log lines:\n${tailOf(rec.log)}`, rec.log);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function startOrReuse(state: StackState, specs: ProcessSpec[]): Promise<Array<[ProcessSpec, ProcessRecord]>> {
+  const out: Array<[ProcessSpec, ProcessRecord]> = [];
+  for (const spec of specs) {
+    const existing = state.processes.find((p) => p.name === spec.name);
+    if (existing && isAlive(existing)) {
+      out.push([spec, existing]);
+      continue;
+    }
+    state.processes = state.processes.filter((p) => p.name !== spec.name);
+    if (await portInUse(spec.port)) {
+      throw new StepError(`starting ${spec.name}`, `port ${spec.port} is already in use by a process this stack did not start; stop it or set the port's environment variable (see README)`);
+    }
+    const log = paths.log(spec.name);
+    const started = spawnDetached({ cmd: spec.cmd, args: spec.args, env: spec.env, cwd: spec.cwd, log, uid: spec.runAs?.uid, gid: spec.runAs?.gid });
+    const rec: ProcessRecord = { name: spec.name, group: spec.group, pid: started.pid, startTime: started.startTime, port: spec.port, log };
+    state.processes.push(rec);
+    writeState(state); // recorded at once, so `down` can stop it even if `up` fails later
+    out.push([spec, rec]);
+  }
+  return out;
+}
+
+async function waitAll(started: Array<[ProcessSpec, ProcessRecord]>, progress: (d: string) => void): Promise<void> {
+  let ready = 0;
+  progress(`0/${started.length} healthy`);
+  await Promise.all(started.map(async ([spec, rec]) => {
+    await waitHealthy(spec, rec);
+    progress(`${++ready}/${started.length} healthy (last: ${spec.name})`);
+  }));
+}
+
+/** Until the gateway's sidecar can reach a UserActor (placement has disseminated the actor type). */
+async function waitForActorPlacement(): Promise<void> {
+  const url = `http://127.0.0.1:${config.gatewayDaprHttpPort}/v1.0/actors/${USER_ACTOR_TYPE}/stack-probe/method/getTask`;
+  const deadline = Date.now() + 60_000;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url, { method: 'POST', body: JSON.stringify({ taskId: 'probe' }), headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(5000) });
+      if (res.ok) return;
+      last = `${res.status} ${(await res.text()).slice(0, 200)}`;
+    } catch (err) {
+      last = String(err);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new StepError('reaching UserActor through Dapr', `the gateway's sidecar could not invoke an actor within 60s: ${last}`, paths.log('daprd-gateway'));
+}
+
+export async function up(): Promise<StackState> {
+  await installAll();
+  const checkout = REPO_ROOT;
+  const id = buildId();
+  let prev = readState();
+  const plan = planUp(prev, checkout, id, (prev?.processes ?? []).some((p) => isAlive(p)));
+  if (plan.kind === 'takeover') {
+    say(`The stack running now was started from another checkout (${plan.from}).`);
+    say(`Stopping it, by its recorded pids, to start this checkout's code (${checkout}).`);
+    await down();
+    prev = undefined;
+  } else if (plan.kind === 'fresh') {
+    prev = undefined;
+  }
+  const pgAlive = prev?.processes.find((p) => p.name === 'postgres' && isAlive(p));
+  const state: StackState = {
+    checkout,
+    buildId: prev?.buildId ?? id,
+    startedAt: prev?.startedAt ?? new Date().toISOString(),
+    pgPort: pgAlive && prev ? prev.pgPort : await choosePgPort(),
+    processes: (prev?.processes ?? []).filter((p) => isAlive(p)),
+  };
+  if (plan.kind === 'resume' && plan.restartApps) {
+    await step('restarting the services on the new build', async () => {
+      await stopRecords(state.processes.filter((p) => p.group === 'app'));
+      state.processes = state.processes.filter((p) => p.group !== 'app');
+    });
+  }
+  state.buildId = id;
+  writeState(state);
+
+  const ports = { pg: state.pgPort };
+  const pgBin = postgresBinDir();
+  if (!pgBin) throw new StepError('starting PostgreSQL', 'no PostgreSQL server binaries found');
+  const java = javaBin();
+  ensureDirs();
+
+  await step('starting PostgreSQL, Kafka, the SMTP sink, Dapr placement and scheduler', async (h) => {
+    if (!state.processes.some((p) => p.name === 'postgres')) preparePostgres(pgBin);
+    if (!state.processes.some((p) => p.name === 'kafka')) prepareKafka(java);
+    const infra = await startOrReuse(state, infraSpecs(ports, java, pgBin, postgresRunAs()));
+    await waitAll(infra, h.progress);
+    await ensureDatabase(ports.pg);
+  });
+
+  await step('starting todo-actors, todo-subscribers, todo-gateway and their Dapr sidecars', async (h) => {
+    const apps = await startOrReuse(state, appSpecs(ports));
+    await waitAll(apps, h.progress);
+    h.progress('waiting for actor placement');
+    await waitForActorPlacement();
+  });
+  writeState(state);
+  return state;
+}
+
+async function stopRecords(records: ProcessRecord[]): Promise<void> {
+  await Promise.all(records.map(async (r) => {
+    const sig: NodeJS.Signals = r.name === 'postgres' ? 'SIGINT' : 'SIGTERM';
+    const how = await stopProcess(r, sig, r.name === 'kafka' ? 30_000 : 15_000);
+    if (how === 'killed') say(`  ${r.name} (pid ${r.pid}) did not stop in time and was killed`);
+  }));
+}
+
+/** Stops everything the state records: the services first, then the infrastructure. Idempotent. */
+export async function down(): Promise<void> {
+  const state = readState();
+  if (!state) return;
+  const alive = state.processes.filter((p) => isAlive(p));
+  if (alive.length) {
+    await step(`stopping ${alive.length} processes`, async () => {
+      await stopRecords(alive.filter((p) => p.group === 'app'));
+      await stopRecords(alive.filter((p) => p.group === 'infra' && p.name !== 'postgres' && p.name !== 'kafka'));
+      await stopRecords(alive.filter((p) => p.name === 'kafka' || p.name === 'postgres'));
+    });
+  }
+  clearState();
+}
+
+export async function status(print: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<boolean> {
+  const state = readState();
+  if (!state) {
+    print('stack: not running (no state recorded)');
+    return false;
+  }
+  print(`stack: started ${state.startedAt} from ${state.checkout}`);
+  const specs = new Map([...infraSpecs({ pg: state.pgPort }, 'java', '/usr/bin'), ...appSpecs({ pg: state.pgPort })].map((s) => [s.name, s]));
+  let allHealthy = true;
+  for (const name of specs.keys()) {
+    const rec = state.processes.find((p) => p.name === name);
+    const alive = rec ? isAlive(rec) : false;
+    const healthy = alive && (await check(specs.get(name)!.health));
+    allHealthy &&= healthy;
+    const port = rec?.port ?? specs.get(name)!.port;
+    print(`${name.padEnd(18)} pid ${String(alive ? rec!.pid : '-').padEnd(8)} port ${String(port).padEnd(6)} ${healthy ? 'healthy' : alive ? 'UNHEALTHY' : 'stopped'}  log ${rec?.log ?? paths.log(name)}`);
+  }
+  return allHealthy;
+}

@@ -1,0 +1,87 @@
+/**
+ * `npm test`: unit tests first (no stack needed), then the stack (installed and started as `up`
+ * does), then the integration and end-to-end tests against it. A stack this run started is stopped
+ * at the end; one that was already running from this checkout is left running.
+ * Test files: `*.test.ts` beside the code; those named `*.integration.test.ts` or `*.e2e.test.ts`
+ * need the real stack.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Mocha from 'mocha';
+import { config } from '../common/config';
+import { REPO_ROOT } from './paths';
+import { say, StepError, timings } from './progress';
+import { isAlive } from './processes';
+import { down, up } from './stack';
+import { readState } from './stackState';
+
+interface Totals {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+export function testFiles(dir = path.join(REPO_ROOT, 'dist')): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.test.js')) out.push(p);
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return out.sort();
+}
+
+export const needsStack = (file: string): boolean => /\.(integration|e2e)\.test\.js$/.test(file);
+
+function runMocha(files: string[], totals: Totals, grep?: string): Promise<void> {
+  if (files.length === 0) return Promise.resolve();
+  const mocha = new Mocha({ reporter: 'spec', timeout: 60_000, slow: 2_000, color: process.stdout.isTTY === true, grep });
+  for (const f of files) mocha.addFile(f);
+  return new Promise((resolve) => {
+    const runner = mocha.run(() => {
+      totals.passed += runner.stats?.passes ?? 0;
+      totals.failed += runner.stats?.failures ?? 0;
+      totals.skipped += runner.stats?.pending ?? 0;
+      resolve();
+    });
+  });
+}
+
+/** Points this process's settings at the stack's actual choices (PostgreSQL may have moved off 5432). */
+export function useStackPorts(pgPort: number): void {
+  (config as { pgPort: number }).pgPort = pgPort;
+  process.env.PGPORT = String(pgPort);
+}
+
+export async function runTests(args: string[]): Promise<number> {
+  const unitOnly = args.includes('--unit');
+  const g = args.indexOf('--grep');
+  const grep = g >= 0 ? args[g + 1] : undefined;
+  const totals: Totals = { passed: 0, failed: 0, skipped: 0 };
+  const files = testFiles();
+  say(`▶ unit tests (${files.filter((f) => !needsStack(f)).length} files)`);
+  await runMocha(files.filter((f) => !needsStack(f)), totals, grep);
+
+  if (!unitOnly) {
+    const before = readState();
+    const wasRunning = !!before && path.resolve(before.checkout) === REPO_ROOT && before.processes.some((p) => isAlive(p));
+    try {
+      const state = await up();
+      useStackPorts(state.pgPort);
+      say(`▶ integration and end-to-end tests against the real stack (${files.filter(needsStack).length} files)`);
+      await runMocha(files.filter(needsStack), totals, grep);
+    } catch (err) {
+      totals.failed += 1;
+      if (!(err instanceof StepError)) say(`✖ the stack could not be started: ${err instanceof Error ? err.stack : String(err)}`);
+    } finally {
+      if (!wasRunning) await down().catch((err) => say(`✖ stopping the stack failed: ${String(err)}`));
+    }
+  }
+  if (timings.length) say(`timings: ${timings.map((t) => `${t.step.split(' (')[0]} ${(t.ms / 1000).toFixed(1)}s`).join('; ')}`);
+  // The plain closing line that CI reads, whatever the runner.
+  process.stdout.write(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
+  return totals.failed > 0 || totals.passed === 0 ? 1 : 0;
+}
