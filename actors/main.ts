@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   provideActorDeps({ pool, kickOutbox: (u) => outbox.kick(u), now: () => new Date(), log });
 
   const server = new DaprServer({
-    serverHost: '127.0.0.1',
+    serverHost: config.bindHost,
     serverPort: String(config.actorsPort),
     communicationProtocol: CommunicationProtocolEnum.HTTP,
     clientOptions: {

@@ -14,8 +14,8 @@ export interface SettingDoc {
 
 const documented: SettingDoc[] = [];
 
-function str(name: string, def: string, description: string): string {
-  documented.push({ name, default: def, description });
+function str(name: string, def: string, description: string, shownDefault = def): string {
+  documented.push({ name, default: shownDefault, description });
   const v = process.env[name];
   return v === undefined || v === '' ? def : v;
 }
@@ -33,8 +33,10 @@ const cacheDefault = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedi
 
 export const config = {
   logLevel: str('LOG_LEVEL', 'info', 'winston log level of every service (error, warn, info, debug)'),
-  cacheDir: str('TODO_CACHE_DIR', cacheDefault, 'where the local stack keeps built Dapr binaries, Kafka jars, data directories, logs and pid state'),
+  cacheDir: str('TODO_CACHE_DIR', cacheDefault, 'where the local stack keeps built Dapr binaries, Kafka jars, data directories, logs and pid state', '~/.cache/todo-actors'),
+  daprBuild: str('TODO_DAPR_BUILD', 'slim', 'local daprd build: slim (only the components this project uses) or stable (every stable component; slower to build)'),
 
+  bindHost: str('BIND_HOST', '127.0.0.1', 'address the services listen on (0.0.0.0 in a container)'),
   gatewayPort: int('GATEWAY_PORT', 8080, 'gateway: REST API, WebSocket and /metrics'),
   actorsPort: int('ACTORS_PORT', 8081, 'actor host (todo-actors) app port: Dapr actor callbacks, /healthz, /readyz, /metrics'),
   subscribersPort: int('SUBSCRIBERS_PORT', 8082, 'subscribers (todo-subscribers) app port: internal audit query, /healthz, /readyz, /metrics'),
@@ -58,6 +60,7 @@ export const config = {
   kafkaBrokers: str('KAFKA_BROKERS', '127.0.0.1:9092', 'Kafka bootstrap servers, comma separated'),
   kafkaControllerPort: int('KAFKA_CONTROLLER_PORT', 9093, 'local Kafka KRaft controller port'),
   kafkaPartitions: int('KAFKA_PARTITIONS', 12, 'partitions of every topic the services create'),
+  kafkaReplicationFactor: int('KAFKA_REPLICATION_FACTOR', 1, 'replication factor of the topics the services create (3 on a managed cluster)'),
   kafkaRetentionMs: int('KAFKA_RETENTION_MS', 7 * 24 * 3600 * 1000, 'retention of every topic the services create'),
 
   smtpHost: str('SMTP_HOST', '127.0.0.1', 'SMTP server that notifications are sent through'),

@@ -34,7 +34,7 @@ export async function ensureTopics(admin: Admin, topics: readonly string[] = ALL
     topics: missing.map((topic) => ({
       topic,
       numPartitions: config.kafkaPartitions,
-      replicationFactor: 1,
+      replicationFactor: config.kafkaReplicationFactor,
       configEntries: [{ name: 'retention.ms', value: String(config.kafkaRetentionMs) }],
     })),
   });

@@ -6,7 +6,7 @@ import { createApp } from './app';
 
 const log = createLogger('todo-gateway');
 initMetrics('todo-gateway');
-const server = createApp(log).listen(config.gatewayPort, '127.0.0.1', () => log.info('gateway listening', { port: config.gatewayPort }));
+const server = createApp(log).listen(config.gatewayPort, config.bindHost, () => log.info('gateway listening', { port: config.gatewayPort }));
 server.on('error', (err) => {
   log.error('gateway failed to listen', { err: String(err) });
   process.exit(1);

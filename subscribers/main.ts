@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     log.error('audit query failed', { err: String(err) });
     res.status(500).json({ error: { code: 'internal', message: 'the audit query failed', details: [] } });
   });
-  const server = app.listen(config.subscribersPort, '127.0.0.1', () => log.info('subscribers listening', { port: config.subscribersPort }));
+  const server = app.listen(config.subscribersPort, config.bindHost, () => log.info('subscribers listening', { port: config.subscribersPort }));
 
   for (let attempt = 1; !consuming; attempt++) {
     try {

@@ -15,6 +15,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { config } from '../../common/config';
 import { DAPR_VERSION, paths } from '../paths';
 import { exec, which } from '../exec';
 import { step, StepError } from '../progress';
@@ -34,7 +35,7 @@ const MIN_GO = [1, 26, 5];
 type Flavour = 'slim' | 'stable';
 
 function flavour(): Flavour {
-  const f = process.env.TODO_DAPR_BUILD ?? 'slim';
+  const f = config.daprBuild;
   if (f !== 'slim' && f !== 'stable') throw new StepError('building Dapr', `TODO_DAPR_BUILD must be slim or stable, not ${f}`);
   return f;
 }
