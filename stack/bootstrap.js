@@ -5,23 +5,39 @@
 // over to the compiled stack CLI. Progress goes to stderr so that `npm run -s token` prints only
 // the token on stdout.
 'use strict';
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const say = (msg) => process.stderr.write(`${msg}\n`);
 
-function run(title, cmd, args) {
+/** Runs a command, printing every 10 s how long it has run and what `progress()` reports. */
+function run(title, cmd, args, progress) {
   const t0 = Date.now();
   say(`▶ ${title}`);
-  const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
-  const secs = ((Date.now() - t0) / 1000).toFixed(1);
-  if (r.status !== 0) {
-    say(`✖ ${title} failed after ${secs}s (exit ${r.status ?? r.signal}); its output is above`);
-    process.exit(1);
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
+    const ticker = setInterval(() => say(`  … ${title}: ${Math.round((Date.now() - t0) / 1000)}s${progress ? `, ${progress()}` : ''}`), 10_000);
+    child.on('close', (code, signal) => {
+      clearInterval(ticker);
+      const secs = ((Date.now() - t0) / 1000).toFixed(1);
+      if (code !== 0) {
+        say(`✖ ${title} failed after ${secs}s (exit ${code ?? signal}); its output is above`);
+        process.exit(1);
+      }
+      say(`✔ ${title} (${secs}s)`);
+      resolve();
+    });
+  });
+}
+
+function countPackages() {
+  try {
+    return `${fs.readdirSync(path.join(root, 'node_modules')).filter((d) => !d.startsWith('.')).length} packages in node_modules`;
+  } catch {
+    return 'resolving';
   }
-  say(`✔ ${title} (${secs}s)`);
 }
 
 function npmPackagesStale() {
@@ -30,22 +46,23 @@ function npmPackagesStale() {
   return fs.statSync(path.join(root, 'package-lock.json')).mtimeMs > fs.statSync(marker).mtimeMs;
 }
 
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-if (npmPackagesStale()) {
-  run('installing npm packages (npm ci)', npm, ['ci', '--no-audit', '--no-fund', '--loglevel=error']);
-}
-const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-const t0 = Date.now();
-const r = spawnSync(process.execPath, [tsc, '-b'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-if (r.status !== 0) {
-  say('✖ compiling TypeScript (tsc -b) failed; the errors are above');
-  process.exit(1);
-}
-if (Date.now() - t0 > 3000) say(`✔ compiled TypeScript (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
-
-require(path.join(root, 'dist', 'stack', 'cli.js'))
-  .main(process.argv.slice(2))
-  .then((code) => process.exit(code ?? 0), (err) => {
-    say(`✖ ${err && err.stack ? err.stack : err}`);
+async function main() {
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  if (npmPackagesStale()) {
+    await run('installing npm packages (npm ci)', npm, ['ci', '--no-audit', '--no-fund', '--loglevel=error'], countPackages);
+  }
+  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, [tsc, '-b'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) {
+    say('✖ compiling TypeScript (tsc -b) failed; the errors are above');
     process.exit(1);
-  });
+  }
+  if (Date.now() - t0 > 3000) say(`✔ compiled TypeScript (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+  return require(path.join(root, 'dist', 'stack', 'cli.js')).main(process.argv.slice(2));
+}
+
+main().then((code) => process.exit(code ?? 0), (err) => {
+  say(`✖ ${err && err.stack ? err.stack : err}`);
+  process.exit(1);
+});

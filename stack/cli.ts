@@ -54,8 +54,11 @@ async function foreground(): Promise<number> {
       await down();
       resolve(0);
     };
-    process.on('SIGINT', () => void stop());
-    process.on('SIGTERM', () => void stop());
+    // Ctrl-C, kill, or a closed terminal: stop everything. A closed terminal or pipe (`npm start | tee`)
+    // must not crash the shutdown half-way, so write errors on stdout/stderr are ignored from here on.
+    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, () => void stop());
+    process.stdout.on('error', () => undefined);
+    process.stderr.on('error', () => undefined);
   });
 }
 
