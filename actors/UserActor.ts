@@ -4,7 +4,10 @@
  * Dapr actor type: keep it `UserActor`.
  */
 import { AbstractActor } from '@dapr/dapr';
-import type { CreateTaskRequest, CreateTaskResult, GetTaskRequest, GetTaskResult } from '../common/actorApi';
+import type {
+  CompleteTaskResult, CreateTaskRequest, CreateTaskResult, DeleteTaskResult, GetTaskRequest, GetTaskResult, ListTasksRequest,
+  ListTasksResult, ReopenTaskResult, TaskRefRequest, UpdateTaskRequest, UpdateTaskResult,
+} from '../common/actorApi';
 import * as commands from './taskCommands';
 
 let deps: commands.TaskCommandDeps | undefined;
@@ -30,6 +33,26 @@ export class UserActor extends AbstractActor {
 
   async getTask(req: GetTaskRequest): Promise<GetTaskResult> {
     return this.guard('getTask', () => commands.getTask(required(), this.userId, req));
+  }
+
+  async listTasks(req: ListTasksRequest): Promise<ListTasksResult> {
+    return this.guard('listTasks', () => commands.listTasks(required(), this.userId, req));
+  }
+
+  async updateTask(req: UpdateTaskRequest): Promise<UpdateTaskResult> {
+    return this.guard('updateTask', () => commands.updateTask(required(), this.userId, req));
+  }
+
+  async deleteTask(req: TaskRefRequest): Promise<DeleteTaskResult> {
+    return this.guard('deleteTask', () => commands.deleteTask(required(), this.userId, req));
+  }
+
+  async completeTask(req: TaskRefRequest): Promise<CompleteTaskResult> {
+    return this.guard('completeTask', () => commands.completeTask(required(), this.userId, req));
+  }
+
+  async reopenTask(req: TaskRefRequest): Promise<ReopenTaskResult> {
+    return this.guard('reopenTask', () => commands.reopenTask(required(), this.userId, req));
   }
 
   /** Unexpected failures become an error value (logged with the user), never an unhandled throw. */

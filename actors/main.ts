@@ -11,6 +11,7 @@ import { createKafka, ensureTopics } from '../common/kafka';
 import { createLogger } from '../common/logger';
 import { initMetrics, metricsHandler } from '../common/metrics';
 import { OutboxPublisher } from './outboxPublisher';
+import { checkRecurrence, planNext } from './recurrencePolicy';
 import { provideActorDeps, UserActor } from './UserActor';
 
 const log = createLogger('todo-actors');
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
   })();
   outbox.startRelay(config.outboxRelayIntervalMs);
 
-  provideActorDeps({ pool, kickOutbox: (u) => outbox.kick(u), now: () => new Date(), log });
+  provideActorDeps({ pool, kickOutbox: (u) => outbox.kick(u), now: () => new Date(), log, planNext, checkRecurrence });
 
   const server = new DaprServer({
     serverHost: config.bindHost,

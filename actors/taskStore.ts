@@ -5,6 +5,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { EventEnvelope } from '../common/events/envelope';
 import { topicOf } from '../common/events/envelope';
+import type { CursorPosition, ListQuery, SortField } from '../common/tasks/listQuery';
 import { taskFromRow, type Task, type TaskRow } from '../common/tasks/task';
 
 type Db = Pool | PoolClient;
@@ -51,4 +52,89 @@ export async function insertOutboxEvent(db: PoolClient, event: EventEnvelope<unk
   await db.query('INSERT INTO outbox (event_id, user_id, topic, payload) VALUES ($1, $2, $3, $4)', [
     event.eventId, event.userId, topicOf(event.type), JSON.stringify(event),
   ]);
+}
+
+/**
+ * Writes every mutable column of `t` (whose version is already the new one), only if the stored
+ * version is still `expectedVersion`. Returns false when another writer got there first: during
+ * a placement rebalance two hosts may briefly both think they own an actor.
+ */
+export async function updateTask(db: PoolClient, userId: string, t: Task, expectedVersion: number): Promise<boolean> {
+  const r = await db.query(
+    `UPDATE tasks SET title = $3, description = $4, status = $5, priority = $6, tags = $7, due = $8, timezone = $9,
+            recurrence = $10, reminders = $11, updated_at = $12, completed_at = $13, version = $14
+      WHERE user_id = $1 AND id = $2 AND version = $15`,
+    [userId, t.id, t.title, t.description, t.status, t.priority, t.tags, t.due, t.timezone,
+      t.recurrence === null ? null : JSON.stringify(t.recurrence), JSON.stringify(t.reminders),
+      t.updatedAt, t.completedAt, t.version, expectedVersion],
+  );
+  return r.rowCount === 1;
+}
+
+export async function deleteTask(db: PoolClient, userId: string, taskId: string, expectedVersion: number): Promise<boolean> {
+  const r = await db.query('DELETE FROM tasks WHERE user_id = $1 AND id = $2 AND version = $3', [userId, taskId, expectedVersion]);
+  return r.rowCount === 1;
+}
+
+/** The task of a series with this occurrence number, if it exists. */
+export async function getOccurrence(db: Db, userId: string, seriesId: string, occurrence: number): Promise<Task | null> {
+  const r = await db.query<TaskRow>('SELECT * FROM tasks WHERE user_id = $1 AND series_id = $2 AND occurrence = $3', [userId, seriesId, occurrence]);
+  return r.rows[0] ? taskFromRow(r.rows[0]) : null;
+}
+
+/** Inserts the task unless its (series, occurrence) exists already; true when this call inserted it. */
+export async function insertOccurrence(db: PoolClient, userId: string, t: Task): Promise<boolean> {
+  const r = await db.query(
+    `INSERT INTO tasks (user_id, id, title, description, status, priority, tags, due, timezone, recurrence, reminders,
+                        series_id, occurrence, created_at, updated_at, completed_at, version)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)
+     ON CONFLICT (user_id, series_id, occurrence) WHERE series_id IS NOT NULL DO NOTHING`,
+    [userId, t.id, t.title, t.description, t.status, t.priority, t.tags, t.due, t.timezone,
+      t.recurrence === null ? null : JSON.stringify(t.recurrence), JSON.stringify(t.reminders),
+      t.seriesId, t.occurrence, t.createdAt, t.updatedAt, t.completedAt, t.version],
+  );
+  return r.rowCount === 1;
+}
+
+/** SQL for each sort: NULL due dates sort after every date in ascending order. */
+const SORT_SQL: Record<SortField, { expr: string; cast: string }> = {
+  due: { expr: "COALESCE(due, 'infinity'::timestamptz)", cast: 'timestamptz' },
+  priority: { expr: "array_position(ARRAY['none','low','medium','high','urgent']::text[], priority)", cast: 'integer' },
+  createdAt: { expr: 'created_at', cast: 'timestamptz' },
+  updatedAt: { expr: 'updated_at', cast: 'timestamptz' },
+  title: { expr: 'lower(title) COLLATE "C"', cast: 'text' },
+};
+
+const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** One page of the user's tasks, and where it ended (for the next cursor) if more remain. */
+export async function listTasks(db: Db, userId: string, q: ListQuery, now: Date): Promise<{ items: Task[]; last: CursorPosition | null }> {
+  const params: unknown[] = [userId];
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const where = ['user_id = $1'];
+  const f = q.filter;
+  if (f.status) where.push(`status = ${p(f.status)}`);
+  if (f.priority) where.push(`priority = ${p(f.priority)}`);
+  if (f.tags.length) where.push(`tags @> ${p(f.tags)}::text[]`);
+  if (f.q) {
+    const pat = p(likePattern(f.q));
+    where.push(`(title ILIKE ${pat} OR description ILIKE ${pat} OR EXISTS (SELECT 1 FROM unnest(tags) AS tag WHERE tag ILIKE ${pat}))`);
+  }
+  if (f.dueAfter) where.push(`due >= ${p(f.dueAfter)}`);
+  if (f.dueBefore) where.push(`due < ${p(f.dueBefore)}`);
+  if (f.overdue) where.push(`status = 'open' AND due < ${p(now.toISOString())}`);
+  const s = SORT_SQL[q.sort];
+  const dir = q.order === 'asc' ? 'ASC' : 'DESC';
+  if (q.after) where.push(`(${s.expr}, id) ${q.order === 'asc' ? '>' : '<'} (${p(q.after.value)}::${s.cast}, ${p(q.after.id)})`);
+  const rows = (await db.query<TaskRow & { sort_value: string }>(
+    `SELECT *, (${s.expr})::text AS sort_value FROM tasks WHERE ${where.join(' AND ')}
+      ORDER BY ${s.expr} ${dir}, id ${dir} LIMIT ${p(q.limit + 1)}`,
+    params,
+  )).rows;
+  const page = rows.slice(0, q.limit);
+  const lastRow = page[page.length - 1];
+  return { items: page.map(taskFromRow), last: rows.length > q.limit && lastRow ? { value: lastRow.sort_value, id: lastRow.id } : null };
 }

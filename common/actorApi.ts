@@ -25,6 +25,26 @@ export interface GetTaskRequest {
   caller?: CallerContext;
 }
 
+export interface ListTasksRequest {
+  /** GET /v1/tasks's query parameters as given (strings, or string arrays for repeated ones). */
+  query: Record<string, unknown>;
+  caller?: CallerContext;
+}
+
+export interface UpdateTaskRequest {
+  taskId: string;
+  changes: Record<string, unknown>;
+  /** The version the caller last saw (If-Match); a different stored version answers 412. */
+  expectedVersion?: number;
+  caller?: CallerContext;
+}
+
+export interface TaskRefRequest {
+  taskId: string;
+  expectedVersion?: number;
+  caller?: CallerContext;
+}
+
 export type ActorErrorCode = 'invalid_input' | 'not_found' | 'version_conflict' | 'precondition_failed' | 'internal';
 
 export interface ActorError {
@@ -39,6 +59,11 @@ export type ActorResult<T> = ({ ok: true } & T) | { ok: false; error: ActorError
 
 export type CreateTaskResult = ActorResult<{ task: Task; created: boolean }>;
 export type GetTaskResult = ActorResult<{ task: Task }>;
+export type ListTasksResult = ActorResult<{ items: Task[]; nextCursor: string | null }>;
+export type UpdateTaskResult = ActorResult<{ task: Task }>;
+export type DeleteTaskResult = ActorResult<{ deleted: true }>;
+export type CompleteTaskResult = ActorResult<{ task: Task; next: Task | null }>;
+export type ReopenTaskResult = ActorResult<{ task: Task }>;
 
-export const USER_ACTOR_METHODS = ['createTask', 'getTask'] as const;
+export const USER_ACTOR_METHODS = ['createTask', 'getTask', 'listTasks', 'updateTask', 'deleteTask', 'completeTask', 'reopenTask'] as const;
 export type UserActorMethod = (typeof USER_ACTOR_METHODS)[number];

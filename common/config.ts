@@ -45,10 +45,10 @@ export const config = {
   gatewayDaprHttpPort: int('GATEWAY_DAPR_HTTP_PORT', 3500, "HTTP API port of the gateway's daprd"),
   actorsDaprHttpPort: int('ACTORS_DAPR_HTTP_PORT', 3501, "HTTP API port of the actor host's daprd"),
   subscribersDaprHttpPort: int('SUBSCRIBERS_DAPR_HTTP_PORT', 3502, "HTTP API port of the subscribers' daprd"),
-  daprPortBase: int('DAPR_SIDECAR_PORT_BASE', 50100, 'first of the ports the local stack gives the sidecars for gRPC, internal gRPC, metrics and healthz (12 ports from here)'),
+  daprPortBase: int('DAPR_SIDECAR_PORT_BASE', 3510, 'first of the ports the local stack gives the sidecars for gRPC, internal gRPC, metrics and healthz (12 ports from here; keep them below the ephemeral range, 32768+, where outgoing connections can hold them)'),
   placementPort: int('DAPR_PLACEMENT_PORT', 50005, 'Dapr placement service gRPC port'),
   schedulerPort: int('DAPR_SCHEDULER_PORT', 50006, 'Dapr scheduler service gRPC port'),
-  daprControlPortBase: int('DAPR_CONTROL_PORT_BASE', 50200, 'first of the ports the local stack gives placement and scheduler for healthz, metrics and etcd (8 ports from here)'),
+  daprControlPortBase: int('DAPR_CONTROL_PORT_BASE', 3530, 'first of the ports the local stack gives placement and scheduler for healthz, metrics, raft and etcd (7 ports from here)'),
 
   pgHost: str('PGHOST', '127.0.0.1', 'PostgreSQL host'),
   pgPort: int('PGPORT', 5432, 'PostgreSQL port; the local stack falls back to 55432 when 5432 is taken by a server it did not start'),

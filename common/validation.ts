@@ -6,6 +6,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import taskSchema from './tasks/schemas/task.json';
 import taskCreateSchema from './tasks/schemas/task-create.json';
+import taskPatchSchema from './tasks/schemas/task-patch.json';
 import envelopeSchema from './events/schemas/envelope.json';
 import taskCreatedSchema from './events/schemas/task.created.json';
 import taskUpdatedSchema from './events/schemas/task.updated.json';
@@ -48,6 +49,7 @@ ajv.addSchema(taskSchema);
 ajv.addSchema(envelopeSchema);
 
 const compiledTaskCreate = ajv.compile(taskCreateSchema);
+const compiledTaskPatch = ajv.compile(taskPatchSchema);
 const compiledTask = ajv.getSchema(taskSchema.$id) as ValidateFunction;
 
 const eventSchemas: Record<string, object> = {
@@ -76,6 +78,7 @@ function messageOf(e: ErrorObject): string {
   if (e.keyword === 'additionalProperties') return 'is not a known field';
   if (e.keyword === 'format') return `must be ${describeFormat((e.params as { format: string }).format)}`;
   if (e.keyword === 'required') return 'is required';
+  if (e.keyword === 'minProperties') return 'must change at least one field';
   return e.message ?? 'is invalid';
 }
 
@@ -109,6 +112,10 @@ function toValidation(fn: ValidateFunction, value: unknown): Validation {
 
 export function validateTaskCreate(input: unknown): Validation {
   return toValidation(compiledTaskCreate, input);
+}
+
+export function validateTaskPatch(patch: unknown): Validation {
+  return toValidation(compiledTaskPatch, patch);
 }
 
 export function validateTask(task: unknown): Validation {

@@ -16,7 +16,7 @@ async function daprFetch(url: string, init: RequestInit, what: string): Promise<
   }
 }
 
-export async function invokeActor<T>(userId: string, method: UserActorMethod, body: unknown, traceparent?: string): Promise<ActorResult<T>> {
+export async function invokeActor<R extends ActorResult<unknown>>(userId: string, method: UserActorMethod, body: unknown, traceparent?: string): Promise<R> {
   const url = `${base()}/v1.0/actors/${USER_ACTOR_TYPE}/${encodeURIComponent(userId)}/method/${method}`;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (traceparent) headers.traceparent = traceparent;
@@ -25,7 +25,7 @@ export async function invokeActor<T>(userId: string, method: UserActorMethod, bo
   if (!res.ok) {
     throw new ApiError(503, 'unavailable', 'the task service could not answer; try again', [], { 'Retry-After': '1' });
   }
-  return JSON.parse(text) as ActorResult<T>;
+  return JSON.parse(text) as R;
 }
 
 export async function invokeSubscribers<T>(path: string, traceparent?: string): Promise<T> {

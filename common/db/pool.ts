@@ -30,3 +30,18 @@ export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => P
     client.release();
   }
 }
+
+class RolledBack extends Error {}
+
+/** Like inTransaction, for writes that may find they cannot go ahead: fn returns false to roll back. */
+export async function commitIf(pool: Pool, fn: (client: PoolClient) => Promise<boolean>): Promise<boolean> {
+  try {
+    return await inTransaction(pool, async (tx) => {
+      if (!(await fn(tx))) throw new RolledBack();
+      return true;
+    });
+  } catch (err) {
+    if (err instanceof RolledBack) return false;
+    throw err;
+  }
+}
