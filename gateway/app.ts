@@ -3,7 +3,11 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { randomBytes } from 'node:crypto';
 import { httpRequestDuration, metricsHandler } from '../common/metrics';
 import { traceIdOf, type Logger } from '../common/logger';
+import { config } from '../common/config';
 import { requireAuth } from './auth';
+import { cors } from './middleware/cors';
+import { rateLimitPerUser } from './middleware/rateLimit';
+import { securityHeaders } from './middleware/securityHeaders';
 import { sidecarHealthy } from './daprClient';
 import { errorHandler, sendError } from './errors';
 import { auditRouter } from './routes/audit';
@@ -36,8 +40,11 @@ export function createApp(log: Logger): express.Express {
   });
   app.get('/metrics', metricsHandler);
 
+  app.use(securityHeaders());
+  app.use(cors(config.corsOrigins));
   app.use('/v1', express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use('/v1', requireAuth());
+  app.use('/v1', rateLimitPerUser(config.rateLimitPerSecond, config.rateLimitBurst));
   app.use('/v1/tasks', tasksRouter());
   app.use('/v1/audit', auditRouter());
   app.use((_req, res) => sendError(res, 404, 'not_found', 'no such route'));

@@ -7,6 +7,7 @@ import { down, status, up } from './stack';
 import { readState } from './stackState';
 import { sidecars } from './services';
 import { runTests } from './testRunner';
+import { rewriteReadme } from './envTable';
 
 const USAGE = `usage:
   npm start                        install what is missing, start everything, run until Ctrl-C
@@ -86,6 +87,9 @@ export async function main(argv: string[]): Promise<number> {
         return await runTests(rest);
       case 'token':
         return await token(rest);
+      case 'docs':
+        say(rewriteReadme() ? 'README.md: configuration table updated' : 'README.md: configuration table already up to date');
+        return 0;
       case 'stack':
         switch (rest[0]) {
           case 'up': {
