@@ -41,10 +41,16 @@ export function isIanaTimeZone(zone: string): boolean {
 
 const ISO_DURATION = /^P(?!$)(\d{1,6}Y)?(\d{1,6}M)?(\d{1,6}W)?(\d{1,6}D)?(T(?=\d)(\d{1,6}H)?(\d{1,6}M)?(\d{1,6}S)?)?$/;
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-addFormats(ajv, ['date-time', 'uuid']);
-ajv.addFormat('iana-timezone', { type: 'string', validate: isIanaTimeZone });
-ajv.addFormat('iso-duration', { type: 'string', validate: (s: string) => ISO_DURATION.test(s) });
+/** An ajv with the formats this project's schemas use (date-time, uuid, iana-timezone, iso-duration). */
+export function newAjv(): Ajv {
+  const a = new Ajv({ allErrors: true, strict: false });
+  addFormats(a, ['date-time', 'uuid']);
+  a.addFormat('iana-timezone', { type: 'string', validate: isIanaTimeZone });
+  a.addFormat('iso-duration', { type: 'string', validate: (s: string) => ISO_DURATION.test(s) });
+  return a;
+}
+
+const ajv = newAjv();
 ajv.addSchema(taskSchema);
 ajv.addSchema(envelopeSchema);
 

@@ -5,6 +5,7 @@ import { httpRequestDuration, metricsHandler } from '../common/metrics';
 import { traceIdOf, type Logger } from '../common/logger';
 import { config } from '../common/config';
 import { requireAuth } from './auth';
+import { openApiDocument } from './openapi';
 import { cors } from './middleware/cors';
 import { rateLimitPerUser } from './middleware/rateLimit';
 import { securityHeaders } from './middleware/securityHeaders';
@@ -42,6 +43,7 @@ export function createApp(log: Logger): express.Express {
 
   app.use(securityHeaders());
   app.use(cors(config.corsOrigins));
+  app.get('/v1/openapi.json', (_req, res) => res.json(openApiDocument));
   app.use('/v1', express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use('/v1', requireAuth());
   app.use('/v1', rateLimitPerUser(config.rateLimitPerSecond, config.rateLimitBurst));

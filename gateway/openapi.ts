@@ -1,0 +1,129 @@
+/**
+ * The OpenAPI 3.1 document served at GET /v1/openapi.json. Its schemas are the JSON Schemas the
+ * gateway and the actor validate with (common/tasks/schemas, common/events/schemas), so the
+ * document cannot drift from the code; gateway/openapi.e2e.test.ts checks real responses against it.
+ */
+import taskSchema from '../common/tasks/schemas/task.json';
+import taskCreateSchema from '../common/tasks/schemas/task-create.json';
+import taskPatchSchema from '../common/tasks/schemas/task-patch.json';
+import envelopeSchema from '../common/events/schemas/envelope.json';
+import { MAX_LIMIT, SORT_FIELDS } from '../common/tasks/listQuery';
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schemaName: string, description: string) => ({ description, content: { 'application/json': { schema: ref(schemaName) } } });
+const withoutId = ({ $id: _id, ...rest }: Record<string, unknown>) => rest;
+
+const errors = {
+  400: json('Error', 'invalid input; `details` names every offending field'),
+  401: json('Error', 'no token, a bad signature, `alg: none`, or an expired token'),
+  413: json('Error', 'the body is over 1 MiB'),
+  429: { ...json('Error', 'too many requests for this user'), headers: { 'Retry-After': { schema: { type: 'integer' } } } },
+  503: json('Error', 'a dependency did not answer; retry (POST with the same Idempotency-Key)'),
+};
+const notFound = { 404: json('Error', 'no such task for this user') };
+const taskId = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const ifMatch = { name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'the task version last seen, e.g. "3"; a stale one answers 412' };
+const etag = { ETag: { schema: { type: 'string' }, description: 'the task version, quoted' } };
+const taskResponse = (description: string) => ({ ...json('Task', description), headers: etag });
+
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'todo-actors',
+    version: '1.0.0',
+    description: 'Task management on Dapr virtual actors. Every /v1 call needs `Authorization: Bearer <JWT>`; the user is the token\'s `sub`.',
+  },
+  servers: [{ url: '/' }],
+  security: [{ bearer: [] }],
+  paths: {
+    '/v1/tasks': {
+      post: {
+        summary: 'Create a task',
+        parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 }, description: 'the same key returns the same task, never a second one' },
+          { name: 'X-Timezone', in: 'header', required: false, schema: { type: 'string' }, description: 'the caller\'s IANA zone when the token has no zoneinfo claim' }],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('TaskCreate') } } },
+        responses: { 201: taskResponse('created'), 200: taskResponse('the task this Idempotency-Key created before'), ...errors },
+      },
+      get: {
+        summary: 'List the caller\'s tasks',
+        parameters: [
+          { name: 'status', in: 'query', schema: { enum: ['open', 'completed'] } },
+          { name: 'priority', in: 'query', schema: { enum: ['none', 'low', 'medium', 'high', 'urgent'] } },
+          { name: 'tag', in: 'query', schema: { type: 'array', items: { type: 'string' } }, style: 'form', explode: true, description: 'repeatable; tasks carrying every tag given' },
+          { name: 'q', in: 'query', schema: { type: 'string', maxLength: 200 }, description: 'case-insensitive text in title, description or tags' },
+          { name: 'dueAfter', in: 'query', schema: { type: 'string', format: 'date-time' }, description: 'due at or after this instant' },
+          { name: 'dueBefore', in: 'query', schema: { type: 'string', format: 'date-time' }, description: 'due before this instant' },
+          { name: 'overdue', in: 'query', schema: { type: 'boolean' }, description: 'open tasks whose due time has passed' },
+          { name: 'sort', in: 'query', schema: { enum: [...SORT_FIELDS], default: 'due' }, description: 'tasks without a due time sort after all others (ascending)' },
+          { name: 'order', in: 'query', schema: { enum: ['asc', 'desc'], default: 'asc' } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: 50 } },
+          { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'nextCursor of the previous page, with the same filters and sort' },
+        ],
+        responses: { 200: json('TaskList', 'one page'), ...errors },
+      },
+    },
+    '/v1/tasks/{id}': {
+      parameters: [taskId],
+      get: { summary: 'One task', responses: { 200: taskResponse('the task'), ...notFound, ...errors } },
+      patch: {
+        summary: 'Change some fields',
+        parameters: [ifMatch],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('TaskPatch') } } },
+        responses: { 200: taskResponse('the changed task'), ...notFound, 409: json('Error', 'changed at the same time elsewhere'), 412: json('Error', 'If-Match names a stale version'), ...errors },
+      },
+      delete: { summary: 'Delete a task', parameters: [ifMatch], responses: { 204: { description: 'deleted' }, ...notFound, 412: json('Error', 'stale version'), ...errors } },
+    },
+    '/v1/tasks/{id}/complete': {
+      parameters: [taskId],
+      post: { summary: 'Complete a task; a recurring one gets its next occurrence', parameters: [ifMatch], responses: { 200: json('CompleteResult', 'the completed task and its next occurrence, if any'), ...notFound, ...errors } },
+    },
+    '/v1/tasks/{id}/reopen': {
+      parameters: [taskId],
+      post: { summary: 'Undo completion', parameters: [ifMatch], responses: { 200: taskResponse('the reopened task'), ...notFound, ...errors } },
+    },
+    '/v1/audit': {
+      get: {
+        summary: 'The caller\'s audit trail, newest first',
+        parameters: [{ name: 'taskId', in: 'query', schema: { type: 'string' } }, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } },
+          { name: 'cursor', in: 'query', schema: { type: 'string' } }],
+        responses: { 200: json('AuditPage', 'one page of events'), ...errors },
+      },
+    },
+    '/v1/openapi.json': { get: { summary: 'This document', security: [], responses: { 200: { description: 'OpenAPI 3.1' } } } },
+    '/healthz': { get: { summary: 'Liveness', security: [], responses: { 200: { description: 'alive' } } } },
+    '/readyz': { get: { summary: 'Readiness: the Dapr sidecar answers', security: [], responses: { 200: { description: 'ready' }, 503: { description: 'not ready' } } } },
+  },
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    schemas: {
+      Task: withoutId(taskSchema),
+      TaskCreate: withoutId(taskCreateSchema),
+      TaskPatch: withoutId(taskPatchSchema),
+      TaskList: {
+        type: 'object', additionalProperties: false, required: ['items', 'nextCursor'],
+        properties: { items: { type: 'array', items: ref('Task') }, nextCursor: { type: ['string', 'null'] } },
+      },
+      CompleteResult: {
+        type: 'object', additionalProperties: false, required: ['task', 'next'],
+        properties: { task: ref('Task'), next: { anyOf: [ref('Task'), { type: 'null' }] } },
+      },
+      Event: withoutId(envelopeSchema),
+      AuditPage: {
+        type: 'object', additionalProperties: false, required: ['items', 'nextCursor'],
+        properties: { items: { type: 'array', items: ref('Event') }, nextCursor: { type: ['string', 'null'] } },
+      },
+      Error: {
+        type: 'object', additionalProperties: false, required: ['error'],
+        properties: {
+          error: {
+            type: 'object', additionalProperties: false, required: ['code', 'message', 'details'],
+            properties: {
+              code: { type: 'string' }, message: { type: 'string' },
+              details: { type: 'array', items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
