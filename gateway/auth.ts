@@ -18,11 +18,20 @@ export interface Caller {
 /** Dapr actor ids travel in URLs: keep them to a safe, unambiguous alphabet. */
 const SUB_PATTERN = /^[A-Za-z0-9._@:|+-]{1,128}$/;
 
-type KeySource = { kind: 'secret'; key: Uint8Array } | { kind: 'jwks'; key: JWTVerifyGetKey };
+export type KeySource = { kind: 'secret'; key: Uint8Array } | { kind: 'jwks'; key: JWTVerifyGetKey };
+
+/** Production: the identity provider's keys, fetched from its JWKS URL and cached by jose. */
+export function jwksSource(url: string): KeySource {
+  return { kind: 'jwks', key: createRemoteJWKSet(new URL(url), { timeoutDuration: 5000, cooldownDuration: 30_000 }) };
+}
+
+/** Development: one shared HS256 secret. */
+export function secretSource(secret: string): KeySource {
+  return { kind: 'secret', key: new TextEncoder().encode(secret) };
+}
 
 function keySource(): KeySource {
-  if (config.jwtJwksUrl) return { kind: 'jwks', key: createRemoteJWKSet(new URL(config.jwtJwksUrl)) };
-  return { kind: 'secret', key: new TextEncoder().encode(config.jwtSecret) };
+  return config.jwtJwksUrl ? jwksSource(config.jwtJwksUrl) : secretSource(config.jwtSecret);
 }
 
 export function tokenFrom(req: Request): string | undefined {
