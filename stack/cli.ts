@@ -3,7 +3,8 @@ import { config } from '../common/config';
 import { signDevToken } from '../gateway/auth';
 import { say, StepError, timings } from './progress';
 import { isAlive } from './processes';
-import { down, status, up } from './stack';
+import { down, status, up, withStack } from './stack';
+import { runApiBench } from '../loadtest/apiBench';
 import { readState } from './stackState';
 import { sidecars } from './services';
 import { runTests } from './testRunner';
@@ -87,6 +88,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runTests(rest);
       case 'token':
         return await token(rest);
+      case 'bench':
+        return await withStack(() => runApiBench(rest));
       case 'docs':
         say(rewriteReadme() ? 'README.md: configuration table updated' : 'README.md: configuration table already up to date');
         return 0;

@@ -204,3 +204,20 @@ export async function status(print: (line: string) => void = (l) => process.stdo
   }
   return allHealthy;
 }
+
+/**
+ * Runs fn with the stack up: reuses a stack this checkout already runs (and leaves it running),
+ * or starts one and stops it afterwards, whatever fn does.
+ */
+export async function withStack<T>(fn: (state: StackState) => Promise<T>): Promise<T> {
+  const before = readState();
+  const wasRunning = !!before && path.resolve(before.checkout) === REPO_ROOT && before.processes.some((p) => isAlive(p));
+  try {
+    const state = await up();
+    (config as { pgPort: number }).pgPort = state.pgPort; // PostgreSQL may have moved off 5432
+    process.env.PGPORT = String(state.pgPort);
+    return await fn(state);
+  } finally {
+    if (!wasRunning) await down().catch((err) => say(`✖ stopping the stack failed: ${String(err)}`));
+  }
+}

@@ -8,12 +8,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Mocha from 'mocha';
-import { config } from '../common/config';
 import { REPO_ROOT } from './paths';
 import { say, StepError, timings } from './progress';
-import { isAlive } from './processes';
-import { down, up } from './stack';
-import { readState } from './stackState';
+import { withStack } from './stack';
 
 interface Totals {
   passed: number;
@@ -50,12 +47,6 @@ function runMocha(files: string[], totals: Totals, grep?: string): Promise<void>
   });
 }
 
-/** Points this process's settings at the stack's actual choices (PostgreSQL may have moved off 5432). */
-export function useStackPorts(pgPort: number): void {
-  (config as { pgPort: number }).pgPort = pgPort;
-  process.env.PGPORT = String(pgPort);
-}
-
 export async function runTests(args: string[]): Promise<number> {
   const unitOnly = args.includes('--unit');
   const g = args.indexOf('--grep');
@@ -66,18 +57,14 @@ export async function runTests(args: string[]): Promise<number> {
   await runMocha(files.filter((f) => !needsStack(f)), totals, grep);
 
   if (!unitOnly) {
-    const before = readState();
-    const wasRunning = !!before && path.resolve(before.checkout) === REPO_ROOT && before.processes.some((p) => isAlive(p));
     try {
-      const state = await up();
-      useStackPorts(state.pgPort);
-      say(`▶ integration and end-to-end tests against the real stack (${files.filter(needsStack).length} files)`);
-      await runMocha(files.filter(needsStack), totals, grep);
+      await withStack(async () => {
+        say(`▶ integration and end-to-end tests against the real stack (${files.filter(needsStack).length} files)`);
+        await runMocha(files.filter(needsStack), totals, grep);
+      });
     } catch (err) {
       totals.failed += 1;
       if (!(err instanceof StepError)) say(`✖ the stack could not be started: ${err instanceof Error ? err.stack : String(err)}`);
-    } finally {
-      if (!wasRunning) await down().catch((err) => say(`✖ stopping the stack failed: ${String(err)}`));
     }
   }
   if (timings.length) say(`timings: ${timings.map((t) => `${t.step.split(' (')[0]} ${(t.ms / 1000).toFixed(1)}s`).join('; ')}`);

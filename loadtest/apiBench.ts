@@ -1,0 +1,206 @@
+/**
+ * `npm run bench`: the task API's throughput and latency through the real local stack (gateway →
+ * its daprd → the actor host's daprd → UserActor → PostgreSQL), three runs of each scenario,
+ * reported as the median with min and max. Writes loadtest/results/<date>.json and the table
+ * between the bench markers in loadtest/RESULTS.md. `--quick` runs shorter scenarios.
+ */
+import { randomUUID } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Pool } from 'pg';
+import { config } from '../common/config';
+import { createPool, inTransaction } from '../common/db/pool';
+import { insertTask } from '../actors/taskStore';
+import { newTask } from '../actors/taskCommands';
+import { DAPR_VERSION, KAFKA_VERSION, REPO_ROOT } from '../stack/paths';
+import { say } from '../stack/progress';
+import { tokenFor } from '../stack/testSupport';
+
+interface RunResult {
+  requests: number;
+  errors: number;
+  seconds: number;
+  throughput: number;
+  p50: number;
+  p99: number;
+}
+
+export interface Summary {
+  median: number;
+  min: number;
+  max: number;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+export function summarize(values: number[]): Summary {
+  const s = [...values].sort((a, b) => a - b);
+  return { median: s[Math.floor((s.length - 1) / 2)], min: s[0], max: s[s.length - 1] };
+}
+
+const base = () => `http://127.0.0.1:${config.gatewayPort}`;
+
+/** Runs `workers` loops calling `request` until `seconds` have passed; latencies in ms. */
+async function load(seconds: number, workers: number, request: (worker: number) => Promise<boolean>): Promise<RunResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const t0 = performance.now();
+  const deadline = t0 + seconds * 1000;
+  await Promise.all(Array.from({ length: workers }, async (_, w) => {
+    while (performance.now() < deadline) {
+      const s = performance.now();
+      const ok = await request(w).catch(() => false);
+      latencies.push(performance.now() - s);
+      if (!ok) errors++;
+    }
+  }));
+  const elapsed = (performance.now() - t0) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { requests: latencies.length, errors, seconds: elapsed, throughput: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+async function users(n: number, prefix: string): Promise<Array<{ id: string; auth: string }>> {
+  return Promise.all(Array.from({ length: n }, async () => {
+    const id = `${prefix}-${randomUUID().slice(0, 8)}`;
+    return { id, auth: `Bearer ${await tokenFor(id)}` };
+  }));
+}
+
+async function seed(pool: Pool, userId: string, n: number): Promise<void> {
+  await inTransaction(pool, async (tx) => {
+    for (let i = 0; i < n; i++) await insertTask(tx, userId, newTask({ title: `seeded ${i}`, priority: 'medium', tags: ['bench'] }, 'UTC', new Date(Date.now() - i * 1000)));
+  });
+}
+
+interface Scenario {
+  name: string;
+  goal: string;
+  run: () => Promise<Record<string, number>>;
+}
+
+export async function runApiBench(args: string[]): Promise<number> {
+  const quick = args.includes('--quick');
+  const seconds = quick ? 4 : 15;
+  const workers = 32;
+  const pool = createPool('bench');
+  const creators = await users(200, 'bench-create');
+  const listers = await users(20, 'bench-list');
+  for (const u of listers) await seed(pool, u.id, 100);
+
+  const scenarios: Scenario[] = [
+    {
+      name: 'create (POST /v1/tasks, 200 users, 32 connections)', goal: '≥ 1,000 writes/s, p99 ≤ 25 ms',
+      run: async () => {
+        const r = await load(seconds, workers, async (w) => {
+          const u = creators[(w * 7 + Math.floor(Math.random() * 200)) % creators.length];
+          const res = await fetch(`${base()}/v1/tasks`, { method: 'POST', headers: { authorization: u.auth, 'content-type': 'application/json' }, body: '{"title":"bench task","priority":"high","tags":["bench"]}' });
+          await res.arrayBuffer();
+          return res.status === 201;
+        });
+        return { throughput: r.throughput, p50: r.p50, p99: r.p99, errors: r.errors, requests: r.requests };
+      },
+    },
+    {
+      name: 'list 100 tasks (GET /v1/tasks?limit=100, 20 users × 100 tasks, 32 connections)', goal: '≥ 3,000 lists/s, p99 ≤ 10 ms',
+      run: async () => {
+        const r = await load(seconds, workers, async (w) => {
+          const u = listers[(w + Math.floor(Math.random() * 20)) % listers.length];
+          const res = await fetch(`${base()}/v1/tasks?limit=100&sort=createdAt`, { headers: { authorization: u.auth } });
+          const body = (await res.json()) as { items?: unknown[] };
+          return res.status === 200 && body.items?.length === 100;
+        });
+        return { throughput: r.throughput, p50: r.p50, p99: r.p99, errors: r.errors, requests: r.requests };
+      },
+    },
+    {
+      name: 'actor activation: first call for a user with 1,000 tasks, minus a warm call', goal: '(no goal set)',
+      run: async () => {
+        const [u] = await users(1, 'bench-activation');
+        await seed(pool, u.id, 1000);
+        const call = async () => {
+          const s = performance.now();
+          const res = await fetch(`${base()}/v1/tasks?limit=50`, { headers: { authorization: u.auth } });
+          await res.arrayBuffer();
+          if (res.status !== 200) throw new Error(`status ${res.status}`);
+          return performance.now() - s;
+        };
+        const first = await call();
+        const warm: number[] = [];
+        for (let i = 0; i < 20; i++) warm.push(await call());
+        warm.sort((a, b) => a - b);
+        return { firstCallMs: first, warmCallMs: percentile(warm, 50), activationMs: first - percentile(warm, 50) };
+      },
+    },
+  ];
+
+  const results: Array<{ name: string; goal: string; runs: Array<Record<string, number>>; summary: Record<string, Summary> }> = [];
+  for (const sc of scenarios) {
+    const runs: Array<Record<string, number>> = [];
+    for (let i = 1; i <= 3; i++) {
+      say(`▶ bench: ${sc.name}, run ${i}/3`);
+      runs.push(await sc.run());
+      say(`  ${Object.entries(runs[runs.length - 1]).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
+    }
+    const summary = Object.fromEntries(Object.keys(runs[0]).map((k) => [k, summarize(runs.map((r) => r[k]))]));
+    results.push({ name: sc.name, goal: sc.goal, runs, summary });
+  }
+  await pool.end();
+
+  const command = `npm run bench${quick ? ' -- --quick' : ''}`;
+  const report = {
+    date: new Date().toISOString(), command, quick, secondsPerRun: seconds, connections: workers,
+    machine: { cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), cpu: os.cpus()[0]?.model },
+    versions: { node: process.version, dapr: DAPR_VERSION, kafka: KAFKA_VERSION, postgres: pgVersion() },
+    results,
+  };
+  const dir = path.join(REPO_ROOT, 'loadtest', 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${report.date.slice(0, 19).replace(/:/g, '-')}.json`);
+  fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  writeResultsTable(report);
+  say(`results: ${path.relative(REPO_ROOT, file)} and loadtest/RESULTS.md`);
+  return 0;
+}
+
+function pgVersion(): string {
+  try {
+    return execFileSync('psql', ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+const fmt = (s: Summary, unit: string, digits = 1) => `${s.median.toFixed(digits)} ${unit} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
+
+function writeResultsTable(report: { date: string; command: string; secondsPerRun: number; connections: number; machine: { cores: number; memoryGiB: number }; results: Array<{ name: string; goal: string; summary: Record<string, Summary> }> }): void {
+  const file = path.join(REPO_ROOT, 'loadtest', 'RESULTS.md');
+  const rows = report.results.map((r) => {
+    const s = r.summary;
+    const figures = s.throughput
+      ? `${fmt(s.throughput, 'req/s', 0)}; p50 ${fmt(s.p50, 'ms')}; p99 ${fmt(s.p99, 'ms')}; errors ${s.errors.median}`
+      : `first call ${fmt(s.firstCallMs, 'ms')}; warm call ${fmt(s.warmCallMs, 'ms')}; activation ≈ ${fmt(s.activationMs, 'ms')}`;
+    return `| ${r.name} | ${figures} | ${r.goal} |`;
+  });
+  const table = [
+    '<!-- bench:api:start -->',
+    `Command: \`${report.command}\` (${report.date.slice(0, 16)}Z; ${report.secondsPerRun} s per run, 3 runs per scenario, ${report.connections} keep-alive connections; ${report.machine.cores} cores, ${report.machine.memoryGiB} GiB; the whole stack and the load generator share the machine). Figures: median (min–max) of the 3 runs.`,
+    '',
+    '| scenario | measured | goal (issue) |',
+    '|---|---|---|',
+    ...rows,
+    '<!-- bench:api:end -->',
+  ].join('\n');
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Measured results\n';
+  const start = text.indexOf('<!-- bench:api:start -->');
+  const end = text.indexOf('<!-- bench:api:end -->');
+  const next = start >= 0 && end > start
+    ? `${text.slice(0, start)}${table}${text.slice(end + '<!-- bench:api:end -->'.length)}`
+    : `${text.trimEnd()}\n\n## Task API through the real stack\n\n${table}\n`;
+  fs.writeFileSync(file, next);
+}
