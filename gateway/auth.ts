@@ -16,7 +16,7 @@ export interface Caller {
 }
 
 /** Dapr actor ids travel in URLs: keep them to a safe, unambiguous alphabet. */
-const SUB_PATTERN = /^[A-Za-z0-9._@:|+-]{1,128}$/;
+export const SUB_PATTERN = /^[A-Za-z0-9._@:|+-]{1,128}$/;
 
 export type KeySource = { kind: 'secret'; key: Uint8Array } | { kind: 'jwks'; key: JWTVerifyGetKey };
 

@@ -1,6 +1,6 @@
 /** The commands of CONTRACT.md §1, reached through stack/bootstrap.js from package.json's scripts. */
 import { config } from '../common/config';
-import { signDevToken } from '../gateway/auth';
+import { signDevToken, SUB_PATTERN } from '../gateway/auth';
 import { say, StepError, timings } from './progress';
 import { isAlive } from './processes';
 import { down, status, up, withStack } from './stack';
@@ -70,7 +70,7 @@ async function token(args: string[]): Promise<number> {
     say('usage: npm run token -- USER [EMAIL]');
     return 2;
   }
-  if (!/^[A-Za-z0-9._@:|+-]{1,128}$/.test(user)) {
+  if (!SUB_PATTERN.test(user)) {
     say('USER may contain letters, digits and . _ @ : | + - (at most 128 characters)');
     return 2;
   }
