@@ -10,6 +10,15 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
+
+// `npm run stack -- status | head -3`: when the reader goes away, end quietly, as `ls | head` does.
+// (`npm start` replaces these handlers while it shuts down, so a closed pipe cannot stop a shutdown.)
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err && err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
 const say = (msg) => process.stderr.write(`${msg}\n`);
 
 /** Runs a command, printing every 10 s how long it has run and what `progress()` reports. */

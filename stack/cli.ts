@@ -59,8 +59,10 @@ async function foreground(): Promise<number> {
     // Ctrl-C, kill, or a closed terminal: stop everything. A closed terminal or pipe (`npm start | tee`)
     // must not crash the shutdown half-way, so write errors on stdout/stderr are ignored from here on.
     for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, () => void stop());
-    process.stdout.on('error', () => undefined);
-    process.stderr.on('error', () => undefined);
+    for (const stream of [process.stdout, process.stderr]) {
+      stream.removeAllListeners('error');
+      stream.on('error', () => undefined);
+    }
   });
 }
 
