@@ -1,8 +1,15 @@
 /**
  * Publishes outbox rows to Kafka after their transaction commits, and re-publishes whatever a crash
- * or a Kafka outage left behind. Per user, rows go out in commit order (seq) under a PostgreSQL
- * advisory lock, so the actor's own drain and the relay of any host never interleave one user's
- * events. Kafka being down never fails a write: rows simply wait for the next drain.
+ * or a Kafka outage left behind.
+ *
+ * One flusher per process: writes only mark their user as pending (`kick`), and the flusher
+ * publishes the rows of every pending user in one Kafka batch, over one database connection, in
+ * commit order (seq). So Kafka's round trips are shared by many writes, and publishing never holds
+ * more than one pooled connection while it waits for Kafka.
+ *
+ * Per user, only the holder of that user's advisory lock publishes, so two hosts (the actor's
+ * own and another host's relay, during a rebalance) never interleave one user's events. Kafka
+ * being down never fails a write: rows wait for the next flush or relay pass.
  */
 import type { Pool } from 'pg';
 import type { Producer } from 'kafkajs';
@@ -16,11 +23,17 @@ interface OutboxRow {
   payload: { eventId: string; type: string; userId: string };
 }
 
-const BATCH = 500;
+/** Rows per Kafka batch, and users per flush. */
+const BATCH_ROWS = 2000;
+const USERS_PER_FLUSH = 1000;
+/** A user whose lock another publisher holds is tried again after this long. */
+const BUSY_RETRY_MS = 100;
+/** The relay leaves rows this young to the live flusher. */
+const RELAY_MIN_AGE = '1 second';
 
 export class OutboxPublisher {
-  private readonly running = new Map<string, Promise<void>>();
-  private readonly again = new Set<string>();
+  private readonly pending = new Set<string>();
+  private flushing: Promise<void> | undefined;
   private relayTimer: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -33,47 +46,64 @@ export class OutboxPublisher {
   /** Asks for this user's unpublished events to be sent soon; never throws, never waits for Kafka. */
   kick(userId: string): void {
     if (this.stopped) return;
-    if (this.running.has(userId)) {
-      this.again.add(userId);
-      return;
+    this.pending.add(userId);
+    this.flushing ??= this.flushLoop().finally(() => {
+      this.flushing = undefined;
+      if (this.pending.size && !this.stopped) this.kickAll([]);
+    });
+  }
+
+  private kickAll(users: string[]): void {
+    for (const u of users) this.pending.add(u);
+    const [first] = this.pending;
+    if (first !== undefined) this.kick(first);
+  }
+
+  private async flushLoop(): Promise<void> {
+    while (this.pending.size && !this.stopped) {
+      const users = [...this.pending].slice(0, USERS_PER_FLUSH);
+      for (const u of users) this.pending.delete(u);
+      try {
+        const { busy, more } = await this.flush(users);
+        for (const u of more) this.pending.add(u);
+        if (busy.length) setTimeout(() => this.kickAll(busy), BUSY_RETRY_MS).unref();
+      } catch (err) {
+        // Kafka or the database is unavailable: the rows stay unpublished and the relay retries.
+        this.log.warn('outbox flush failed; the relay will retry', { users: users.length, err: String(err) });
+        return;
+      }
     }
-    const run = (async () => {
-      do {
-        this.again.delete(userId);
-        await this.drainUser(userId, true).catch((err) => this.log.warn('outbox drain failed; the relay will retry', { userId, err: String(err) }));
-      } while (this.again.has(userId) && !this.stopped);
-    })().finally(() => this.running.delete(userId));
-    this.running.set(userId, run);
   }
 
   /**
-   * Sends this user's unpublished rows in seq order and marks them published, in one transaction
-   * holding the user's advisory lock. Returns how many rows were published.
+   * One transaction: lock the users nobody else is publishing, send their unpublished rows in seq
+   * order as one batch, mark them published. Returns the users that were locked elsewhere, and
+   * those with more rows than one batch holds.
    */
-  async drainUser(userId: string, wait: boolean): Promise<number> {
+  async flush(users: string[]): Promise<{ published: number; busy: string[]; more: string[] }> {
     const client = await this.pool.connect();
-    let total = 0;
     try {
       await client.query('BEGIN');
-      const lockSql = wait ? 'SELECT pg_advisory_xact_lock(hashtext($1)) AS locked' : 'SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked';
-      const lock = await client.query<{ locked: boolean | string }>(lockSql, [`outbox:${userId}`]);
-      if (!wait && lock.rows[0].locked !== true) {
+      const locked = (await client.query<{ u: string }>(
+        "SELECT u FROM unnest($1::text[]) AS u WHERE pg_try_advisory_xact_lock(hashtext('outbox:' || u))", [users],
+      )).rows.map((r) => r.u);
+      const lockedSet = new Set(locked);
+      const busy = users.filter((u) => !lockedSet.has(u));
+      if (locked.length === 0) {
         await client.query('ROLLBACK');
-        return 0;
+        return { published: 0, busy, more: [] };
       }
-      for (;;) {
-        const rows = (await client.query<OutboxRow>(
-          'SELECT seq, topic, user_id, payload FROM outbox WHERE user_id = $1 AND published_at IS NULL ORDER BY seq LIMIT $2',
-          [userId, BATCH],
-        )).rows;
-        if (rows.length === 0) break;
+      const rows = (await client.query<OutboxRow>(
+        'SELECT seq, topic, user_id, payload FROM outbox WHERE user_id = ANY($1::text[]) AND published_at IS NULL ORDER BY seq LIMIT $2',
+        [locked, BATCH_ROWS],
+      )).rows;
+      if (rows.length) {
         await this.send(rows);
         await client.query('UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
-        total += rows.length;
-        if (rows.length < BATCH) break;
       }
       await client.query('COMMIT');
-      return total;
+      const more = rows.length === BATCH_ROWS ? [...new Set(rows.map((r) => r.user_id))] : [];
+      return { published: rows.length, busy, more };
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
@@ -82,6 +112,7 @@ export class OutboxPublisher {
     }
   }
 
+  /** One produce request for the whole batch; per partition, Kafka keeps the order given here. */
   private async send(rows: OutboxRow[]): Promise<void> {
     const byTopic = new Map<string, OutboxRow[]>();
     for (const r of rows) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
@@ -99,27 +130,22 @@ export class OutboxPublisher {
     for (const r of rows) eventsPublished.inc({ topic: r.topic, type: r.payload.type });
   }
 
-  /** One relay pass: every user with rows older than a second that nobody else is draining. */
+  /** One relay pass: queues every user with unpublished rows older than a second; returns how many users. */
   async relayOnce(): Promise<number> {
     const pending = await this.pool.query<{ user_id: string; n: string }>(
-      `SELECT user_id, count(*) AS n FROM outbox WHERE published_at IS NULL GROUP BY user_id
-       ORDER BY min(seq) LIMIT 1000`,
+      `SELECT user_id, count(*) AS n FROM outbox WHERE published_at IS NULL AND created_at < now() - interval '${RELAY_MIN_AGE}'
+        GROUP BY user_id ORDER BY min(seq) LIMIT ${USERS_PER_FLUSH}`,
     );
     outboxPending.set(pending.rows.reduce((s, r) => s + Number(r.n), 0));
-    let published = 0;
-    for (const { user_id } of pending.rows) {
-      if (this.stopped) break;
-      if (this.running.has(user_id)) continue;
-      published += await this.drainUser(user_id, false);
-    }
-    return published;
+    if (pending.rows.length) this.kickAll(pending.rows.map((r) => r.user_id));
+    return pending.rows.length;
   }
 
   startRelay(intervalMs: number): void {
     const tick = async () => {
       try {
         const n = await this.relayOnce();
-        if (n > 0) this.log.info('outbox relay re-published events', { count: n });
+        if (n > 0) this.log.info('outbox relay queued users with old unpublished events', { users: n });
       } catch (err) {
         this.log.warn('outbox relay pass failed', { err: String(err) });
       } finally {
@@ -132,6 +158,6 @@ export class OutboxPublisher {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.relayTimer) clearTimeout(this.relayTimer);
-    await Promise.allSettled([...this.running.values()]);
+    await this.flushing;
   }
 }

@@ -39,7 +39,7 @@ export const eventsPublished = new client.Counter({
 
 export const outboxPending = new client.Gauge({
   name: 'outbox_pending_events',
-  help: 'outbox rows not yet published to Kafka, as last seen by the relay',
+  help: 'outbox rows older than a second and not yet published to Kafka, as last counted by the relay',
   registers: [registry],
 });
 

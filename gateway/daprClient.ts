@@ -4,47 +4,52 @@
  */
 import { config, SERVICE_APP_IDS } from '../common/config';
 import { USER_ACTOR_TYPE, type ActorResult, type UserActorMethod } from '../common/actorApi';
+import { httpRequest, type HttpResult } from '../common/httpClient';
+import { createLogger } from '../common/logger';
 import { ApiError } from './errors';
 
-const base = () => `http://127.0.0.1:${config.daprHttpPort}`;
+const log = createLogger('todo-gateway');
 
-async function daprFetch(url: string, init: RequestInit, what: string): Promise<Response> {
+const unavailable = (what: string) => new ApiError(503, 'unavailable', `${what} could not answer; try again`, [], { 'Retry-After': '1' });
+
+async function dapr(method: string, path: string, what: string, body?: unknown, traceparent?: string): Promise<HttpResult> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (traceparent) headers.traceparent = traceparent;
   try {
-    return await fetch(url, { ...init, signal: AbortSignal.timeout(config.actorCallTimeoutMs) });
+    return await httpRequest({ port: config.daprHttpPort, method, path, headers, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs: config.actorCallTimeoutMs });
   } catch (err) {
-    throw new ApiError(503, 'unavailable', `${what} is not reachable right now; try again`, [], { 'Retry-After': '1' });
+    log.warn('no answer from Dapr', { what, path: path.split('?')[0], err: String(err) });
+    throw unavailable(what);
   }
 }
 
 export async function invokeActor<R extends ActorResult<unknown>>(userId: string, method: UserActorMethod, body: unknown, traceparent?: string): Promise<R> {
-  const url = `${base()}/v1.0/actors/${USER_ACTOR_TYPE}/${encodeURIComponent(userId)}/method/${method}`;
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (traceparent) headers.traceparent = traceparent;
-  const res = await daprFetch(url, { method: 'POST', headers, body: JSON.stringify(body) }, 'the task service');
-  const text = await res.text();
-  if (!res.ok) {
-    throw new ApiError(503, 'unavailable', 'the task service could not answer; try again', [], { 'Retry-After': '1' });
+  const res = await dapr('POST', `/v1.0/actors/${USER_ACTOR_TYPE}/${encodeURIComponent(userId)}/method/${method}`, 'the task service', body, traceparent);
+  if (res.status !== 200) {
+    log.warn('actor call failed in Dapr', { userId, method, status: res.status, body: res.body.slice(0, 500) });
+    throw unavailable('the task service');
   }
-  return JSON.parse(text) as R;
+  return JSON.parse(res.body) as R;
 }
 
 export async function invokeSubscribers<T>(path: string, traceparent?: string): Promise<T> {
-  const url = `${base()}/v1.0/invoke/${SERVICE_APP_IDS.subscribers}/method/${path}`;
-  const headers: Record<string, string> = {};
-  if (traceparent) headers.traceparent = traceparent;
-  const res = await daprFetch(url, { headers }, 'the audit service');
+  const res = await dapr('GET', `/v1.0/invoke/${SERVICE_APP_IDS.subscribers}/method/${path}`, 'the audit service', undefined, traceparent);
   if (res.status === 400) {
-    const body = (await res.json()) as { error: { message: string; details: [] } };
+    const body = JSON.parse(res.body) as { error: { message: string; details: [] } };
     throw new ApiError(400, 'invalid_input', body.error.message, body.error.details);
   }
-  if (!res.ok) throw new ApiError(503, 'unavailable', 'the audit service could not answer; try again', [], { 'Retry-After': '1' });
-  return (await res.json()) as T;
+  if (res.status !== 200) {
+    log.warn('service call failed in Dapr', { path: path.split('?')[0], status: res.status, body: res.body.slice(0, 500) });
+    throw unavailable('the audit service');
+  }
+  return JSON.parse(res.body) as T;
 }
 
 export async function sidecarHealthy(): Promise<boolean> {
   try {
-    const res = await fetch(`${base()}/v1.0/healthz`, { signal: AbortSignal.timeout(2000) });
-    return res.status === 204 || res.ok;
+    const res = await httpRequest({ port: config.daprHttpPort, method: 'GET', path: '/v1.0/healthz', timeoutMs: 2000 });
+    return res.status >= 200 && res.status < 300;
   } catch {
     return false;
   }
