@@ -11,12 +11,15 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Pool } from 'pg';
 import { config } from '../common/config';
+import { httpRequest } from '../common/httpClient';
 import { createPool, inTransaction } from '../common/db/pool';
 import { insertTask } from '../actors/taskStore';
 import { newTask } from '../actors/taskCommands';
 import { DAPR_VERSION, KAFKA_VERSION, REPO_ROOT } from '../stack/paths';
 import { say } from '../stack/progress';
 import { tokenFor } from '../stack/testSupport';
+import { readState } from '../stack/stackState';
+import { coresUsed, cpuSecondsByGroup } from './processCpu';
 
 interface RunResult {
   requests: number;
@@ -25,6 +28,8 @@ interface RunResult {
   throughput: number;
   p50: number;
   p99: number;
+  /** Cores each process used during the run (1.0 = one core busy all the time). */
+  cores: Record<string, number>;
 }
 
 export interface Summary {
@@ -44,12 +49,25 @@ export function summarize(values: number[]): Summary {
   return { median: s[Math.floor((s.length - 1) / 2)], min: s[0], max: s[s.length - 1] };
 }
 
-const base = () => `http://127.0.0.1:${config.gatewayPort}`;
+/** The load generator's client: node:http with keep-alive, cheaper than fetch on this machine. */
+function gateway(method: string, path: string, auth: string, body?: string) {
+  const headers: Record<string, string> = { authorization: auth };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  return httpRequest({ port: config.gatewayPort, method, path, headers, body, timeoutMs: 30_000 });
+}
 
-/** Runs `workers` loops calling `request` until `seconds` have passed; latencies in ms. */
+/** The stack's process groups (from its state file), for CPU accounting. */
+function stackGroups(): Map<number, string> {
+  return new Map((readState()?.processes ?? []).map((p) => [p.pid, p.name]));
+}
+
+/** Runs `workers` loops calling `request` until `seconds` have passed; latencies in ms, cores used per process. */
 async function load(seconds: number, workers: number, request: (worker: number) => Promise<boolean>): Promise<RunResult> {
   const latencies: number[] = [];
   let errors = 0;
+  const groups = stackGroups();
+  const cpuBefore = cpuSecondsByGroup(groups);
+  const selfBefore = process.cpuUsage();
   const t0 = performance.now();
   const deadline = t0 + seconds * 1000;
   await Promise.all(Array.from({ length: workers }, async (_, w) => {
@@ -61,8 +79,11 @@ async function load(seconds: number, workers: number, request: (worker: number) 
     }
   }));
   const elapsed = (performance.now() - t0) / 1000;
+  const cores = coresUsed(cpuBefore, cpuSecondsByGroup(groups), elapsed);
+  const self = process.cpuUsage(selfBefore);
+  cores['load generator'] = (self.user + self.system) / 1e6 / elapsed;
   latencies.sort((a, b) => a - b);
-  return { requests: latencies.length, errors, seconds: elapsed, throughput: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return { requests: latencies.length, errors, seconds: elapsed, throughput: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cores };
 }
 
 async function users(n: number, prefix: string): Promise<Array<{ id: string; auth: string }>> {
@@ -76,6 +97,11 @@ async function seed(pool: Pool, userId: string, n: number): Promise<void> {
   await inTransaction(pool, async (tx) => {
     for (let i = 0; i < n; i++) await insertTask(tx, userId, newTask({ title: `seeded ${i}`, priority: 'medium', tags: ['bench'] }, 'UTC', new Date(Date.now() - i * 1000)));
   });
+}
+
+/** Per-process figures as flat keys ("cores:gateway"), so runs can be summarized like the others. */
+function prefixed(cores: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(cores).map(([k, v]) => [`cores:${k}`, v]));
 }
 
 interface Scenario {
@@ -99,11 +125,10 @@ export async function runApiBench(args: string[]): Promise<number> {
       run: async () => {
         const r = await load(seconds, workers, async (w) => {
           const u = creators[(w * 7 + Math.floor(Math.random() * 200)) % creators.length];
-          const res = await fetch(`${base()}/v1/tasks`, { method: 'POST', headers: { authorization: u.auth, 'content-type': 'application/json' }, body: '{"title":"bench task","priority":"high","tags":["bench"]}' });
-          await res.arrayBuffer();
+          const res = await gateway('POST', '/v1/tasks', u.auth, '{"title":"bench task","priority":"high","tags":["bench"]}');
           return res.status === 201;
         });
-        return { throughput: r.throughput, p50: r.p50, p99: r.p99, errors: r.errors, requests: r.requests };
+        return { throughput: r.throughput, p50: r.p50, p99: r.p99, errors: r.errors, requests: r.requests, ...prefixed(r.cores) };
       },
     },
     {
@@ -111,11 +136,10 @@ export async function runApiBench(args: string[]): Promise<number> {
       run: async () => {
         const r = await load(seconds, workers, async (w) => {
           const u = listers[(w + Math.floor(Math.random() * 20)) % listers.length];
-          const res = await fetch(`${base()}/v1/tasks?limit=100&sort=createdAt`, { headers: { authorization: u.auth } });
-          const body = (await res.json()) as { items?: unknown[] };
-          return res.status === 200 && body.items?.length === 100;
+          const res = await gateway('GET', '/v1/tasks?limit=100&sort=createdAt', u.auth);
+          return res.status === 200 && (JSON.parse(res.body) as { items: unknown[] }).items.length === 100;
         });
-        return { throughput: r.throughput, p50: r.p50, p99: r.p99, errors: r.errors, requests: r.requests };
+        return { throughput: r.throughput, p50: r.p50, p99: r.p99, errors: r.errors, requests: r.requests, ...prefixed(r.cores) };
       },
     },
     {
@@ -125,9 +149,8 @@ export async function runApiBench(args: string[]): Promise<number> {
         await seed(pool, u.id, 1000);
         const call = async () => {
           const s = performance.now();
-          const res = await fetch(`${base()}/v1/tasks?limit=50`, { headers: { authorization: u.auth } });
-          await res.arrayBuffer();
-          if (res.status !== 200) throw new Error(`status ${res.status}`);
+          const res = await gateway('GET', '/v1/tasks?limit=50', u.auth);
+          if (res.status !== 200) throw new Error(`status ${res.status}: ${res.body.slice(0, 200)}`);
           return performance.now() - s;
         };
         const first = await call();
@@ -182,8 +205,10 @@ function writeResultsTable(report: { date: string; command: string; secondsPerRu
   const file = path.join(REPO_ROOT, 'loadtest', 'RESULTS.md');
   const rows = report.results.map((r) => {
     const s = r.summary;
+    const cores = Object.entries(s).filter(([k]) => k.startsWith('cores:')).sort((a, b) => b[1].median - a[1].median)
+      .map(([k, v]) => `${k.slice(6)} ${v.median.toFixed(2)}`).join(', ');
     const figures = s.throughput
-      ? `${fmt(s.throughput, 'req/s', 0)}; p50 ${fmt(s.p50, 'ms')}; p99 ${fmt(s.p99, 'ms')}; errors ${s.errors.median}`
+      ? `${fmt(s.throughput, 'req/s', 0)}; p50 ${fmt(s.p50, 'ms')}; p99 ${fmt(s.p99, 'ms')}; errors ${s.errors.median}<br>cores used (median): ${cores}`
       : `first call ${fmt(s.firstCallMs, 'ms')}; warm call ${fmt(s.warmCallMs, 'ms')}; activation ≈ ${fmt(s.activationMs, 'ms')}`;
     return `| ${r.name} | ${figures} | ${r.goal} |`;
   });

@@ -1,0 +1,32 @@
+/**
+ * CPU time per stack process, from /proc: each one is started as its own group leader, so a
+ * group's sum includes what it forked; direct children that left the group count too
+ * (PostgreSQL's backends each call setsid()).
+ */
+import fs from 'node:fs';
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** CPU seconds (user + system) used so far by every process in each of these process groups. */
+export function cpuSecondsByGroup(groups: Map<number, string>): Map<string, number> {
+  const out = new Map<string, number>([...groups.values()].map((n) => [n, 0]));
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const name = groups.get(Number(f[2])) ?? groups.get(Number(f[1])); // field 5: process group; field 4: parent
+    if (name === undefined) continue;
+    out.set(name, (out.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) / TICKS_PER_SECOND); // fields 14, 15
+  }
+  return out;
+}
+
+/** Cores used per process group between two samples taken `seconds` apart. */
+export function coresUsed(before: Map<string, number>, after: Map<string, number>, seconds: number): Record<string, number> {
+  return Object.fromEntries([...after.entries()].map(([k, v]) => [k, (v - (before.get(k) ?? 0)) / seconds]));
+}
