@@ -1,18 +1,10 @@
-/**
- * How the actor asks the recurrence engine (common/recurrence) for a series' next occurrence and
- * checks a rule. INTERIM: until the engine lands, rules are only parsed and no next occurrence is
- * planned.
- */
-import { RRule } from 'rrule';
+/** How the actor asks the recurrence engine (common/recurrence) to check a rule and plan a series' next occurrence. */
+import { planNextOccurrence, validateRecurrence } from '../common/recurrence';
 import type { CheckRecurrence, PlanNextOccurrence } from './taskCommands';
 
-export const checkRecurrence: CheckRecurrence = (rule) => {
-  try {
-    RRule.parseString(rule);
-    return [];
-  } catch (err) {
-    return [{ field: 'recurrence.rule', message: `is not an RFC 5545 RRULE: ${(err as Error).message}` }];
-  }
+export const checkRecurrence: CheckRecurrence = (rule, due, zone) => {
+  const v = validateRecurrence(rule, due, zone);
+  return v.ok ? [] : v.details;
 };
 
-export const planNext: PlanNextOccurrence = () => null;
+export const planNext: PlanNextOccurrence = (task, completedAt) => planNextOccurrence(task, completedAt);

@@ -4,6 +4,7 @@
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { parseIsoDuration } from './recurrence/isoDuration';
 import taskSchema from './tasks/schemas/task.json';
 import taskCreateSchema from './tasks/schemas/task-create.json';
 import taskPatchSchema from './tasks/schemas/task-patch.json';
@@ -39,14 +40,14 @@ export function isIanaTimeZone(zone: string): boolean {
   return ok;
 }
 
-const ISO_DURATION = /^P(?!$)(\d{1,6}Y)?(\d{1,6}M)?(\d{1,6}W)?(\d{1,6}D)?(T(?=\d)(\d{1,6}H)?(\d{1,6}M)?(\d{1,6}S)?)?$/;
 
 /** An ajv with the formats this project's schemas use (date-time, uuid, iana-timezone, iso-duration). */
 export function newAjv(): Ajv {
   const a = new Ajv({ allErrors: true, strict: false });
   addFormats(a, ['date-time', 'uuid']);
   a.addFormat('iana-timezone', { type: 'string', validate: isIanaTimeZone });
-  a.addFormat('iso-duration', { type: 'string', validate: (s: string) => ISO_DURATION.test(s) });
+  // The recurrence engine's parser, so whatever validates here is a duration reminders can use.
+  a.addFormat('iso-duration', { type: 'string', validate: (s: string) => parseIsoDuration(s).ok });
   return a;
 }
 
