@@ -14,6 +14,9 @@ import taskUpdatedSchema from './events/schemas/task.updated.json';
 import taskCompletedSchema from './events/schemas/task.completed.json';
 import taskReopenedSchema from './events/schemas/task.reopened.json';
 import taskDeletedSchema from './events/schemas/task.deleted.json';
+import reminderDueSchema from './events/schemas/reminder.due.json';
+import reminderSentSchema from './events/schemas/reminder.sent.json';
+import reminderFailedSchema from './events/schemas/reminder.failed.json';
 
 export interface FieldError {
   field: string;
@@ -65,6 +68,9 @@ const eventSchemas: Record<string, object> = {
   'task.completed': taskCompletedSchema,
   'task.reopened': taskReopenedSchema,
   'task.deleted': taskDeletedSchema,
+  'reminder.due': reminderDueSchema,
+  'reminder.sent': reminderSentSchema,
+  'reminder.failed': reminderFailedSchema,
 };
 const compiledEvents = new Map<string, ValidateFunction>(
   Object.entries(eventSchemas).map(([type, schema]) => [type, ajv.compile(schema)]),

@@ -15,7 +15,8 @@ export function deadLetterTopic(topic: string): string {
 export const ALL_TOPICS: readonly string[] = Object.values(TOPICS).flatMap((t) => [t, deadLetterTopic(t)]);
 
 export type TaskEventType = 'task.created' | 'task.updated' | 'task.completed' | 'task.reopened' | 'task.deleted';
-export type EventType = TaskEventType;
+export type ReminderEventType = 'reminder.due' | 'reminder.sent' | 'reminder.failed';
+export type EventType = TaskEventType | ReminderEventType;
 
 export interface EventEnvelope<D = Record<string, unknown>> {
   eventId: string;

@@ -1,5 +1,6 @@
 import type { Migration } from '../migrations';
 import { m001Init } from './001_init';
+import { m002Reminders } from './002_reminders';
 
 /** Every migration, in order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [m001Init];
+export const MIGRATIONS: readonly Migration[] = [m001Init, m002Reminders];
