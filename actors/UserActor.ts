@@ -9,6 +9,7 @@ import type {
   ListTasksResult, ReopenTaskResult, TaskRefRequest, UpdateTaskRequest, UpdateTaskResult,
 } from '../common/actorApi';
 import * as commands from './taskCommands';
+import type { ReminderData } from './reminderSync';
 
 let deps: commands.TaskCommandDeps | undefined;
 
@@ -55,6 +56,19 @@ export class UserActor extends AbstractActor {
     return this.guard('reopenTask', () => commands.reopenTask(required(), this.userId, req));
   }
 
+  /**
+   * Dapr calls this when one of this user's reminders fires; `data` is what ReminderSync registered.
+   * It never throws: a throwing reminder handler can take the process down (ARCHITECTURE.md).
+   */
+  override async receiveReminder(data: unknown): Promise<void> {
+    const d = reminderDataOf(data);
+    if (!d) {
+      required().log.warn('ignoring a reminder without our data', { userId: this.userId, data: String(data).slice(0, 200) });
+      return;
+    }
+    await this.guard('receiveReminder', () => commands.fireReminder(required(), this.userId, d));
+  }
+
   /** Unexpected failures become an error value (logged with the user), never an unhandled throw. */
   private async guard<T>(method: string, fn: () => Promise<T>): Promise<T | { ok: false; error: { status: 500; code: 'internal'; message: string } }> {
     try {
@@ -64,4 +78,20 @@ export class UserActor extends AbstractActor {
       return { ok: false, error: { status: 500, code: 'internal', message: 'the actor could not complete the call' } };
     }
   }
+}
+
+/** The reminder's data as registered, whether the SDK hands it over parsed, as text or as bytes. */
+function reminderDataOf(data: unknown): ReminderData | undefined {
+  let v: unknown = data;
+  if (Buffer.isBuffer(v)) v = v.toString('utf8');
+  if (typeof v === 'string') {
+    try {
+      v = JSON.parse(v);
+    } catch {
+      return undefined;
+    }
+  }
+  const d = v as Partial<ReminderData> | null;
+  return d && typeof d.name === 'string' && typeof d.taskId === 'string' && typeof d.reminderId === 'string'
+    && typeof d.occurrence === 'number' && typeof d.fireAt === 'string' ? (d as ReminderData) : undefined;
 }

@@ -11,6 +11,7 @@ import { createKafka, ensureTopics } from '../common/kafka';
 import { createLogger } from '../common/logger';
 import { initMetrics, metricsHandler } from '../common/metrics';
 import { OutboxPublisher } from './outboxPublisher';
+import { ReminderSync } from './reminderSync';
 import { checkRecurrence, planNext } from './recurrencePolicy';
 import { provideActorDeps, UserActor } from './UserActor';
 
@@ -47,7 +48,9 @@ async function main(): Promise<void> {
   })();
   outbox.startRelay(config.outboxRelayIntervalMs);
 
-  provideActorDeps({ pool, kickOutbox: (u) => outbox.kick(u), now: () => new Date(), log, planNext, checkRecurrence });
+  const reminders = new ReminderSync(pool, config.daprHttpPort, log);
+  reminders.startReconciler(config.outboxRelayIntervalMs);
+  provideActorDeps({ pool, kickOutbox: (u) => outbox.kick(u), syncReminders: (u) => reminders.kick(u), now: () => new Date(), log, planNext, checkRecurrence });
 
   const server = new DaprServer({
     serverHost: config.bindHost,
@@ -82,6 +85,7 @@ async function main(): Promise<void> {
     } catch (err) {
       log.warn('dapr server stop failed', { err: String(err) });
     }
+    await reminders.stop();
     await outbox.stop();
     await producer.disconnect().catch(() => undefined);
     await pool.end().catch(() => undefined);

@@ -17,6 +17,10 @@ import type { Reminder, Task, TaskCreateInput } from '../common/tasks/task';
 import { validateEvent, validateTaskCreate, validateTaskPatch, type FieldError } from '../common/validation';
 import type { Logger } from '../common/logger';
 import * as store from './taskStore';
+import { desiredReminders, lockRow, markFired, replaceSchedule, type DesiredReminder } from './reminderSchedule';
+import type { ReminderData } from './reminderSync';
+import { reminderTimes } from '../common/recurrence';
+import { reminderFireLateness } from '../common/metrics';
 
 /** The next occurrence of a recurring task completed at `completedAt`, or null when the series has ended. */
 export type PlanNextOccurrence = (task: Task, completedAt: Date) => { due: Date; occurrence: number } | null;
@@ -26,6 +30,8 @@ export type CheckRecurrence = (rule: string, due: string, zone: string) => Field
 export interface TaskCommandDeps {
   pool: Pool;
   kickOutbox: (userId: string) => void;
+  /** Asks for this user's reminder_schedule rows to be mirrored in Dapr soon. */
+  syncReminders: (userId: string) => void;
   now: () => Date;
   log: Logger;
   planNext: PlanNextOccurrence;
@@ -124,18 +130,29 @@ function event(deps: TaskCommandDeps, type: EventType, userId: string, taskId: s
 }
 
 /** Writes the change and its events' outbox rows in one transaction; false (nothing written) when write says so. */
-async function commit(deps: TaskCommandDeps, userId: string, events: EventEnvelope<unknown>[], write: (tx: PoolClient) => Promise<boolean>): Promise<boolean> {
+/** The reminders each of these tasks should have after the change (an empty list cancels them all). */
+type Schedules = Array<{ taskId: string; version: number; desired: DesiredReminder[] }>;
+
+/**
+ * Writes the change, its events' outbox rows and its reminder schedule in one transaction; false
+ * (nothing written) when write says so. After commit, the events and reminders go out.
+ */
+async function commit(deps: TaskCommandDeps, userId: string, events: EventEnvelope<unknown>[], write: (tx: PoolClient) => Promise<boolean>, schedules: Schedules = []): Promise<boolean> {
   const ok = await commitIf(deps.pool, async (tx) => {
     if (!(await write(tx))) return false;
     for (const e of events) await store.insertOutboxEvent(tx, e);
+    for (const sch of schedules) await replaceSchedule(tx, userId, sch.taskId, sch.desired, sch.version);
     return true;
   });
   if (ok && events.length) {
     for (const e of events) deps.log.info(e.type, { userId, taskId: e.taskId, eventId: e.eventId, traceId: e.traceId });
     deps.kickOutbox(userId);
   }
+  if (ok && schedules.length) deps.syncReminders(userId);
   return ok;
 }
+
+const scheduleOf = (t: Task, now: Date) => ({ taskId: t.id, version: t.version, desired: desiredReminders(t, now) });
 
 function validTaskId(taskId: unknown): taskId is string {
   return typeof taskId === 'string' && taskId.length > 0 && taskId.length <= 100;
@@ -173,7 +190,7 @@ export async function createTask(deps: TaskCommandDeps, userId: string, req: Cre
     await store.insertTask(tx, userId, task);
     if (key) await store.recordIdempotencyKey(tx, userId, key, task.id);
     return true;
-  });
+  }, task.reminders.length ? [scheduleOf(task, deps.now())] : []);
   return { ok: true, task, created: true };
 }
 
@@ -217,7 +234,8 @@ export async function updateTask(deps: TaskCommandDeps, userId: string, req: Upd
   const errors = crossFieldErrors(deps, task);
   if (errors.length) return invalid('the changes are invalid', errors);
   const e = event(deps, 'task.updated', userId, task.id, { task, changed }, req.caller?.traceId);
-  const ok = await commit(deps, userId, [e], (tx) => store.updateTask(tx, userId, task, current.version));
+  const reschedule = changed.some((f) => f === 'due' || f === 'timezone' || f === 'reminders');
+  const ok = await commit(deps, userId, [e], (tx) => store.updateTask(tx, userId, task, current.version), reschedule ? [scheduleOf(task, deps.now())] : []);
   return ok ? { ok: true, task } : conflict();
 }
 
@@ -225,7 +243,8 @@ export async function deleteTask(deps: TaskCommandDeps, userId: string, req: Tas
   const current = await loadForWrite(deps, userId, req);
   if (isFail(current)) return current;
   const e = event(deps, 'task.deleted', userId, current.id, { taskVersion: current.version }, req.caller?.traceId);
-  const ok = await commit(deps, userId, [e], (tx) => store.deleteTask(tx, userId, current.id, current.version));
+  const ok = await commit(deps, userId, [e], (tx) => store.deleteTask(tx, userId, current.id, current.version),
+    [{ taskId: current.id, version: current.version, desired: [] }]);
   return ok ? { ok: true, deleted: true } : conflict();
 }
 
@@ -267,7 +286,8 @@ export async function completeTask(deps: TaskCommandDeps, userId: string, req: T
   if (next) events.push(event(deps, 'task.created', userId, next.id, { task: next }, req.caller?.traceId));
   // The unique (series, occurrence) key refuses a second next occurrence: then nothing is written.
   const ok = await commit(deps, userId, events, async (tx) =>
-    (await store.updateTask(tx, userId, task, current.version)) && (!next || (await store.insertOccurrence(tx, userId, next))));
+    (await store.updateTask(tx, userId, task, current.version)) && (!next || (await store.insertOccurrence(tx, userId, next))),
+  [scheduleOf(task, now), ...(next ? [scheduleOf(next, now)] : [])]);
   if (!ok) {
     // Another writer completed it (or created the next occurrence) first: answer with what is stored.
     const stored = await store.getTask(deps.pool, userId, current.id);
@@ -284,6 +304,42 @@ export async function reopenTask(deps: TaskCommandDeps, userId: string, req: Tas
   const now = deps.now().toISOString();
   const task: Task = { ...current, status: 'open', completedAt: null, updatedAt: now, version: current.version + 1 };
   const e = event(deps, 'task.reopened', userId, task.id, { task }, req.caller?.traceId);
-  const ok = await commit(deps, userId, [e], (tx) => store.updateTask(tx, userId, task, current.version));
+  const ok = await commit(deps, userId, [e], (tx) => store.updateTask(tx, userId, task, current.version), [scheduleOf(task, deps.now())]);
   return ok ? { ok: true, task } : conflict();
+}
+
+/**
+ * A Dapr reminder fired. The actor re-reads the task: only if the reminder is still scheduled, the
+ * task is open, and the reminder's time computed from the task as it is now is the time it was
+ * scheduled for, `reminder.due` goes out (through the outbox). The schedule row is marked fired in
+ * the same transaction, so a reminder that Dapr delivers twice notifies once.
+ */
+export async function fireReminder(deps: TaskCommandDeps, userId: string, data: ReminderData): Promise<'sent' | 'stale'> {
+  const now = deps.now();
+  let event: EventEnvelope<unknown> | undefined;
+  await commitIf(deps.pool, async (tx) => {
+    const row = await lockRow(tx, userId, data.name);
+    if (!row || row.state !== 'active' || row.fire_at.getTime() !== Date.parse(data.fireAt)) return false;
+    const task = await store.getTask(tx, userId, row.task_id);
+    const current = task && task.status === 'open' && task.occurrence === row.occurrence
+      ? reminderTimes({ due: task.due ? new Date(task.due) : null, zone: task.timezone, reminders: task.reminders }).find((f) => f.id === row.reminder_id)
+      : undefined;
+    if (task && current && current.fireAt.getTime() === row.fire_at.getTime()) {
+      const user = (await tx.query<{ email: string | null; timezone: string | null }>('SELECT email, timezone FROM users WHERE id = $1', [userId])).rows[0];
+      event = buildEvent('reminder.due', userId, task.id, {
+        reminderId: row.reminder_id, occurrence: row.occurrence, fireAt: row.fire_at.toISOString(), firedAt: now.toISOString(),
+        task, email: user?.email ?? null, timezone: user?.timezone ?? task.timezone,
+      }, now);
+      const v = validateEvent(event);
+      if (!v.ok) throw new Error(`refusing to publish an invalid reminder.due: ${JSON.stringify(v.details)}`);
+      await store.insertOutboxEvent(tx, event);
+    }
+    await markFired(tx, userId, data.name);
+    return true;
+  });
+  if (!event) return 'stale';
+  reminderFireLateness.observe((now.getTime() - Date.parse(data.fireAt)) / 1000);
+  deps.log.info('reminder.due', { userId, taskId: data.taskId, eventId: event.eventId, reminderId: data.reminderId, lateMs: now.getTime() - Date.parse(data.fireAt) });
+  deps.kickOutbox(userId);
+  return 'sent';
 }

@@ -49,3 +49,10 @@ export const eventsConsumed = new client.Counter({
   labelNames: ['group', 'topic', 'outcome'] as const,
   registers: [registry],
 });
+
+export const reminderFireLateness = new client.Histogram({
+  name: 'reminder_fire_lateness_seconds',
+  help: 'how long after its scheduled time a reminder was handled by the actor',
+  buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+  registers: [registry],
+});

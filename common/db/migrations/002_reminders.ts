@@ -14,10 +14,15 @@ CREATE TABLE reminder_schedule (
   occurrence   integer     NOT NULL,
   fire_at      timestamptz NOT NULL,
   task_version integer     NOT NULL,
-  registered_at timestamptz NOT NULL DEFAULT now(),
+  -- active: should exist in Dapr; cancelled: should not (row deleted once unregistered); fired: done.
+  state        text        NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'cancelled', 'fired')),
+  -- false: Dapr does not reflect this row yet (register, or unregister when cancelled).
+  synced       boolean     NOT NULL DEFAULT false,
+  changed_at   timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
   PRIMARY KEY (user_id, name)
 );
 CREATE INDEX reminder_schedule_task ON reminder_schedule (user_id, task_id);
+CREATE INDEX reminder_schedule_unsynced ON reminder_schedule (changed_at) WHERE synced = false;
 
 -- One row per reminder.due event the notification subscriber has seen: the idempotency key
 -- (at most one email per reminder), the retry schedule, and the outcome.

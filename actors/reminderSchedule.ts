@@ -1,0 +1,96 @@
+/**
+ * Which Dapr actor reminders a task should have, and the reminder_schedule rows that record them.
+ *
+ * Dapr has no API to list an actor's reminders, so the actor keeps its own record: one row per
+ * (task, occurrence, reminder), written in the same transaction as the task change. A row is a
+ * small outbox of Dapr work: `synced = false` means "register (or, when cancelled, unregister)
+ * this reminder in Dapr", done right after commit and, after a crash, by the actor host's
+ * reconciler. So a committed change never loses or keeps a stale reminder. `changed_at` is kept
+ * at millisecond precision so that "synced, unless changed since" compares equal from JavaScript.
+ */
+import { createHash } from 'node:crypto';
+import type { Pool, PoolClient } from 'pg';
+import { reminderTimes } from '../common/recurrence';
+import type { Task } from '../common/tasks/task';
+
+/** Reminders whose time passed more than this long ago when scheduled are not registered. */
+export const PAST_GRACE_MS = 1000;
+
+export interface DesiredReminder {
+  name: string;
+  taskId: string;
+  reminderId: string;
+  occurrence: number;
+  fireAt: Date;
+}
+
+/** The Dapr reminder name of one reminder of one occurrence: URL-safe whatever the reminder id is. */
+export function reminderName(taskId: string, occurrence: number, reminderId: string): string {
+  return `rem-${taskId}-${occurrence}-${createHash('sha256').update(reminderId).digest('hex').slice(0, 16)}`;
+}
+
+/**
+ * The reminders an open task should have now: one per reminder with a fire time that has not
+ * passed. Completed tasks have none. A reminder whose time passed while the task was being
+ * edited (more than PAST_GRACE_MS ago) is not registered: it would fire at once, too late.
+ */
+export function desiredReminders(task: Task, now: Date): DesiredReminder[] {
+  if (task.status !== 'open' || task.reminders.length === 0) return [];
+  const fires = reminderTimes({ due: task.due ? new Date(task.due) : null, zone: task.timezone, reminders: task.reminders });
+  return fires
+    .filter((f) => f.fireAt.getTime() > now.getTime() - PAST_GRACE_MS)
+    .map((f) => ({ name: reminderName(task.id, task.occurrence, f.id), taskId: task.id, reminderId: f.id, occurrence: task.occurrence, fireAt: f.fireAt }));
+}
+
+/**
+ * Makes the task's rows say `desired`: rows no longer wanted become cancelled (to unregister),
+ * new or moved ones are (re)written unsynced. Untouched rows stay as they are.
+ */
+export async function replaceSchedule(tx: PoolClient, userId: string, taskId: string, desired: DesiredReminder[], taskVersion: number): Promise<void> {
+  const names = desired.map((d) => d.name);
+  await tx.query(
+    `UPDATE reminder_schedule SET state = 'cancelled', synced = false, changed_at = date_trunc('milliseconds', now())
+      WHERE user_id = $1 AND task_id = $2 AND state = 'active' AND NOT (name = ANY($3::text[]))`,
+    [userId, taskId, names],
+  );
+  for (const d of desired) {
+    await tx.query(
+      `INSERT INTO reminder_schedule (user_id, name, task_id, reminder_id, occurrence, fire_at, task_version, state, synced, changed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', false, date_trunc('milliseconds', now()))
+       ON CONFLICT (user_id, name) DO UPDATE SET fire_at = EXCLUDED.fire_at, task_version = EXCLUDED.task_version,
+         state = 'active', synced = false, changed_at = date_trunc('milliseconds', now())
+       WHERE reminder_schedule.fire_at <> EXCLUDED.fire_at OR reminder_schedule.state <> 'active'`,
+      [userId, d.name, d.taskId, d.reminderId, d.occurrence, d.fireAt.toISOString(), taskVersion],
+    );
+  }
+}
+
+export interface ScheduleRow {
+  user_id: string;
+  name: string;
+  task_id: string;
+  reminder_id: string;
+  occurrence: number;
+  fire_at: Date;
+  state: 'active' | 'cancelled' | 'fired';
+  changed_at: Date;
+}
+
+/** The row a firing reminder belongs to, locked for the firing transaction. */
+export async function lockRow(tx: PoolClient, userId: string, name: string): Promise<ScheduleRow | undefined> {
+  return (await tx.query<ScheduleRow>('SELECT * FROM reminder_schedule WHERE user_id = $1 AND name = $2 FOR UPDATE', [userId, name])).rows[0];
+}
+
+export async function markFired(tx: PoolClient, userId: string, name: string): Promise<void> {
+  await tx.query("UPDATE reminder_schedule SET state = 'fired', synced = true, changed_at = date_trunc('milliseconds', now()) WHERE user_id = $1 AND name = $2", [userId, name]);
+}
+
+export async function unsyncedRows(db: Pool, userId: string | undefined, olderThanMs: number, limit: number): Promise<ScheduleRow[]> {
+  const params: unknown[] = [olderThanMs, limit];
+  const byUser = userId === undefined ? '' : `AND user_id = $${params.push(userId)}`;
+  return (await db.query<ScheduleRow>(
+    `SELECT * FROM reminder_schedule WHERE synced = false AND changed_at <= now() - ($1::int * interval '1 millisecond') ${byUser}
+      ORDER BY changed_at LIMIT $2`,
+    params,
+  )).rows;
+}

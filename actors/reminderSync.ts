@@ -1,0 +1,99 @@
+/**
+ * Makes Dapr's actor reminders match the reminder_schedule rows: registers active rows, and
+ * unregisters cancelled ones (then deletes the row). Right after a commit for that user (`kick`),
+ * and in a reconciler pass over every user for rows a crash left unsynced.
+ *
+ * Reminders are registered through Dapr's HTTP actor API with an absolute RFC 3339 dueTime: the
+ * JS SDK's registerActorReminder takes durations and mangles those with days.
+ */
+import type { Pool } from 'pg';
+import { USER_ACTOR_TYPE } from '../common/actorApi';
+import { httpRequest } from '../common/httpClient';
+import type { Logger } from '../common/logger';
+import { unsyncedRows, type ScheduleRow } from './reminderSchedule';
+
+/** What a fired reminder hands back to the actor (Dapr gives receiveReminder only this data). */
+export interface ReminderData {
+  name: string;
+  taskId: string;
+  reminderId: string;
+  occurrence: number;
+  fireAt: string;
+}
+
+export class ReminderSync {
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly pool: Pool, private readonly daprHttpPort: number, private readonly log: Logger) {}
+
+  kick(userId: string): void {
+    if (this.stopped) return;
+    if (this.running.has(userId)) {
+      this.again.add(userId);
+      return;
+    }
+    const run = (async () => {
+      do {
+        this.again.delete(userId);
+        try {
+          await this.sync(await unsyncedRows(this.pool, userId, 0, 500));
+        } catch (err) {
+          this.log.warn('reminder sync failed; the reconciler will retry', { userId, err: String(err) });
+        }
+      } while (this.again.has(userId) && !this.stopped);
+    })().finally(() => this.running.delete(userId));
+    this.running.set(userId, run);
+  }
+
+  private path(r: ScheduleRow): string {
+    return `/v1.0/actors/${USER_ACTOR_TYPE}/${encodeURIComponent(r.user_id)}/reminders/${encodeURIComponent(r.name)}`;
+  }
+
+  async sync(rows: ScheduleRow[]): Promise<void> {
+    for (const r of rows) {
+      if (r.state === 'active') {
+        const data: ReminderData = { name: r.name, taskId: r.task_id, reminderId: r.reminder_id, occurrence: r.occurrence, fireAt: r.fire_at.toISOString() };
+        const res = await httpRequest({
+          port: this.daprHttpPort, method: 'POST', path: this.path(r), timeoutMs: 10_000,
+          headers: { 'content-type': 'application/json' },
+          // data as a JSON *string*: the JS SDK calls toString() on a reminder's data before JSON.parse,
+          // so an object would arrive as "[object Object]".
+          body: JSON.stringify({ dueTime: r.fire_at.toISOString(), period: '', data: JSON.stringify(data) }),
+        });
+        if (res.status < 200 || res.status >= 300) throw new Error(`registering reminder ${r.name}: ${res.status} ${res.body.slice(0, 200)}`);
+        await this.pool.query('UPDATE reminder_schedule SET synced = true WHERE user_id = $1 AND name = $2 AND changed_at = $3', [r.user_id, r.name, r.changed_at]);
+      } else if (r.state === 'cancelled') {
+        const res = await httpRequest({ port: this.daprHttpPort, method: 'DELETE', path: this.path(r), timeoutMs: 10_000 });
+        if ((res.status < 200 || res.status >= 300) && res.status !== 404) throw new Error(`unregistering reminder ${r.name}: ${res.status} ${res.body.slice(0, 200)}`);
+        await this.pool.query("DELETE FROM reminder_schedule WHERE user_id = $1 AND name = $2 AND changed_at = $3 AND state = 'cancelled'", [r.user_id, r.name, r.changed_at]);
+      }
+    }
+  }
+
+  /** Every interval: rows unsynced for more than two seconds, any user (a crash between commit and Dapr). */
+  startReconciler(intervalMs: number): void {
+    const tick = async () => {
+      try {
+        const rows = await unsyncedRows(this.pool, undefined, 2000, 500);
+        if (rows.length) {
+          await this.sync(rows);
+          this.log.info('reminder reconciler synced rows left behind', { rows: rows.length });
+        }
+      } catch (err) {
+        this.log.warn('reminder reconciler pass failed', { err: String(err) });
+      } finally {
+        if (!this.stopped) this.timer = setTimeout(tick, intervalMs);
+      }
+    };
+    this.timer = setTimeout(tick, intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await Promise.allSettled([...this.running.values()]);
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Task reminders as Dapr actor reminders, on the real stack (daprd, scheduler, placement):
+ * they fire at their time and never early, and completing, deleting or moving a task cancels or
+ * reschedules exactly its reminders.
+ */
+import assert from 'node:assert/strict';
+import type { Pool } from 'pg';
+import { createPool } from '../common/db/pool';
+import { api, eventually, tokenFor, uniqueUser } from '../stack/testSupport';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
+
+describe('reminders (Dapr actor reminders)', function () {
+  this.timeout(60_000);
+  let pool: Pool;
+  before(() => {
+    pool = createPool('reminders-test');
+  });
+  after(() => pool.end());
+
+  const dueEvents = async (userId: string) => (await pool.query(
+    "SELECT payload FROM outbox WHERE user_id = $1 AND payload->>'type' = 'reminder.due' ORDER BY seq", [userId],
+  )).rows.map((r) => r.payload);
+
+  async function user(prefix: string) {
+    const id = uniqueUser(prefix);
+    return { id, token: await tokenFor(id, `${id}@example.com`) };
+  }
+
+  it('a reminder fires once, at its time and never early, as reminder.due with the user\'s address', async () => {
+    const u = await user('fire');
+    const at = inSeconds(3);
+    const t = await api('POST', '/v1/tasks', { token: u.token, body: { title: 'Call the bank', due: inSeconds(63), reminders: [{ id: 'r-at', at }, { id: 'r-before', before: 'PT1M' }] } });
+    assert.equal(t.status, 201);
+    const events = await eventually(async () => {
+      const e = await dueEvents(u.id);
+      return e.length >= 2 ? e : undefined;
+    }, 20_000, 'both reminders to fire');
+    await sleep(1500);
+    assert.equal((await dueEvents(u.id)).length, 2, 'each reminder fires once');
+    for (const e of events) {
+      assert.equal(e.taskId, t.body.id);
+      assert.equal(e.data.email, `${u.id}@example.com`);
+      assert.equal(e.data.task.title, 'Call the bank');
+      const late = Date.parse(e.data.firedAt) - Date.parse(e.data.fireAt);
+      assert.ok(late >= 0, `never early (fired ${late} ms after its time)`);
+      assert.ok(late < 5000, `fired ${late} ms late`);
+    }
+    assert.deepEqual(events.map((e) => e.data.reminderId).sort(), ['r-at', 'r-before']);
+  });
+
+  it('completing or deleting a task before its reminder cancels it: nothing fires', async () => {
+    const u = await user('cancel');
+    const a = await api('POST', '/v1/tasks', { token: u.token, body: { title: 'done early', reminders: [{ at: inSeconds(3) }] } });
+    const b = await api('POST', '/v1/tasks', { token: u.token, body: { title: 'deleted', reminders: [{ at: inSeconds(3) }] } });
+    await api('POST', `/v1/tasks/${a.body.id}/complete`, { token: u.token });
+    await api('DELETE', `/v1/tasks/${b.body.id}`, { token: u.token });
+    await sleep(6000);
+    assert.deepEqual(await dueEvents(u.id), []);
+    const rows = await pool.query("SELECT state FROM reminder_schedule WHERE user_id = $1 AND state = 'active'", [u.id]);
+    assert.equal(rows.rowCount, 0, 'no active reminder left');
+  });
+
+  it('moving the due time reschedules the reminder: it fires at the new time only', async () => {
+    const u = await user('move');
+    const t = await api('POST', '/v1/tasks', { token: u.token, body: { title: 'moved', due: inSeconds(60), reminders: [{ before: 'PT57S' }] } });
+    const moved = await api('PATCH', `/v1/tasks/${t.body.id}`, { token: u.token, body: { due: inSeconds(3600) } });
+    assert.equal(moved.status, 200);
+    await sleep(6000);
+    assert.deepEqual(await dueEvents(u.id), [], 'the old time passed without a reminder');
+    const rows = await pool.query("SELECT fire_at, synced FROM reminder_schedule WHERE user_id = $1 AND state = 'active'", [u.id]);
+    assert.equal(rows.rowCount, 1);
+    assert.ok(rows.rows[0].fire_at.getTime() > Date.now() + 3000_000, 'scheduled for the new due time');
+    assert.equal(rows.rows[0].synced, true, 'and registered in Dapr');
+  });
+
+  it("completing a recurring task schedules the next occurrence's reminders", async () => {
+    const u = await user('series');
+    const t = await api('POST', '/v1/tasks', { token: u.token, body: { title: 'weekly review', due: inSeconds(3600), recurrence: { rule: 'FREQ=WEEKLY' }, reminders: [{ id: 'r', before: 'PT15M' }] } });
+    const done = await api('POST', `/v1/tasks/${t.body.id}/complete`, { token: u.token });
+    const next = done.body.next;
+    assert.ok(next);
+    const rows = await eventually(async () => {
+      const r = await pool.query('SELECT task_id, occurrence, fire_at, state, synced FROM reminder_schedule WHERE user_id = $1 ORDER BY occurrence', [u.id]);
+      return r.rows.every((x) => x.synced) ? r.rows : undefined;
+    }, 10_000, 'the schedule to be synced with Dapr');
+    const active = rows.filter((r) => r.state === 'active');
+    assert.equal(active.length, 1);
+    assert.equal(active[0].task_id, next.id);
+    assert.equal(active[0].occurrence, 2);
+    assert.equal(active[0].fire_at.getTime(), Date.parse(next.due) - 15 * 60_000);
+  });
+});
