@@ -69,6 +69,11 @@ export class UserActor extends AbstractActor {
     await this.guard('receiveReminder', () => commands.fireReminder(required(), this.userId, d));
   }
 
+  /** The reconciler's way to fire a reminder that Dapr could not deliver (the host was down). */
+  async fireOverdueReminder(data: unknown): Promise<void> {
+    await this.receiveReminder(data);
+  }
+
   /** Unexpected failures become an error value (logged with the user), never an unhandled throw. */
   private async guard<T>(method: string, fn: () => Promise<T>): Promise<T | { ok: false; error: { status: 500; code: 'internal'; message: string } }> {
     try {

@@ -94,3 +94,15 @@ export async function unsyncedRows(db: Pool, userId: string | undefined, olderTh
     params,
   )).rows;
 }
+
+/**
+ * Active reminders whose time passed more than `overdueMs` ago without firing: Dapr delivered the
+ * trigger while the actor host was down, or not at all. The reconciler fires them through the actor.
+ */
+export async function overdueRows(db: Pool, overdueMs: number, limit: number): Promise<ScheduleRow[]> {
+  return (await db.query<ScheduleRow>(
+    `SELECT * FROM reminder_schedule WHERE state = 'active' AND synced AND fire_at <= now() - ($1::int * interval '1 millisecond')
+      ORDER BY fire_at LIMIT $2`,
+    [overdueMs, limit],
+  )).rows;
+}

@@ -10,7 +10,10 @@ import type { Pool } from 'pg';
 import { USER_ACTOR_TYPE } from '../common/actorApi';
 import { httpRequest } from '../common/httpClient';
 import type { Logger } from '../common/logger';
-import { unsyncedRows, type ScheduleRow } from './reminderSchedule';
+import { overdueRows, unsyncedRows, type ScheduleRow } from './reminderSchedule';
+
+/** A reminder this late that has not fired is fired by the reconciler. */
+const OVERDUE_MS = 5000;
 
 /** What a fired reminder hands back to the actor (Dapr gives receiveReminder only this data). */
 export interface ReminderData {
@@ -73,7 +76,21 @@ export class ReminderSync {
     }
   }
 
-  /** Every interval: rows unsynced for more than two seconds, any user (a crash between commit and Dapr). */
+  /** Fires an overdue reminder through the user's actor (one turn at a time, like Dapr's own trigger). */
+  private async fireThroughActor(r: ScheduleRow): Promise<void> {
+    const data: ReminderData = { name: r.name, taskId: r.task_id, reminderId: r.reminder_id, occurrence: r.occurrence, fireAt: r.fire_at.toISOString() };
+    const res = await httpRequest({
+      port: this.daprHttpPort, method: 'POST', timeoutMs: 10_000, headers: { 'content-type': 'application/json' },
+      path: `/v1.0/actors/${USER_ACTOR_TYPE}/${encodeURIComponent(r.user_id)}/method/fireOverdueReminder`, body: JSON.stringify(data),
+    });
+    if (res.status !== 200) throw new Error(`firing overdue reminder ${r.name}: ${res.status} ${res.body.slice(0, 200)}`);
+  }
+
+  /**
+   * Every interval, for any user: rows unsynced for more than two seconds (a crash between commit
+   * and Dapr), and active reminders more than OVERDUE_MS past their time (the trigger came while
+   * the actor host was down). Firing twice is harmless: the row is marked fired once.
+   */
   startReconciler(intervalMs: number): void {
     const tick = async () => {
       try {
@@ -82,6 +99,9 @@ export class ReminderSync {
           await this.sync(rows);
           this.log.info('reminder reconciler synced rows left behind', { rows: rows.length });
         }
+        const overdue = await overdueRows(this.pool, OVERDUE_MS, 500);
+        for (const r of overdue) await this.fireThroughActor(r);
+        if (overdue.length) this.log.info('reminder reconciler fired overdue reminders', { reminders: overdue.length });
       } catch (err) {
         this.log.warn('reminder reconciler pass failed', { err: String(err) });
       } finally {

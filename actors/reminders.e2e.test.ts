@@ -7,6 +7,9 @@ import assert from 'node:assert/strict';
 import type { Pool } from 'pg';
 import { createPool } from '../common/db/pool';
 import { api, eventually, tokenFor, uniqueUser } from '../stack/testSupport';
+import { isAlive } from '../stack/processes';
+import { up } from '../stack/stack';
+import { readState } from '../stack/stackState';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
@@ -91,4 +94,26 @@ describe('reminders (Dapr actor reminders)', function () {
     assert.equal(active[0].occurrence, 2);
     assert.equal(active[0].fire_at.getTime(), Date.parse(next.due) - 15 * 60_000);
   });
+
+  it('a reminder that comes due while the actor host is killed fires once, when the host is back', async function () {
+    this.timeout(120_000);
+    const u = await user('restart');
+    const t = await api('POST', '/v1/tasks', { token: u.token, body: { title: 'survive a crash', reminders: [{ id: 'r', at: inSeconds(4) }] } });
+    assert.equal(t.status, 201);
+    await eventually(async () => ((await pool.query('SELECT 1 FROM reminder_schedule WHERE user_id = $1 AND synced', [u.id])).rowCount ? true : undefined), 10_000, 'the reminder registered');
+    const actors = readState()?.processes.find((p) => p.name === 'actors');
+    assert.ok(actors && isAlive(actors));
+    process.kill(actors.pid, 'SIGKILL');
+    await sleep(8000); // its time passes while the host is down
+    assert.equal(isAlive(actors), false);
+    await up(); // restarts what is not running, as `npm run stack -- up` does
+    const events = await eventually(async () => {
+      const e = await dueEvents(u.id);
+      return e.length ? e : undefined;
+    }, 60_000, 'the reminder to fire after the restart');
+    await sleep(7000); // long enough for Dapr's delivery and the reconciler to both have had a go
+    assert.equal((await dueEvents(u.id)).length, 1, 'exactly once');
+    assert.equal(events[0].data.reminderId, 'r');
+  });
 });
+
