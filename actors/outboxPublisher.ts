@@ -15,6 +15,7 @@ import type { Pool } from 'pg';
 import type { Producer } from 'kafkajs';
 import { eventsPublished, outboxPending } from '../common/metrics';
 import type { Logger } from '../common/logger';
+import { every, type Periodic } from '../common/periodic';
 
 interface OutboxRow {
   seq: string;
@@ -34,7 +35,7 @@ const RELAY_MIN_AGE = '1 second';
 export class OutboxPublisher {
   private readonly pending = new Set<string>();
   private flushing: Promise<void> | undefined;
-  private relayTimer: NodeJS.Timeout | undefined;
+  private relay: Periodic | undefined;
   private stopped = false;
 
   constructor(
@@ -142,22 +143,15 @@ export class OutboxPublisher {
   }
 
   startRelay(intervalMs: number): void {
-    const tick = async () => {
-      try {
-        const n = await this.relayOnce();
-        if (n > 0) this.log.info('outbox relay queued users with old unpublished events', { users: n });
-      } catch (err) {
-        this.log.warn('outbox relay pass failed', { err: String(err) });
-      } finally {
-        if (!this.stopped) this.relayTimer = setTimeout(tick, intervalMs);
-      }
-    };
-    this.relayTimer = setTimeout(tick, intervalMs);
+    this.relay = every(intervalMs, 'outbox relay pass', this.log, async () => {
+      const n = await this.relayOnce();
+      if (n > 0) this.log.info('outbox relay queued users with old unpublished events', { users: n });
+    });
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.relayTimer) clearTimeout(this.relayTimer);
+    this.relay?.stop();
     await this.flushing;
   }
 }

@@ -10,6 +10,7 @@ import type { Pool } from 'pg';
 import { USER_ACTOR_TYPE } from '../common/actorApi';
 import { httpRequest } from '../common/httpClient';
 import type { Logger } from '../common/logger';
+import { every, type Periodic } from '../common/periodic';
 import { overdueRows, unsyncedRows, type ScheduleRow } from './reminderSchedule';
 
 /** A reminder this late that has not fired is fired by the reconciler. */
@@ -27,7 +28,7 @@ export interface ReminderData {
 export class ReminderSync {
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
-  private timer: NodeJS.Timeout | undefined;
+  private reconciler: Periodic | undefined;
   private stopped = false;
 
   constructor(private readonly pool: Pool, private readonly daprHttpPort: number, private readonly log: Logger) {}
@@ -92,28 +93,21 @@ export class ReminderSync {
    * the actor host was down). Firing twice is harmless: the row is marked fired once.
    */
   startReconciler(intervalMs: number): void {
-    const tick = async () => {
-      try {
-        const rows = await unsyncedRows(this.pool, undefined, 2000, 500);
-        if (rows.length) {
-          await this.sync(rows);
-          this.log.info('reminder reconciler synced rows left behind', { rows: rows.length });
-        }
-        const overdue = await overdueRows(this.pool, OVERDUE_MS, 500);
-        for (const r of overdue) await this.fireThroughActor(r);
-        if (overdue.length) this.log.info('reminder reconciler fired overdue reminders', { reminders: overdue.length });
-      } catch (err) {
-        this.log.warn('reminder reconciler pass failed', { err: String(err) });
-      } finally {
-        if (!this.stopped) this.timer = setTimeout(tick, intervalMs);
+    this.reconciler = every(intervalMs, 'reminder reconciler pass', this.log, async () => {
+      const rows = await unsyncedRows(this.pool, undefined, 2000, 500);
+      if (rows.length) {
+        await this.sync(rows);
+        this.log.info('reminder reconciler synced rows left behind', { rows: rows.length });
       }
-    };
-    this.timer = setTimeout(tick, intervalMs);
+      const overdue = await overdueRows(this.pool, OVERDUE_MS, 500);
+      for (const r of overdue) await this.fireThroughActor(r);
+      if (overdue.length) this.log.info('reminder reconciler fired overdue reminders', { reminders: overdue.length });
+    });
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.reconciler?.stop();
     await Promise.allSettled([...this.running.values()]);
   }
 }
