@@ -11,6 +11,7 @@ import type {
   ListTasksRequest, ListTasksResult, ReopenTaskResult, TaskRefRequest, UpdateTaskRequest, UpdateTaskResult,
 } from '../common/actorApi';
 import { commitIf } from '../common/db/pool';
+import { insertOutboxEvent } from '../common/db/outbox';
 import { buildEvent, type EventEnvelope, type EventType } from '../common/events/envelope';
 import { encodeCursor, parseListQuery } from '../common/tasks/listQuery';
 import type { Reminder, Task, TaskCreateInput } from '../common/tasks/task';
@@ -140,7 +141,7 @@ type Schedules = Array<{ taskId: string; version: number; desired: DesiredRemind
 async function commit(deps: TaskCommandDeps, userId: string, events: EventEnvelope<unknown>[], write: (tx: PoolClient) => Promise<boolean>, schedules: Schedules = []): Promise<boolean> {
   const ok = await commitIf(deps.pool, async (tx) => {
     if (!(await write(tx))) return false;
-    for (const e of events) await store.insertOutboxEvent(tx, e);
+    for (const e of events) await insertOutboxEvent(tx, e);
     for (const sch of schedules) await replaceSchedule(tx, userId, sch.taskId, sch.desired, sch.version);
     return true;
   });
@@ -332,7 +333,7 @@ export async function fireReminder(deps: TaskCommandDeps, userId: string, data: 
       }, now);
       const v = validateEvent(event);
       if (!v.ok) throw new Error(`refusing to publish an invalid reminder.due: ${JSON.stringify(v.details)}`);
-      await store.insertOutboxEvent(tx, event);
+      await insertOutboxEvent(tx, event);
     }
     await markFired(tx, userId, data.name);
     return true;

@@ -3,8 +3,6 @@
  * inside one transaction per change, so a task change and its event commit or roll back together.
  */
 import type { Pool, PoolClient } from 'pg';
-import type { EventEnvelope } from '../common/events/envelope';
-import { topicOf } from '../common/events/envelope';
 import type { CursorPosition, ListQuery, SortField } from '../common/tasks/listQuery';
 import { taskFromRow, type Task, type TaskRow } from '../common/tasks/task';
 
@@ -48,11 +46,6 @@ export async function upsertUser(db: PoolClient, userId: string, email: string |
   );
 }
 
-export async function insertOutboxEvent(db: PoolClient, event: EventEnvelope<unknown>): Promise<void> {
-  await db.query('INSERT INTO outbox (event_id, user_id, topic, payload) VALUES ($1, $2, $3, $4)', [
-    event.eventId, event.userId, topicOf(event.type), JSON.stringify(event),
-  ]);
-}
 
 /**
  * Writes every mutable column of `t` (whose version is already the new one), only if the stored

@@ -66,6 +66,12 @@ export const config = {
   smtpHost: str('SMTP_HOST', '127.0.0.1', 'SMTP server that notifications are sent through'),
   smtpPort: int('SMTP_PORT', 1025, 'SMTP port (the local stack runs a development sink there)'),
   smtpSinkHttpPort: int('SMTP_SINK_HTTP_PORT', 8025, 'development SMTP sink: GET /messages lists every email it received'),
+  notifyFrom: str('NOTIFY_FROM', 'reminders@todo.local', 'sender address of reminder emails'),
+  publicBaseUrl: str('PUBLIC_BASE_URL', `http://127.0.0.1:${process.env.GATEWAY_PORT || 8080}`, 'public URL of the REST API, for the task link in reminder emails', 'http://127.0.0.1:$GATEWAY_PORT'),
+  notifyRetryBaseMs: int('NOTIFY_RETRY_BASE_MS', 1000, 'reminder emails: ceiling of the first retry delay; each later ceiling doubles (full jitter picks a delay from 0 to the ceiling)'),
+  notifyRetryCapMs: int('NOTIFY_RETRY_CAP_MS', 512_000, 'reminder emails: largest retry delay ceiling'),
+  notifyMaxAttempts: int('NOTIFY_MAX_ATTEMPTS', 10, 'reminder emails: tries (the first included) before a reminder is marked failed and dead-lettered'),
+  notifyPollIntervalMs: int('NOTIFY_POLL_INTERVAL_MS', 1000, 'how often the notification subscriber looks for reminder emails whose retry is due'),
 
   jwtSecret: str('JWT_SECRET', 'dev-secret-change-me', 'HS256 secret for development tokens (ignored when JWT_JWKS_URL is set)'),
   jwtJwksUrl: str('JWT_JWKS_URL', '', 'production: verify tokens against this JWKS URL instead of JWT_SECRET'),

@@ -56,3 +56,37 @@ export const reminderFireLateness = new client.Histogram({
   buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
   registers: [registry],
 });
+
+export const reminderEmailsSent = new client.Counter({
+  name: 'reminder_emails_sent_total',
+  help: 'reminder emails the SMTP server accepted',
+  registers: [registry],
+});
+
+export const reminderEmailsFailed = new client.Counter({
+  name: 'reminder_emails_failed_total',
+  help: 'reminders given up on, by reason: no_address, invalid_address, attempts_exhausted, outcome_unknown',
+  labelNames: ['reason'] as const,
+  registers: [registry],
+});
+
+export const reminderEmailRetries = new client.Counter({
+  name: 'reminder_email_retries_scheduled_total',
+  help: 'failed reminder email tries that were scheduled for another try',
+  registers: [registry],
+});
+
+export const reminderEmailSendDuration = new client.Histogram({
+  name: 'reminder_email_send_duration_seconds',
+  help: 'one SMTP send of a reminder email, by outcome (accepted, error)',
+  labelNames: ['outcome'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  registers: [registry],
+});
+
+export const reminderDeliveryLateness = new client.Histogram({
+  name: 'reminder_delivery_lateness_seconds',
+  help: 'time from a reminder\'s scheduled fireAt to the SMTP server accepting its email',
+  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
+  registers: [registry],
+});

@@ -1,6 +1,7 @@
 /**
  * The subscribers (Dapr app id todo-subscribers): Kafka consumer groups that act on events.
- * Today: `audit`, into PostgreSQL, with its query endpoint for the gateway.
+ * `audit`, into PostgreSQL, with its query endpoint for the gateway; `notifications`, reminder
+ * emails over SMTP (subscribers/notifications/README.md).
  */
 import express from 'express';
 import { config } from '../common/config';
@@ -11,6 +12,7 @@ import { createLogger } from '../common/logger';
 import { initMetrics, metricsHandler } from '../common/metrics';
 import { AuditConsumer } from './audit/auditConsumer';
 import { auditApi } from './audit/auditApi';
+import { Notifications } from './notifications/notifications';
 
 const log = createLogger('todo-subscribers');
 
@@ -21,6 +23,12 @@ async function main(): Promise<void> {
   if (applied.length) log.info('database migrated', { versions: applied });
   const kafka = createKafka('todo-subscribers', log);
   const audit = new AuditConsumer(kafka, pool, log);
+  const notifications = new Notifications(kafka, pool, config, log);
+  // Each is started once; a failed start is retried without restarting the ones already running.
+  const consumers = [
+    { name: 'audit', start: () => audit.start(), stop: () => audit.stop(), running: false },
+    { name: 'notifications', start: () => notifications.start(), stop: () => notifications.stop(), running: false },
+  ];
   let consuming = false;
 
   const app = express();
@@ -29,7 +37,8 @@ async function main(): Promise<void> {
   app.get('/readyz', async (_req, res) => {
     try {
       await pool.query('SELECT 1');
-      if (!consuming) throw new Error('the audit consumer has not joined its group yet');
+      const waiting = consumers.filter((c) => !c.running).map((c) => c.name);
+      if (waiting.length) throw new Error(`consumers not running yet: ${waiting.join(', ')}`);
       res.json({ status: 'ready' });
     } catch (err) {
       res.status(503).json({ status: 'not ready', reason: String(err instanceof Error ? err.message : err) });
@@ -49,9 +58,12 @@ async function main(): Promise<void> {
       await admin.connect();
       await ensureTopics(admin);
       await admin.disconnect();
-      await audit.start();
+      for (const c of consumers.filter((x) => !x.running)) {
+        await c.start();
+        c.running = true;
+        log.info('consumer running', { group: c.name });
+      }
       consuming = true;
-      log.info('audit consumer running', { group: 'audit' });
     } catch (err) {
       log.warn('kafka not reachable yet', { attempt, err: String(err) });
       await new Promise((r) => setTimeout(r, Math.min(5000, 500 * attempt)));
@@ -62,7 +74,7 @@ async function main(): Promise<void> {
     process.once(signal, async () => {
       log.info('shutting down', { signal });
       server.close();
-      await audit.stop();
+      for (const c of consumers) await c.stop();
       await pool.end().catch(() => undefined);
       process.exit(0);
     });

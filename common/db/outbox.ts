@@ -1,0 +1,13 @@
+/**
+ * Writing an event into the outbox, inside the caller's transaction: it commits or rolls back with
+ * the change it describes. The actor host's publisher sends it to Kafka afterwards (per user, in
+ * commit order), whichever service wrote it.
+ */
+import type { PoolClient } from 'pg';
+import { topicOf, type EventEnvelope } from '../events/envelope';
+
+export async function insertOutboxEvent(db: PoolClient, event: EventEnvelope<unknown>): Promise<void> {
+  await db.query('INSERT INTO outbox (event_id, user_id, topic, payload) VALUES ($1, $2, $3, $4)', [
+    event.eventId, event.userId, topicOf(event.type), JSON.stringify(event),
+  ]);
+}

@@ -1,0 +1,93 @@
+/**
+ * One try at delivering a reminder email, and the state it leaves the notification in. Pure apart
+ * from the `send` function it is given, so the whole retry state machine is unit-tested with a fake
+ * transport; the worker only stores the outcome.
+ */
+import { retryDelayMs, type RetryPolicy } from './backoff';
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/** Sends one email; resolves when the SMTP server accepted it, rejects otherwise. */
+export type SendFn = (mail: OutgoingMail) => Promise<{ acceptedAt: Date }>;
+
+export type Outcome =
+  | { status: 'sent'; attempts: number; sentAt: Date }
+  | { status: 'pending'; attempts: number; nextAttemptAt: Date; error: string }
+  | { status: 'failed'; attempts: number; reason: string; failedAt: Date; kind: FailureKind; deadLetter: boolean };
+
+export type FailureKind = 'no_address' | 'invalid_address' | 'attempts_exhausted' | 'outcome_unknown';
+
+export interface Attempt {
+  recipient: string | null;
+  /** Tries that already failed before this one. */
+  failedAttempts: number;
+  render: () => { subject: string; text: string };
+}
+
+export interface AttemptDeps {
+  send: SendFn;
+  policy: RetryPolicy;
+  now: () => Date;
+  random?: () => number;
+}
+
+export const NO_ADDRESS = 'no address';
+export const INVALID_ADDRESS = 'invalid address';
+
+/**
+ * False for a value that could make the mailer write to someone else: several addresses, a display
+ * name, line breaks (nodemailer parses "a@x\r\nBcc: b@y" as b@y). Syntax beyond that is the SMTP
+ * server's to judge.
+ */
+export function isSingleAddress(s: string): boolean {
+  return /^[^\s,;<>"'()\\]+@[^\s,;<>"'()\\]+$/.test(s) && s.length <= 320;
+}
+
+/**
+ * Sends unless there is no usable address (final at once: retrying cannot make one appear). A failed send
+ * is retried after the backoff delay until the policy's last try, whose failure is final and goes
+ * to the dead-letter topic.
+ */
+export async function attemptDelivery(a: Attempt, deps: AttemptDeps): Promise<Outcome> {
+  if (!a.recipient) {
+    return { status: 'failed', attempts: a.failedAttempts, reason: NO_ADDRESS, failedAt: deps.now(), kind: 'no_address', deadLetter: false };
+  }
+  if (!isSingleAddress(a.recipient)) {
+    return { status: 'failed', attempts: a.failedAttempts, reason: INVALID_ADDRESS, failedAt: deps.now(), kind: 'invalid_address', deadLetter: false };
+  }
+  const attempts = a.failedAttempts + 1;
+  try {
+    const { acceptedAt } = await deps.send({ to: a.recipient, ...a.render() });
+    return { status: 'sent', attempts, sentAt: acceptedAt };
+  } catch (err) {
+    const error = describeError(err);
+    const delay = retryDelayMs(attempts, deps.policy, deps.random);
+    const now = deps.now();
+    if (delay === undefined) {
+      return { status: 'failed', attempts, reason: `gave up after ${attempts} tries: ${error}`, failedAt: now, kind: 'attempts_exhausted', deadLetter: true };
+    }
+    return { status: 'pending', attempts, nextAttemptAt: new Date(now.getTime() + delay), error };
+  }
+}
+
+/**
+ * The outcome of a claim whose process died mid-send: SMTP may or may not have accepted the email.
+ * Final, never retried: this subscriber delivers at most once (README.md in this folder).
+ */
+export function abandonedOutcome(failedAttempts: number, now: Date): Outcome {
+  return {
+    status: 'failed', attempts: failedAttempts + 1, failedAt: now, kind: 'outcome_unknown', deadLetter: true,
+    reason: 'outcome unknown: the subscriber stopped while sending; not retried, to never send twice',
+  };
+}
+
+function describeError(err: unknown): string {
+  const e = err as { code?: unknown; responseCode?: unknown; message?: unknown };
+  const msg = typeof e?.message === 'string' ? e.message : String(err);
+  const code = [e?.code, e?.responseCode].filter((x) => x !== undefined).join(' ');
+  return (code ? `${code}: ${msg}` : msg).slice(0, 1000);
+}
