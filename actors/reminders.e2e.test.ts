@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Pool } from 'pg';
+import { config } from '../common/config';
 import { createPool } from '../common/db/pool';
 import { api, eventually, tokenFor, uniqueUser } from '../stack/testSupport';
 import { isAlive } from '../stack/processes';
@@ -114,6 +115,30 @@ describe('reminders (Dapr actor reminders)', function () {
     await sleep(7000); // long enough for Dapr's delivery and the reconciler to both have had a go
     assert.equal((await dueEvents(u.id)).length, 1, 'exactly once');
     assert.equal(events[0].data.reminderId, 'r');
+  });
+
+  it('arrives as an email at the SMTP sink, never before its time; completed and deleted tasks send none', async () => {
+    const u = await user('mail');
+    const fireAt = inSeconds(3);
+    const sent = await api('POST', '/v1/tasks', { token: u.token, headers: { 'x-timezone': 'Europe/Berlin' }, body: { title: 'Pay the rent', due: inSeconds(3603), reminders: [{ at: fireAt }] } });
+    const done = await api('POST', '/v1/tasks', { token: u.token, body: { title: 'Finished already', reminders: [{ at: fireAt }] } });
+    const gone = await api('POST', '/v1/tasks', { token: u.token, body: { title: 'Deleted already', reminders: [{ at: fireAt }] } });
+    await api('POST', `/v1/tasks/${done.body.id}/complete`, { token: u.token });
+    await api('DELETE', `/v1/tasks/${gone.body.id}`, { token: u.token });
+    const inbox = async () => (await (await fetch(`http://127.0.0.1:${config.smtpSinkHttpPort}/messages?to=${encodeURIComponent(`${u.id}@example.com`)}`)).json()) as Array<{ subject: string; text: string; receivedAt: string }>;
+    const mails = await eventually(async () => {
+      const m = await inbox();
+      return m.length ? m : undefined;
+    }, 20_000, 'the reminder email');
+    await sleep(3000);
+    const all = await inbox();
+    assert.equal(all.length, 1, `one email only: ${all.map((m) => m.subject).join(', ')}`);
+    assert.match(all[0].subject, /Pay the rent/);
+    assert.match(all[0].text, /Europe\/Berlin/, 'the due time is written in the user\'s zone');
+    assert.match(all[0].text, new RegExp(sent.body.id));
+    const late = Date.parse(mails[0].receivedAt) - Date.parse(fireAt);
+    assert.ok(late >= 0, `never early (${late} ms)`);
+    assert.ok(late < 5000, `arrived ${late} ms after its time`);
   });
 });
 

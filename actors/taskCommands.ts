@@ -187,7 +187,7 @@ export async function createTask(deps: TaskCommandDeps, userId: string, req: Cre
   if (errors.length) return invalid('the task is invalid', errors);
   const e = event(deps, 'task.created', userId, task.id, { task }, req.caller?.traceId);
   await commit(deps, userId, [e], async (tx) => {
-    await store.upsertUser(tx, userId, req.caller?.email, req.caller?.timezone);
+    await store.upsertUser(tx, userId, req.caller?.email, req.caller?.zoneGiven ? req.caller.timezone : undefined);
     await store.insertTask(tx, userId, task);
     if (key) await store.recordIdempotencyKey(tx, userId, key, task.id);
     return true;

@@ -10,7 +10,10 @@ export const USER_ACTOR_TYPE = 'UserActor';
 /** Who is calling, taken by the gateway from the verified token. */
 export interface CallerContext {
   email?: string;
+  /** The zone to default new tasks to: the caller's, else UTC. */
   timezone?: string;
+  /** True when the caller gave the zone (zoneinfo claim or X-Timezone): only then is it remembered for the user. */
+  zoneGiven?: boolean;
   traceId?: string;
 }
 

@@ -30,9 +30,9 @@ describe('JWT verification', () => {
 
 describe('the caller comes from the token', () => {
   it('is the sub, with the zoneinfo claim before the X-Timezone header, UTC by default', () => {
-    assert.deepEqual(callerFrom({ sub: 'bob', zoneinfo: 'Europe/Paris' }, 'Asia/Tokyo'), { userId: 'bob', email: undefined, timezone: 'Europe/Paris' });
+    assert.deepEqual(callerFrom({ sub: 'bob', zoneinfo: 'Europe/Paris' }, 'Asia/Tokyo'), { userId: 'bob', email: undefined, timezone: 'Europe/Paris', zoneGiven: true });
     assert.equal(callerFrom({ sub: 'bob' }, 'Asia/Tokyo').timezone, 'Asia/Tokyo');
-    assert.equal(callerFrom({ sub: 'bob' }, undefined).timezone, 'UTC');
+    assert.deepEqual([callerFrom({ sub: 'bob' }, undefined).timezone, callerFrom({ sub: 'bob' }, undefined).zoneGiven], ['UTC', false], 'UTC is only a default');
   });
 
   it('refuses a token without a usable sub, and names a bad zone', () => {

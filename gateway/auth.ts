@@ -13,6 +13,8 @@ export interface Caller {
   userId: string;
   email?: string;
   timezone: string;
+  /** Whether the zone came from the token or the header, rather than the UTC default. */
+  zoneGiven: boolean;
 }
 
 /** Dapr actor ids travel in URLs: keep them to a safe, unambiguous alphabet. */
@@ -73,7 +75,7 @@ export function callerFrom(payload: JWTPayload, zoneHeader: string | undefined):
     ]);
   }
   const email = typeof payload.email === 'string' && payload.email.length <= 320 ? payload.email : undefined;
-  return { userId: sub, email, timezone: zone };
+  return { userId: sub, email, timezone: zone, zoneGiven: (claimZone ?? zoneHeader) !== undefined };
 }
 
 /** Express middleware: sets res.locals.caller or answers 401 with a JSON error. */

@@ -43,7 +43,7 @@ function jsonObjectBody(req: Request): Record<string, unknown> {
 
 function call<R extends ActorResult<unknown>>(req: Request, res: Response, method: UserActorMethod, payload: Record<string, unknown>): Promise<Extract<R, { ok: true }>> {
   const c = res.locals.caller as Caller;
-  const caller = { email: c.email, timezone: c.timezone, traceId: res.locals.traceId as string | undefined };
+  const caller = { email: c.email, timezone: c.timezone, zoneGiven: c.zoneGiven, traceId: res.locals.traceId as string | undefined };
   return invokeActor<R>(c.userId, method, { ...payload, caller }, req.header('traceparent')).then(unwrap);
 }
 
