@@ -10,9 +10,12 @@ import { migrate } from '../common/db/migrations';
 import { createKafka, ensureTopics } from '../common/kafka';
 import { createLogger } from '../common/logger';
 import { initMetrics, metricsHandler } from '../common/metrics';
-import { AuditConsumer } from './audit/auditConsumer';
+import { AUDIT_GROUP, AuditConsumer } from './audit/auditConsumer';
 import { auditApi } from './audit/auditApi';
 import { Notifications } from './notifications/notifications';
+import { NOTIFICATIONS_GROUP } from './notifications/reminderEvents';
+import { ConsumerLagMonitor } from './consumerLag';
+import { TOPICS } from '../common/events/envelope';
 
 const log = createLogger('todo-subscribers');
 
@@ -30,6 +33,7 @@ async function main(): Promise<void> {
     { name: 'notifications', start: () => notifications.start(), stop: () => notifications.stop(), running: false },
   ];
   let consuming = false;
+  const lag = new ConsumerLagMonitor(kafka, { [AUDIT_GROUP]: [TOPICS.taskEvents, TOPICS.reminders], [NOTIFICATIONS_GROUP]: [TOPICS.reminders] }, log);
 
   const app = express();
   app.disable('x-powered-by');
@@ -64,6 +68,7 @@ async function main(): Promise<void> {
         log.info('consumer running', { group: c.name });
       }
       consuming = true;
+      lag.start(5000);
     } catch (err) {
       log.warn('kafka not reachable yet', { attempt, err: String(err) });
       await new Promise((r) => setTimeout(r, Math.min(5000, 500 * attempt)));
@@ -74,6 +79,7 @@ async function main(): Promise<void> {
     process.once(signal, async () => {
       log.info('shutting down', { signal });
       server.close();
+      await lag.stop();
       for (const c of consumers) await c.stop();
       await pool.end().catch(() => undefined);
       process.exit(0);
