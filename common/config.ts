@@ -81,6 +81,7 @@ export const config = {
   rateLimitPerSecond: int('RATE_LIMIT_PER_SECOND', 50, 'gateway: requests per second each user may make (sustained); 0 turns the limit off'),
   rateLimitBurst: int('RATE_LIMIT_BURST', 100, 'gateway: requests a user may make at once before the per-second limit applies'),
   corsOrigins: str('CORS_ORIGINS', '', 'gateway: browser origins allowed by CORS, comma separated, * for any; empty allows none'),
+  syncGroupId: str('SYNC_GROUP_ID', '', "gateway: Kafka consumer group of this process's device stream; default sync-<hostname>-<GATEWAY_PORT>, one per process"),
   outboxRelayIntervalMs: int('OUTBOX_RELAY_INTERVAL_MS', 2000, 'how often the actor host re-publishes outbox rows a crash or a Kafka outage left behind'),
   actorCallTimeoutMs: int('ACTOR_CALL_TIMEOUT_MS', 10000, 'gateway: timeout of one actor invocation through Dapr'),
 };

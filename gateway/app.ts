@@ -16,7 +16,10 @@ import { tasksRouter } from './routes/tasks';
 
 export const BODY_LIMIT = '1mb';
 
-export function createApp(log: Logger): express.Express {
+/** Returns why a dependency beyond the sidecar is not ready yet, or undefined when it is. */
+export type ReadinessCheck = () => string | undefined;
+
+export function createApp(log: Logger, notReady: ReadinessCheck = () => undefined): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -36,8 +39,9 @@ export function createApp(log: Logger): express.Express {
 
   app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
   app.get('/readyz', async (_req, res) => {
-    if (await sidecarHealthy()) res.json({ status: 'ready' });
-    else res.status(503).json({ status: 'not ready', reason: 'the Dapr sidecar does not answer' });
+    const reason = (await sidecarHealthy()) ? notReady() : 'the Dapr sidecar does not answer';
+    if (reason) res.status(503).json({ status: 'not ready', reason });
+    else res.json({ status: 'ready' });
   });
   app.get('/metrics', metricsHandler);
 

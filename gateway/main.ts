@@ -1,19 +1,46 @@
-/** The gateway (Dapr app id todo-gateway): the REST API in front of the users' actors. */
+/** The gateway (Dapr app id todo-gateway): the REST API in front of the users' actors, and the device stream. */
+import os from 'node:os';
 import { config } from '../common/config';
+import { createKafka } from '../common/kafka';
 import { createLogger } from '../common/logger';
 import { initMetrics } from '../common/metrics';
 import { createApp } from './app';
+import { StreamHub } from './stream/streamHub';
+import { attachStream } from './stream/streamServer';
+import { SyncConsumer } from './stream/syncConsumer';
 
 const log = createLogger('todo-gateway');
 initMetrics('todo-gateway');
-const server = createApp(log).listen(config.gatewayPort, config.bindHost, () => log.info('gateway listening', { port: config.gatewayPort }));
+
+const hub = new StreamHub();
+// One consumer group per gateway process: every process must see every event for its own sockets.
+const sync = new SyncConsumer(createKafka('todo-gateway', log), config.syncGroupId || `sync-${os.hostname()}-${config.gatewayPort}`, hub, log);
+
+const server = createApp(log, () => (sync.running ? undefined : 'the device stream has not joined Kafka yet'))
+  .listen(config.gatewayPort, config.bindHost, () => log.info('gateway listening', { port: config.gatewayPort }));
 server.on('error', (err) => {
   log.error('gateway failed to listen', { err: String(err) });
   process.exit(1);
 });
+const stream = attachStream(server, hub, log);
+
+void (async () => {
+  for (let attempt = 1; !sync.running; attempt++) {
+    try {
+      await sync.start();
+      log.info('device stream consuming', { group: sync.groupId });
+    } catch (err) {
+      log.warn('kafka not reachable yet for the device stream', { attempt, err: String(err) });
+      await new Promise((r) => setTimeout(r, Math.min(5000, 500 * attempt)));
+    }
+  }
+})();
+
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     log.info('shutting down', { signal });
+    stream.close();
+    void sync.stop();
     server.close(() => process.exit(0));
     setTimeout(() => process.exit(0), 5000).unref();
   });

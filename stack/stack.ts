@@ -153,6 +153,14 @@ export async function up(): Promise<StackState> {
   });
 
   await step('starting todo-actors, todo-subscribers, todo-gateway and their Dapr sidecars', async (h) => {
+    // An app and its sidecar are one unit, like a pod: a sidecar whose app died is restarted with it.
+    // (Re-registering actor types on a surviving sidecar can leave it hosting none after placement's
+    // dissemination times out; a fresh sidecar registers cleanly.)
+    const orphans = state.processes.filter((p) => p.name.startsWith('daprd-') && !state.processes.some((a) => a.name === p.name.slice(6)));
+    if (orphans.length) {
+      await stopRecords(orphans);
+      state.processes = state.processes.filter((p) => !orphans.includes(p));
+    }
     const apps = await startOrReuse(state, appSpecs(ports));
     await waitAll(apps, h.progress);
     h.progress('waiting for actor placement');
