@@ -30,8 +30,13 @@ export async function taskIdForIdempotencyKey(db: Db, userId: string, key: strin
   return r.rows[0]?.task_id ?? null;
 }
 
+/** Maps the key to the task it created; a key whose task was deleted since now names the new one. */
 export async function recordIdempotencyKey(db: PoolClient, userId: string, key: string, taskId: string): Promise<void> {
-  await db.query('INSERT INTO idempotency_keys (user_id, key, task_id) VALUES ($1, $2, $3)', [userId, key, taskId]);
+  await db.query(
+    `INSERT INTO idempotency_keys (user_id, key, task_id) VALUES ($1, $2, $3)
+     ON CONFLICT (user_id, key) DO UPDATE SET task_id = EXCLUDED.task_id, created_at = now()`,
+    [userId, key, taskId],
+  );
 }
 
 /** Remembers the user's e-mail address and zone from their latest token, for reminders. */

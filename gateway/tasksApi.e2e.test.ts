@@ -52,6 +52,19 @@ describe('tasks REST API', function () {
     assert.equal((await api('DELETE', `/v1/tasks/${t.id}`, { token: u.token })).status, 404);
   });
 
+  it('an Idempotency-Key whose task was deleted creates a new task (not a 500)', async () => {
+    const u = await newUser('idem');
+    const headers = { 'idempotency-key': 'same-key' };
+    const first = await api('POST', '/v1/tasks', { token: u.token, body: { title: 'once' }, headers });
+    assert.equal((await api('DELETE', `/v1/tasks/${first.body.id}`, { token: u.token })).status, 204);
+    const again = await api('POST', '/v1/tasks', { token: u.token, body: { title: 'once' }, headers });
+    assert.equal(again.status, 201, JSON.stringify(again.body));
+    assert.notEqual(again.body.id, first.body.id);
+    const repeat = await api('POST', '/v1/tasks', { token: u.token, body: { title: 'once' }, headers });
+    assert.equal(repeat.status, 200);
+    assert.equal(repeat.body.id, again.body.id, 'the key now names the new task');
+  });
+
   it('refuses to patch status, unknown fields, and a recurring task without a due time', async () => {
     const u = await newUser('patch');
     const t = (await api('POST', '/v1/tasks', { token: u.token, body: { title: 'x' } })).body;
