@@ -60,7 +60,6 @@ ajv.addSchema(envelopeSchema);
 
 const compiledTaskCreate = ajv.compile(taskCreateSchema);
 const compiledTaskPatch = ajv.compile(taskPatchSchema);
-const compiledTask = ajv.getSchema(taskSchema.$id) as ValidateFunction;
 
 const eventSchemas: Record<string, object> = {
   'task.created': taskCreatedSchema,
@@ -129,10 +128,6 @@ export function validateTaskCreate(input: unknown): Validation {
 
 export function validateTaskPatch(patch: unknown): Validation {
   return toValidation(compiledTaskPatch, patch);
-}
-
-export function validateTask(task: unknown): Validation {
-  return toValidation(compiledTask, task);
 }
 
 /**

@@ -36,13 +36,10 @@ function keySource(): KeySource {
   return config.jwtJwksUrl ? jwksSource(config.jwtJwksUrl) : secretSource(config.jwtSecret);
 }
 
-export function tokenFrom(req: Request): string | undefined {
+/** The Bearer token of a request's Authorization header (an express request or a raw upgrade request). */
+export function tokenFrom(req: { headers: { authorization?: string } }): string | undefined {
   const h = req.headers.authorization;
-  if (h) {
-    const m = /^Bearer\s+(\S+)$/i.exec(h);
-    return m ? m[1] : undefined;
-  }
-  return undefined;
+  return h ? /^Bearer\s+(\S+)$/i.exec(h)?.[1] : undefined;
 }
 
 export async function verifyToken(token: string, source: KeySource = cachedSource()): Promise<JWTPayload> {

@@ -8,7 +8,7 @@ import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../../common/logger';
-import { callerFrom, verifyToken } from '../auth';
+import { callerFrom, tokenFrom, verifyToken } from '../auth';
 import type { StreamHub } from './streamHub';
 
 export const STREAM_PATH = '/v1/stream';
@@ -26,8 +26,7 @@ export function attachStream(server: http.Server, hub: StreamHub, log: Logger): 
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== STREAM_PATH) return refuse(socket, 400, `WebSocket only at ${STREAM_PATH}`);
-    const header = req.headers.authorization;
-    const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? url.searchParams.get('token') ?? undefined;
+    const token = tokenFrom(req) ?? url.searchParams.get('token') ?? undefined;
     if (!token) return refuse(socket, 401, 'a Bearer token or ?token= is required');
     verifyToken(token)
       .then((payload) => {
