@@ -15,9 +15,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { checkGo, goEnv } from './go';
 import { config } from '../../common/config';
 import { DAPR_VERSION, paths } from '../paths';
-import { exec, which } from '../exec';
+import { exec } from '../exec';
 import { step, StepError } from '../progress';
 
 export const DAPR_MODULE = 'github.com/dapr/dapr';
@@ -58,36 +59,13 @@ export function daprInstalled(): boolean {
   }
 }
 
-function goEnv(): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    GOMODCACHE: paths.goModCache,
-    GOCACHE: paths.goBuildCache,
-    GOFLAGS: '-buildvcs=false -mod=mod',
-    GOTOOLCHAIN: 'local',
-    CGO_ENABLED: '0',
-  };
-}
-
-function checkGo(stepName: string): string {
-  const go = which('go', ['/usr/local/go/bin']);
-  if (!go) throw new StepError(stepName, 'Go is not installed (Dapr 1.18 needs Go 1.26.5 or newer on PATH)');
-  const v = execFileSync(go, ['env', 'GOVERSION'], { encoding: 'utf8' }).trim(); // e.g. go1.26.8
-  const parts = v.replace(/^go/, '').split('.').map((n) => Number.parseInt(n, 10) || 0);
-  for (let i = 0; i < 3; i++) {
-    if ((parts[i] ?? 0) > MIN_GO[i]) break;
-    if ((parts[i] ?? 0) < MIN_GO[i]) throw new StepError(stepName, `Dapr ${DAPR_VERSION} needs Go ${MIN_GO.join('.')} or newer; found ${v}`);
-  }
-  return go;
-}
-
 export async function installDapr(): Promise<void> {
   if (daprInstalled()) return;
   const kind = flavour();
   const name = `building Dapr ${DAPR_VERSION} (${kind}: daprd, placement, scheduler) from the Go module proxy`;
   const log = paths.installLog('dapr');
   await step(name, async (h) => {
-    const go = checkGo(name);
+    const go = checkGo(name, MIN_GO, `Dapr ${DAPR_VERSION}`);
     const env = goEnv();
     const src = path.join(paths.daprDir, 'src');
     fs.rmSync(paths.daprDir, { recursive: true, force: true });
