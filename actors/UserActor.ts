@@ -5,10 +5,12 @@
  */
 import { AbstractActor } from '@dapr/dapr';
 import type {
-  CompleteTaskResult, CreateTaskRequest, CreateTaskResult, DeleteTaskResult, GetTaskRequest, GetTaskResult, ListTasksRequest,
+  ChatRequest, ChatResult, CompleteTaskResult, CreateTaskRequest, CreateTaskResult, DeleteTaskResult, GetTaskRequest, GetTaskResult, ListTasksRequest,
   ListTasksResult, ReopenTaskResult, TaskRefRequest, UpdateTaskRequest, UpdateTaskResult,
 } from '../common/actorApi';
 import * as commands from './taskCommands';
+import { chat } from './chat/chatCommand';
+import { CHAT_STATE_KEY, type ChatContext } from './chat/context';
 import type { ReminderData } from './reminderSync';
 
 let deps: commands.TaskCommandDeps | undefined;
@@ -54,6 +56,18 @@ export class UserActor extends AbstractActor {
 
   async reopenTask(req: TaskRefRequest): Promise<ReopenTaskResult> {
     return this.guard('reopenTask', () => commands.reopenTask(required(), this.userId, req));
+  }
+
+  /** POST /v1/chat: one conversation turn; its context is this actor's state. */
+  async chat(req: ChatRequest): Promise<ChatResult> {
+    const sm = this.getStateManager<unknown>();
+    return this.guard('chat', () => chat(required(), this.userId, req, {
+      load: async () => (await sm.tryGetState(CHAT_STATE_KEY))[1],
+      save: async (ctx: ChatContext) => {
+        await sm.setState(CHAT_STATE_KEY, ctx);
+        await sm.saveState();
+      },
+    }));
   }
 
   /**

@@ -14,6 +14,7 @@ import { OutboxPublisher } from './outboxPublisher';
 import { ReminderSync } from './reminderSync';
 import { checkRecurrence, planNext } from './recurrencePolicy';
 import { provideActorDeps, UserActor } from './UserActor';
+import { warmUp } from './chat/parser';
 
 const log = createLogger('todo-actors');
 
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
     logger: { level: 1 },
   });
   await server.actor.init();
+  warmUp(); // chrono-node and V8 compile the chat parser's patterns now, not on the first message
   await server.actor.registerActor(UserActor);
   const http = server.daprServer.getServer() as unknown as { get: (p: string, h: (req: Request, res: Response) => unknown) => void };
   http.get('/metrics', metricsHandler);

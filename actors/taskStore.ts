@@ -136,3 +136,16 @@ export async function listTasks(db: Db, userId: string, q: ListQuery, now: Date)
   const lastRow = page[page.length - 1];
   return { items: page.map(taskFromRow), last: rows.length > q.limit && lastRow ? { value: lastRow.sort_value, id: lastRow.id } : null };
 }
+
+/** The user's tasks as the chat needs them to resolve "the dentist one": most recently changed first, at most `limit`. */
+export async function listSummaries(db: Db, userId: string, limit: number): Promise<Array<Pick<Task, 'id' | 'title' | 'tags' | 'status' | 'due'>>> {
+  const r = await db.query<{ id: string; title: string; tags: string[]; status: Task['status']; due: Date | null }>(
+    'SELECT id, title, tags, status, due FROM tasks WHERE user_id = $1 ORDER BY updated_at DESC, id LIMIT $2', [userId, limit]);
+  return r.rows.map((x) => ({ id: x.id, title: x.title, tags: x.tags, status: x.status, due: x.due ? x.due.toISOString() : null }));
+}
+
+/** The zone the user last gave (zoneinfo claim or X-Timezone), if any. */
+export async function userTimezone(db: Db, userId: string): Promise<string | null> {
+  const r = await db.query<{ timezone: string | null }>('SELECT timezone FROM users WHERE id = $1', [userId]);
+  return r.rows[0]?.timezone ?? null;
+}

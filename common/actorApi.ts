@@ -48,6 +48,19 @@ export interface TaskRefRequest {
   caller?: CallerContext;
 }
 
+/** The longest chat message accepted (the chat parser's limit as well). */
+export const MAX_CHAT_MESSAGE_LENGTH = 1000;
+export const CHAT_INTENTS = ['create', 'list', 'complete', 'reopen', 'update', 'delete', 'remind', 'help', 'clarify'] as const;
+export type ChatIntent = (typeof CHAT_INTENTS)[number];
+
+export interface ChatRequest {
+  /** What the person typed (1..1000 characters). */
+  message: string;
+  /** Makes a retried message that creates a task return the same task (Idempotency-Key). */
+  idempotencyKey?: string;
+  caller?: CallerContext;
+}
+
 export type ActorErrorCode = 'invalid_input' | 'not_found' | 'version_conflict' | 'precondition_failed' | 'internal';
 
 export interface ActorError {
@@ -68,5 +81,12 @@ export type DeleteTaskResult = ActorResult<{ deleted: true }>;
 export type CompleteTaskResult = ActorResult<{ task: Task; next: Task | null }>;
 export type ReopenTaskResult = ActorResult<{ task: Task }>;
 
-export const USER_ACTOR_METHODS = ['createTask', 'getTask', 'listTasks', 'updateTask', 'deleteTask', 'completeTask', 'reopenTask'] as const;
+/** POST /v1/chat's answer (CONTRACT.md §4): a reply for the person, the intent, the tasks the reply is about. */
+export type ChatResult = ActorResult<{
+  reply: string;
+  intent: ChatIntent;
+  tasks: Task[];
+}>;
+
+export const USER_ACTOR_METHODS = ['createTask', 'getTask', 'listTasks', 'updateTask', 'deleteTask', 'completeTask', 'reopenTask', 'chat'] as const;
 export type UserActorMethod = (typeof USER_ACTOR_METHODS)[number];

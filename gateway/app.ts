@@ -12,6 +12,7 @@ import { securityHeaders } from './middleware/securityHeaders';
 import { sidecarHealthy } from './daprClient';
 import { errorHandler, sendError } from './errors';
 import { auditRouter } from './routes/audit';
+import { chatRouter } from './routes/chat';
 import { tasksRouter } from './routes/tasks';
 
 export const BODY_LIMIT = '1mb';
@@ -53,6 +54,7 @@ export function createApp(log: Logger, notReady: ReadinessCheck = () => undefine
   app.use('/v1', rateLimitPerUser(config.rateLimitPerSecond, config.rateLimitBurst));
   app.use('/v1/tasks', tasksRouter());
   app.use('/v1/audit', auditRouter());
+  app.use('/v1/chat', chatRouter());
   app.use((_req, res) => sendError(res, 404, 'not_found', 'no such route'));
   app.use(errorHandler(log));
   return app;

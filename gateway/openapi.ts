@@ -8,6 +8,7 @@ import taskCreateSchema from '../common/tasks/schemas/task-create.json';
 import taskPatchSchema from '../common/tasks/schemas/task-patch.json';
 import envelopeSchema from '../common/events/schemas/envelope.json';
 import { MAX_LIMIT, SORT_FIELDS } from '../common/tasks/listQuery';
+import { CHAT_INTENTS, MAX_CHAT_MESSAGE_LENGTH as MAX_MESSAGE_LENGTH } from '../common/actorApi';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schemaName: string, description: string) => ({ description, content: { 'application/json': { schema: ref(schemaName) } } });
@@ -81,6 +82,16 @@ export const openApiDocument = {
       parameters: [taskId],
       post: { summary: 'Undo completion', parameters: [ifMatch], responses: { 200: taskResponse('the reopened task'), ...notFound, ...errors } },
     },
+    '/v1/chat': {
+      post: {
+        summary: 'Plain-English task management: one message, one reply',
+        description: 'The message runs through the caller\'s UserActor like the REST calls. Dates are read in the caller\'s zone (zoneinfo claim or X-Timezone). Where a reference is ambiguous or matches nothing, the answer is `clarify` with a question naming the candidates, and nothing changes; the next message may answer it ("the second one", "yes"). Unknown input answers `help` or `clarify`, never creates a task.',
+        parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 }, description: 'a retried message that creates a task returns the same task' },
+          { name: 'X-Timezone', in: 'header', required: false, schema: { type: 'string' }, description: 'the caller\'s IANA zone when the token has no zoneinfo claim' }],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('ChatRequest') } } },
+        responses: { 200: json('ChatReply', 'the reply'), ...errors },
+      },
+    },
     '/v1/audit': {
       get: {
         summary: 'The caller\'s audit trail, newest first',
@@ -106,6 +117,18 @@ export const openApiDocument = {
       CompleteResult: {
         type: 'object', additionalProperties: false, required: ['task', 'next'],
         properties: { task: ref('Task'), next: { anyOf: [ref('Task'), { type: 'null' }] } },
+      },
+      ChatRequest: {
+        type: 'object', required: ['message'],
+        properties: { message: { type: 'string', maxLength: MAX_MESSAGE_LENGTH, examples: ['remind me to pay rent on the 1st of every month at 9am'] } },
+      },
+      ChatReply: {
+        type: 'object', additionalProperties: false, required: ['reply', 'intent', 'tasks'],
+        properties: {
+          reply: { type: 'string', description: 'a short text for the person; due times in their zone' },
+          intent: { enum: [...CHAT_INTENTS] },
+          tasks: { type: 'array', items: ref('Task'), description: 'the tasks the reply is about' },
+        },
       },
       Event: withoutId(envelopeSchema),
       AuditPage: {

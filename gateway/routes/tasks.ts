@@ -4,7 +4,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import type {
-  ActorResult, CompleteTaskResult, CreateTaskResult, DeleteTaskResult, GetTaskResult, ListTasksResult, ReopenTaskResult,
+  ActorResult, CallerContext, CompleteTaskResult, CreateTaskResult, DeleteTaskResult, GetTaskResult, ListTasksResult, ReopenTaskResult,
   UpdateTaskResult, UserActorMethod,
 } from '../../common/actorApi';
 import type { Task } from '../../common/tasks/task';
@@ -41,11 +41,19 @@ function jsonObjectBody(req: Request): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
-function call<R extends ActorResult<unknown>>(req: Request, res: Response, method: UserActorMethod, payload: Record<string, unknown>): Promise<Extract<R, { ok: true }>> {
+/** Who is calling, as the actor is told: from the verified token (and X-Timezone), never from the body. */
+export function callerContext(res: Response): CallerContext {
   const c = res.locals.caller as Caller;
-  const caller = { email: c.email, timezone: c.timezone, zoneGiven: c.zoneGiven, traceId: res.locals.traceId as string | undefined };
-  return invokeActor<R>(c.userId, method, { ...payload, caller }, req.header('traceparent')).then(unwrap);
+  return { email: c.email, timezone: c.timezone, zoneGiven: c.zoneGiven, traceId: res.locals.traceId as string | undefined };
 }
+
+/** Calls the caller's UserActor and answers its success value, or throws its error as the HTTP error. */
+export function callActor<R extends ActorResult<unknown>>(req: Request, res: Response, method: UserActorMethod, payload: Record<string, unknown>): Promise<Extract<R, { ok: true }>> {
+  const userId = (res.locals.caller as Caller).userId;
+  return invokeActor<R>(userId, method, { ...payload, caller: callerContext(res) }, req.header('traceparent')).then(unwrap);
+}
+
+const call = callActor;
 
 function sendTask(res: Response, status: number, task: Task): void {
   res.status(status).setHeader('ETag', `"${task.version}"`);

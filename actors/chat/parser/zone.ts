@@ -5,8 +5,8 @@
  * resolved the way Temporal's 'compatible' mode does (a time in a gap moves forward by the gap, a
  * time in an overlap takes the earlier instant).
  */
-import { instantToWallClock, wallClockToInstantCompatible, zoneOffsetMs } from '../../common/recurrence';
-import { isIanaTimeZone } from '../../common/validation';
+import { instantToWallClock, wallClockToInstantCompatible, zoneOffsetMs } from '../../../common/recurrence';
+import { isIanaTimeZone } from '../../../common/validation';
 import type { WallTime } from './civil';
 
 /** True for the zones the REST API accepts (Europe/Berlin, America/New_York, UTC …). */

@@ -13,7 +13,7 @@
  * With `prefer`, a tier with several matches keeps only those with that status, if any (a "reopen"
  * means a completed task, a "complete" an open one).
  */
-import type { TaskStatus } from '../../common/tasks/task';
+import type { TaskStatus } from '../../../common/tasks/task';
 import type { TaskRef } from './types';
 
 export interface TaskSummary {

@@ -2,7 +2,7 @@
  * The result of parsing one chat message (POST /v1/chat). A discriminated union on `intent`; the
  * endpoint resolves task references, asks `clarify` questions and calls the actor.
  */
-import type { TaskStatus } from '../../common/tasks/task';
+import type { TaskStatus } from '../../../common/tasks/task';
 
 /** The priorities a message can set (the API's `none` is never said). */
 export type Priority = 'urgent' | 'high' | 'medium' | 'low';

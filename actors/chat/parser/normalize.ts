@@ -4,8 +4,10 @@
  * runs of white space.
  */
 
-/** Longer messages are refused (`unknown`, reason too_long) before any parsing. */
-export const MAX_MESSAGE_LENGTH = 1000;
+import { MAX_CHAT_MESSAGE_LENGTH } from '../../../common/actorApi';
+
+/** Longer messages are refused (`unknown`, reason too_long) before any parsing; the endpoint's limit. */
+export const MAX_MESSAGE_LENGTH = MAX_CHAT_MESSAGE_LENGTH;
 
 /** A character that never survives normalization: marks removed spans inside the parsers. */
 export const HOLE = '\u0000';
