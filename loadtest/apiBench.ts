@@ -21,6 +21,7 @@ import { tokenFor } from '../stack/testSupport';
 import { readState } from '../stack/stackState';
 import { coresUsed, cpuSecondsByGroup } from './processCpu';
 import { runReminderBench, type ReminderBenchResult } from './reminderBench';
+import { runChatBench } from './chatBench';
 
 interface RunResult {
   requests: number;
@@ -51,7 +52,7 @@ export function summarize(values: number[]): Summary {
 }
 
 /** The load generator's client: node:http with keep-alive, cheaper than fetch on this machine. */
-function gateway(method: string, path: string, auth: string, body?: string) {
+export function gateway(method: string, path: string, auth: string, body?: string) {
   const headers: Record<string, string> = { authorization: auth };
   if (body !== undefined) headers['content-type'] = 'application/json';
   return httpRequest({ port: config.gatewayPort, method, path, headers, body, timeoutMs: 30_000 });
@@ -63,7 +64,7 @@ function stackGroups(): Map<number, string> {
 }
 
 /** Runs `workers` loops calling `request` until `seconds` have passed; latencies in ms, cores used per process. */
-async function load(seconds: number, workers: number, request: (worker: number) => Promise<boolean>): Promise<RunResult> {
+export async function load(seconds: number, workers: number, request: (worker: number) => Promise<boolean>): Promise<RunResult> {
   const latencies: number[] = [];
   let errors = 0;
   const groups = stackGroups();
@@ -87,7 +88,7 @@ async function load(seconds: number, workers: number, request: (worker: number) 
   return { requests: latencies.length, errors, seconds: elapsed, throughput: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cores };
 }
 
-async function users(n: number, prefix: string): Promise<Array<{ id: string; auth: string }>> {
+export async function users(n: number, prefix: string): Promise<Array<{ id: string; auth: string }>> {
   return Promise.all(Array.from({ length: n }, async () => {
     const id = `${prefix}-${randomUUID().slice(0, 8)}`;
     return { id, auth: `Bearer ${await tokenFor(id)}` };
@@ -113,6 +114,7 @@ interface Scenario {
 
 export async function runApiBench(args: string[]): Promise<number> {
   const quick = args.includes('--quick');
+  if (args.includes('--chat')) return runChatBench(args);
   const seconds = quick ? 4 : 15;
   const workers = 32;
   const pool = createPool('bench');
@@ -177,6 +179,7 @@ export async function runApiBench(args: string[]): Promise<number> {
   }
   const reminders = await runReminderBench(pool, quick);
   await pool.end();
+  if (!remindersOnly) await runChatBench(args);
 
   const command = `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`;
   const report = {
@@ -236,7 +239,7 @@ function writeResultsTable(report: { date: string; command: string; secondsPerRu
 }
 
 /** Replaces the text between `<!-- bench:NAME:start -->` and its end marker, or appends a section. */
-function replaceSection(name: string, heading: string, body: string): void {
+export function replaceSection(name: string, heading: string, body: string): void {
   const file = path.join(REPO_ROOT, 'loadtest', 'RESULTS.md');
   const start = `<!-- bench:${name}:start -->`;
   const end = `<!-- bench:${name}:end -->`;
