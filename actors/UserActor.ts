@@ -8,6 +8,7 @@ import type {
   ChatRequest, ChatResult, CompleteTaskResult, CreateTaskRequest, CreateTaskResult, DeleteTaskResult, GetTaskRequest, GetTaskResult, ListTasksRequest,
   ListTasksResult, ReopenTaskResult, TaskRefRequest, UpdateTaskRequest, UpdateTaskResult,
 } from '../common/actorApi';
+import { actorActivationDuration, actorsActive } from '../common/metrics';
 import * as commands from './taskCommands';
 import { chat } from './chat/chatCommand';
 import { CHAT_STATE_KEY, type ChatContext } from './chat/context';
@@ -28,6 +29,19 @@ function required(): commands.TaskCommandDeps {
 export class UserActor extends AbstractActor {
   private get userId(): string {
     return this.getActorId().getId();
+  }
+
+  /** Activation, timed and counted in actors_active (the SDK calls these on first use and on deactivation). */
+  override async onActivateInternal(): Promise<void> {
+    const end = actorActivationDuration.startTimer();
+    await super.onActivateInternal();
+    end();
+    actorsActive.inc();
+  }
+
+  override async onDeactivateInternal(): Promise<void> {
+    actorsActive.dec();
+    await super.onDeactivateInternal();
   }
 
   async createTask(req: CreateTaskRequest): Promise<CreateTaskResult> {

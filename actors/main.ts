@@ -11,6 +11,7 @@ import { createKafka, ensureTopics } from '../common/kafka';
 import { createLogger } from '../common/logger';
 import { initMetrics, metricsHandler } from '../common/metrics';
 import { OutboxPublisher } from './outboxPublisher';
+import { countPendingRemindersEvery15s } from './pendingReminders';
 import { ReminderSync } from './reminderSync';
 import { checkRecurrence, planNext } from './recurrencePolicy';
 import { provideActorDeps, UserActor } from './UserActor';
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
 
   const reminders = new ReminderSync(pool, config.daprHttpPort, log);
   reminders.startReconciler(config.outboxRelayIntervalMs);
+  const pendingCount = countPendingRemindersEvery15s(pool, log);
   provideActorDeps({ pool, kickOutbox: (u) => outbox.kick(u), syncReminders: (u) => reminders.kick(u), now: () => new Date(), log, planNext, checkRecurrence });
 
   const server = new DaprServer({
@@ -87,6 +89,7 @@ async function main(): Promise<void> {
     } catch (err) {
       log.warn('dapr server stop failed', { err: String(err) });
     }
+    pendingCount.stop();
     await reminders.stop();
     await outbox.stop();
     await producer.disconnect().catch(() => undefined);

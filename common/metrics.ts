@@ -90,3 +90,83 @@ export const reminderDeliveryLateness = new client.Histogram({
   buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
   registers: [registry],
 });
+
+/** The reasons reminder_emails_failed_total is broken down by (subscribers/notifications FailureKind). */
+export const REMINDER_FAILURE_REASONS = ['no_address', 'invalid_address', 'attempts_exhausted', 'outcome_unknown'] as const;
+// Every reason's series exists from the start at 0, so failure ratios and alerts work before the first failure.
+for (const reason of REMINDER_FAILURE_REASONS) reminderEmailsFailed.inc({ reason }, 0);
+
+export const remindersPending = new client.Gauge({
+  name: 'reminders_pending',
+  help: 'reminders registered and not fired yet (reminder_schedule rows in state active), as last counted by the actor host',
+  registers: [registry],
+});
+
+export const actorsActive = new client.Gauge({
+  name: 'actors_active',
+  help: 'actors active in this actor host: activated by Dapr and not deactivated since',
+  registers: [registry],
+});
+
+export const actorActivationDuration = new client.Histogram({
+  name: 'actor_activation_duration_seconds',
+  help: 'activating one actor in this host (the SDK\'s state reset, onActivate and state save), before its first call runs',
+  buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+  registers: [registry],
+});
+
+/** A PostgreSQL pool as the metrics see it (pg's Pool has these counters). */
+export interface PoolCounts {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+  options: { max?: number };
+}
+
+const pools = new Map<string, PoolCounts>();
+
+/** Reports this pool's connections and waiting clients at every scrape, labelled pool=<name>. */
+export function trackPool(name: string, pool: PoolCounts): void {
+  pools.set(name, pool);
+}
+
+export const dbPoolConnections = new client.Gauge({
+  name: 'db_pool_connections',
+  help: 'PostgreSQL connections of the pool, by state: in_use (checked out by a query or transaction) or idle',
+  labelNames: ['pool', 'state'] as const,
+  registers: [registry],
+  collect() {
+    for (const [name, p] of pools) {
+      this.set({ pool: name, state: 'in_use' }, p.totalCount - p.idleCount);
+      this.set({ pool: name, state: 'idle' }, p.idleCount);
+    }
+  },
+});
+
+export const dbPoolMaxConnections = new client.Gauge({
+  name: 'db_pool_max_connections',
+  help: 'the most connections the pool opens (PG_POOL_SIZE)',
+  labelNames: ['pool'] as const,
+  registers: [registry],
+  collect() {
+    for (const [name, p] of pools) this.set({ pool: name }, p.options.max ?? 10);
+  },
+});
+
+export const dbPoolWaitingClients = new client.Gauge({
+  name: 'db_pool_waiting_clients',
+  help: 'callers waiting for a free connection of the pool',
+  labelNames: ['pool'] as const,
+  registers: [registry],
+  collect() {
+    for (const [name, p] of pools) this.set({ pool: name }, p.waitingCount);
+  },
+});
+
+export const dbQueryDuration = new client.Histogram({
+  name: 'db_query_duration_seconds',
+  help: 'one PostgreSQL statement, from sending it to its result, by pool, statement kind (select, insert, update, delete, begin, commit, rollback, other) and outcome (ok, error)',
+  labelNames: ['pool', 'operation', 'outcome'] as const,
+  buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  registers: [registry],
+});

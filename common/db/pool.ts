@@ -1,9 +1,12 @@
 /** The PostgreSQL pool of a service process, from the PG* settings. */
 import { Pool, type PoolClient } from 'pg';
 import { config } from '../config';
+import { trackPool } from '../metrics';
+import { instrumentedClient } from './instrumentedClient';
 
+/** Its connections and statements are in the service's metrics, labelled pool=<applicationName>. */
 export function createPool(applicationName: string): Pool {
-  return new Pool({
+  const pool = new Pool({
     host: config.pgHost,
     port: config.pgPort,
     user: config.pgUser,
@@ -12,7 +15,10 @@ export function createPool(applicationName: string): Pool {
     max: config.pgPoolSize,
     application_name: applicationName,
     connectionTimeoutMillis: 5000,
+    Client: instrumentedClient(applicationName),
   });
+  trackPool(applicationName, pool);
+  return pool;
 }
 
 /** Runs fn inside BEGIN/COMMIT on one connection; rolls back and rethrows on any error. */
