@@ -1,4 +1,13 @@
 /** Every check `npm run deploy:check` runs, in order. Add one line per new kind of artifact. */
 import type { DeployCheck } from './check';
+import { actionlint } from './actionlint';
+import { imageContents } from './imageContents';
+import { terraformFmt } from './terraformFmt';
+import { tflint } from './tflint';
 
-export const checks: DeployCheck[] = [];
+export const checks: DeployCheck[] = [
+  imageContents,
+  terraformFmt,
+  tflint,
+  actionlint,
+];
