@@ -1,9 +1,17 @@
 /** Every check `npm run deploy:check` runs, in order. Add one line per new kind of artifact. */
 import type { DeployCheck } from './check';
+import { actionlint } from './actionlint';
 import { alertRulesCheck } from './alertRulesCheck';
 import { dashboardCheck } from './dashboardCheck';
+import { imageContents } from './imageContents';
+import { terraformFmt } from './terraformFmt';
+import { tflint } from './tflint';
 
 export const checks: DeployCheck[] = [
+  imageContents,
+  terraformFmt,
+  tflint,
   alertRulesCheck,
   dashboardCheck,
+  actionlint,
 ];
