@@ -8,6 +8,7 @@ import { config } from '../common/config';
 import { createPool } from '../common/db/pool';
 import { migrate } from '../common/db/migrations';
 import { createKafka, ensureTopics } from '../common/kafka';
+import { ACTOR_RUNTIME } from '../common/daprResources';
 import { createLogger } from '../common/logger';
 import { initMetrics, metricsHandler } from '../common/metrics';
 import { OutboxPublisher } from './outboxPublisher';
@@ -62,7 +63,11 @@ async function main(): Promise<void> {
     clientOptions: {
       daprHost: '127.0.0.1',
       daprPort: String(config.daprHttpPort),
-      actor: { actorIdleTimeout: '1h', drainOngoingCallTimeout: '30s', drainRebalancedActors: true },
+      actor: {
+        actorIdleTimeout: ACTOR_RUNTIME.actorIdleTimeout,
+        drainOngoingCallTimeout: `${ACTOR_RUNTIME.drainOngoingCallTimeoutSeconds}s`,
+        drainRebalancedActors: ACTOR_RUNTIME.drainRebalancedActors,
+      },
     },
     logger: { level: 1 },
   });
