@@ -17,6 +17,7 @@ import { ReminderSync } from './reminderSync';
 import { checkRecurrence, planNext } from './recurrencePolicy';
 import { provideActorDeps, UserActor } from './UserActor';
 import { warmUp } from './chat/parser';
+import { HEALTH_PATHS } from '../common/healthPaths';
 
 const log = createLogger('todo-actors');
 
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
   await server.actor.registerActor(UserActor);
   const http = server.daprServer.getServer() as unknown as { get: (p: string, h: (req: Request, res: Response) => unknown) => void };
   http.get('/metrics', metricsHandler);
-  http.get('/readyz', async (_req, res) => {
+  http.get(HEALTH_PATHS.readiness, async (_req, res) => {
     try {
       await pool.query('SELECT 1');
       res.json({ status: 'ready', kafka: kafkaReady ? 'connected' : 'connecting' });

@@ -5,7 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { capture, type Captured } from './capture';
+import type { Defect } from './check';
+import { capture, tail, type Captured } from './capture';
 import { installGoTool } from '../install/goTool';
 import { HELM, KUBE_VERSION } from '../install/helm';
 
@@ -50,4 +51,24 @@ export function renderChart(ctx: { root: string; tmp: string }, valuesFile: stri
 export function helmErrorWhere(message: string, valuesFile: string): string {
   const m = /todo-actors\/(templates\/[\w./-]+?\.(?:yaml|tpl|txt))(?::(\d+))?/.exec(message);
   return `${m ? `${CHART_DIR}/${m[1]}${m[2] ? `:${m[2]}` : ''}` : CHART_DIR} (${valuesFile})`;
+}
+
+/** values.schema.json's complaints ("- at '/kafka/partitions': got string, want integer"), one defect each. */
+export function schemaDefects(output: string, valuesFile: string): Defect[] {
+  const seen = new Set<string>();
+  const defects: Defect[] = [];
+  for (const m of output.matchAll(/^- at '([^']*)': (.*)$/gm)) {
+    const message = `values: at '${m[1]}': ${m[2].trim()}`;
+    if (seen.has(message)) continue;
+    seen.add(message);
+    defects.push({ where: `${CHART_DIR}/${valuesFile}`, message });
+  }
+  return defects;
+}
+
+/** The defects of a failed `helm template`: the schema's complaints, else the error where it points. */
+export function renderDefects(stderr: string, valuesFile: string): Defect[] {
+  const schema = schemaDefects(stderr, valuesFile);
+  if (schema.length) return schema;
+  return [{ where: helmErrorWhere(stderr, valuesFile), message: tail(stderr.replace(/^Error: /m, '')).replace(/\s*\n\s*/g, ' ') }];
 }

@@ -8,19 +8,24 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Defect, DeployCheck } from './check';
 import { tail } from './capture';
-import { CHART_DIR, helmErrorWhere, kubeVersion, runHelm, valuesFiles } from './helmChart';
+import { CHART_DIR, helmErrorWhere, kubeVersion, runHelm, schemaDefects, valuesFiles } from './helmChart';
 import { installGoTool } from '../install/goTool';
 import { HELM } from '../install/helm';
 
-/** The [ERROR] and [WARNING] lines of helm lint's report, and its "Error:" line. */
+/**
+ * helm lint's report as defects: values.schema.json's complaints one by one, then each [ERROR] or
+ * [WARNING] block (a line and its continuation lines) that is not about them.
+ */
 export function lintDefects(output: string, valuesFile: string): Defect[] {
-  const defects: Defect[] = [];
-  for (const line of output.split('\n')) {
-    const m = /^\[(ERROR|WARNING)\]\s*(?:([^:\s]+):\s*)?(.*)$/.exec(line.trim());
-    if (m) {
-      const file = m[2] && m[2] !== '.' ? `${CHART_DIR}/${m[2].replace(/^todo-actors\//, '')}` : CHART_DIR;
-      defects.push({ where: `${file} (${valuesFile})`, message: `${m[1].toLowerCase()}: ${m[3]}` });
-    }
+  const defects = schemaDefects(output, valuesFile);
+  const blocks = output.split(/\n(?=\[(?:INFO|ERROR|WARNING)\])|\n\s*\n/);
+  for (const block of blocks) {
+    const m = /^\[(ERROR|WARNING)\]\s*(?:([^:\s]+):\s*)?([\s\S]*)$/.exec(block.trim());
+    if (!m) continue;
+    const text = m[3].trim();
+    if (/^- at '|values don't meet the specifications/.test(text) && defects.length) continue;
+    const file = m[2] && m[2] !== '.' ? `${CHART_DIR}/${m[2].replace(/^todo-actors\//, '')}` : CHART_DIR;
+    defects.push({ where: `${file} (${valuesFile})`, message: `${m[1].toLowerCase()}: ${text.replace(/\s*\n\s*/g, ' ')}` });
   }
   return defects;
 }

@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Defect, DeployCheck } from './check';
 import { capture, tail } from './capture';
 import { CrdValidator } from './crdValidation';
-import { CHART_DIR, helmErrorWhere, kubeVersion, renderChart, valuesFiles } from './helmChart';
+import { CHART_DIR, kubeVersion, renderChart, renderDefects, valuesFiles } from './helmChart';
 import { installCrdSchemas } from '../install/crdSchemas';
 import { installGoTool } from '../install/goTool';
 import { HELM } from '../install/helm';
@@ -60,7 +60,7 @@ export const helmTemplate: DeployCheck = {
     for (const values of valuesFiles(ctx.root)) {
       const r = await renderChart(ctx, values);
       if (r.status !== 0) {
-        defects.push({ where: helmErrorWhere(r.stderr, values), message: tail(r.stderr.replace(/^Error: /m, '') || r.stdout) });
+        defects.push(...renderDefects(r.stderr || r.stdout, values));
         continue;
       }
       const file = path.join(ctx.tmp, `rendered-${values}`);

@@ -1,7 +1,7 @@
 {{/*
 The three services: values key, Dapr app id (also the Deployment's and the Service's name, which
 monitoring/README.md relies on) and the variable the service reads its port from. The same ids are
-SERVICE_APP_IDS in common/config.ts; helm/chartSourceOfTruth.deploycheck.test.ts checks the
+SERVICE_APP_IDS in common/config.ts; stack/deployCheck/chartSourceOfTruth.deploycheck.test.ts checks the
 rendered chart against it.
 */}}
 {{- define "todo-actors.services" -}}
@@ -189,6 +189,9 @@ must add up (values.yaml explains the order of shutdown). Fails the render with 
 {{- end -}}
 {{- if and (ne .Values.kafka.sasl.mechanism "none") (not .Values.kafka.sasl.existingSecret) -}}
 {{- fail (printf "kafka.sasl.mechanism is %s: set kafka.sasl.existingSecret (the Secret with the SASL user name and password)" .Values.kafka.sasl.mechanism) -}}
+{{- end -}}
+{{- if and .Values.kafka.tls (eq .Values.kafka.sasl.mechanism "none") -}}
+{{- fail "kafka.tls without kafka.sasl: Dapr's pubsub.kafka turns TLS off for authType none and wants a CA certificate for authType certificate, which this chart does not configure; use SASL over TLS, or tls: false" -}}
 {{- end -}}
 {{- range $svc := include "todo-actors.services" $root | fromYamlArray -}}
 {{- $v := index $root.Values $svc.key -}}
