@@ -4,7 +4,7 @@
  * names of the Configuration and the Resiliency, the actor runtime settings the actor host gives
  * its sidecar, and the sidecar's ports in Kubernetes. The code imports these; tests check both the
  * local YAML (common/daprResources.test.ts) and the rendered chart
- * (helm/chartSourceOfTruth.deploycheck.test.ts) against them.
+ * (stack/deployCheck/chartSourceOfTruth.deploycheck.test.ts) against them.
  */
 export { SERVICE_APP_IDS } from './config';
 export { USER_ACTOR_TYPE, USER_ACTOR_METHODS } from './actorApi';
