@@ -12,14 +12,14 @@ const twoDefects: DeployCheck = {
 describe('deploy:check runner', () => {
   it('prints one ✔ line per passing check and one ✖ line per defect, and exits 1', async () => {
     const lines: string[] = [];
-    const code = await deployCheck([], { checks: [passing, twoDefects], print: (l) => lines.push(l) });
+    const code = await deployCheck([], { checks: [passing, twoDefects], print: (l) => lines.push(l), say: () => undefined });
     assert.equal(code, 1);
     assert.deepEqual(lines.slice(0, 3), ['✔ always fine', '✖ finds two: a.yaml:3: bad', '✖ finds two: b.yaml: worse']);
     assert.match(lines[3], /2 defects in 1 of 2 checks/);
   });
 
   it('exits 0 when every check passes', async () => {
-    assert.equal(await deployCheck([], { checks: [passing], print: () => undefined }), 0);
+    assert.equal(await deployCheck([], { checks: [passing], print: () => undefined, say: () => undefined }), 0);
   });
 
   it('calls every prepare before any run, and runs each check with the root and its own existing scratch folder', async () => {
@@ -56,6 +56,6 @@ describe('deploy:check runner', () => {
   it('keeps only the checks whose names contain a word, and answers 2 when none does', async () => {
     assert.deepEqual(selectChecks(['TWO'], [passing, twoDefects]).map((c) => c.name), ['finds two']);
     assert.equal(selectChecks([], [passing, twoDefects]).length, 2);
-    assert.equal(await deployCheck(['nothing-like-this'], { checks: [passing], print: () => undefined }), 2);
+    assert.equal(await deployCheck(['nothing-like-this'], { checks: [passing], print: () => undefined, say: () => undefined }), 2);
   });
 });

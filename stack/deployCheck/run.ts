@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Defect, DeployCheck } from './check';
 import { checks as allChecks } from './checks';
 import { REPO_ROOT } from '../paths';
-import { say } from '../progress';
+import { say as progressSay } from '../progress';
 
 export interface CheckOutcome {
   check: string;
@@ -23,6 +23,8 @@ export interface RunOptions {
   checks?: DeployCheck[];
   /** Where the report lines go (stdout by default). */
   print?: (line: string) => void;
+  /** Where progress and usage go (stderr by default). */
+  say?: (line: string) => void;
 }
 
 const message = (err: unknown): string => (err instanceof Error ? (err as { reason?: string }).reason ?? err.message : String(err));
@@ -84,6 +86,7 @@ export const defectCount = (outcomes: CheckOutcome[]): number => outcomes.reduce
  * prints the report, answers the exit code: 1 on any defect, 2 when no check matches the words.
  */
 export async function deployCheck(args: string[] = [], opts: RunOptions = {}): Promise<number> {
+  const say = opts.say ?? progressSay;
   const list = selectChecks(args, opts.checks);
   if (list.length === 0) {
     say(`no deploy check's name contains ${args.map((a) => JSON.stringify(a)).join(' or ')}; the checks:\n  ${(opts.checks ?? allChecks).map((c) => c.name).join('\n  ')}`);
