@@ -8,6 +8,7 @@ import { config } from '../common/config';
 import { createPool } from '../common/db/pool';
 import { migrate } from '../common/db/migrations';
 import { createKafka, ensureTopics } from '../common/kafka';
+import { ACTOR_RUNTIME } from '../common/daprResources';
 import { createLogger } from '../common/logger';
 import { initMetrics, metricsHandler } from '../common/metrics';
 import { OutboxPublisher } from './outboxPublisher';
@@ -16,6 +17,7 @@ import { ReminderSync } from './reminderSync';
 import { checkRecurrence, planNext } from './recurrencePolicy';
 import { provideActorDeps, UserActor } from './UserActor';
 import { warmUp } from './chat/parser';
+import { HEALTH_PATHS } from '../common/healthPaths';
 
 const log = createLogger('todo-actors');
 
@@ -62,7 +64,11 @@ async function main(): Promise<void> {
     clientOptions: {
       daprHost: '127.0.0.1',
       daprPort: String(config.daprHttpPort),
-      actor: { actorIdleTimeout: '1h', drainOngoingCallTimeout: '30s', drainRebalancedActors: true },
+      actor: {
+        actorIdleTimeout: ACTOR_RUNTIME.actorIdleTimeout,
+        drainOngoingCallTimeout: `${ACTOR_RUNTIME.drainOngoingCallTimeoutSeconds}s`,
+        drainRebalancedActors: ACTOR_RUNTIME.drainRebalancedActors,
+      },
     },
     logger: { level: 1 },
   });
@@ -71,7 +77,7 @@ async function main(): Promise<void> {
   await server.actor.registerActor(UserActor);
   const http = server.daprServer.getServer() as unknown as { get: (p: string, h: (req: Request, res: Response) => unknown) => void };
   http.get('/metrics', metricsHandler);
-  http.get('/readyz', async (_req, res) => {
+  http.get(HEALTH_PATHS.readiness, async (_req, res) => {
     try {
       await pool.query('SELECT 1');
       res.json({ status: 'ready', kafka: kafkaReady ? 'connected' : 'connecting' });

@@ -29,6 +29,18 @@ function int(name: string, def: number, description: string): number {
   return n;
 }
 
+function oneOf<T extends string>(name: string, allowed: readonly T[], def: T, description: string): T {
+  const raw = str(name, def, `${description} (${allowed.join(', ')})`);
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new Error(`environment variable ${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`);
+  }
+  return raw as T;
+}
+
+export const PG_SSL_MODES = ['disable', 'require', 'verify-full'] as const;
+export const KAFKA_SASL_MECHANISMS = ['none', 'plain', 'scram-sha-256', 'scram-sha-512'] as const;
+export const SMTP_TLS_MODES = ['none', 'starttls', 'tls'] as const;
+
 const cacheDefault = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'todo-actors');
 
 export const config = {
@@ -56,8 +68,14 @@ export const config = {
   pgPassword: str('PGPASSWORD', 'todo', 'PostgreSQL password'),
   pgDatabase: str('PGDATABASE', 'todo', 'PostgreSQL database'),
   pgPoolSize: int('PG_POOL_SIZE', 10, 'connections per service process'),
+  pgSslMode: oneOf('PGSSLMODE', PG_SSL_MODES, 'disable', 'TLS to PostgreSQL: disable, require (encrypted, server not verified) or verify-full (encrypted, certificate and host name verified)'),
+  pgSslRootCert: str('PGSSLROOTCERT', '', 'verify-full: file of the CA certificates (PEM) that sign the server certificate; unset: the system CAs'),
 
   kafkaBrokers: str('KAFKA_BROKERS', '127.0.0.1:9092', 'Kafka bootstrap servers, comma separated'),
+  kafkaTls: oneOf('KAFKA_TLS', ['false', 'true'], 'false', 'TLS to the Kafka brokers, verified against the system CAs (true on a managed Kafka such as OCI Streaming)') === 'true',
+  kafkaSaslMechanism: oneOf('KAFKA_SASL_MECHANISM', KAFKA_SASL_MECHANISMS, 'none', 'SASL authentication to Kafka'),
+  kafkaSaslUsername: str('KAFKA_SASL_USERNAME', '', 'SASL user name (OCI Streaming: <tenancy>/<user>/<stream pool OCID>)'),
+  kafkaSaslPassword: str('KAFKA_SASL_PASSWORD', '', 'SASL password (OCI Streaming: an auth token)'),
   kafkaControllerPort: int('KAFKA_CONTROLLER_PORT', 9093, 'local Kafka KRaft controller port'),
   kafkaPartitions: int('KAFKA_PARTITIONS', 12, 'partitions of every topic the services create'),
   kafkaReplicationFactor: int('KAFKA_REPLICATION_FACTOR', 1, 'replication factor of the topics the services create (3 on a managed cluster)'),
@@ -65,6 +83,9 @@ export const config = {
 
   smtpHost: str('SMTP_HOST', '127.0.0.1', 'SMTP server that notifications are sent through'),
   smtpPort: int('SMTP_PORT', 1025, 'SMTP port (the local stack runs a development sink there)'),
+  smtpTls: oneOf('SMTP_TLS', SMTP_TLS_MODES, 'none', 'TLS to the SMTP server: none (the local sink), starttls (upgrade, required; port 587) or tls (implicit TLS; port 465)'),
+  smtpUser: str('SMTP_USER', '', 'SMTP user name; unset: no authentication'),
+  smtpPassword: str('SMTP_PASSWORD', '', 'SMTP password'),
   smtpSinkHttpPort: int('SMTP_SINK_HTTP_PORT', 8025, 'development SMTP sink: GET /messages lists every email it received'),
   notifyFrom: str('NOTIFY_FROM', 'reminders@todo.local', 'sender address of reminder emails'),
   publicBaseUrl: str('PUBLIC_BASE_URL', `http://127.0.0.1:${process.env.GATEWAY_PORT || 8080}`, 'public URL of the REST API, for the task link in reminder emails', 'http://127.0.0.1:$GATEWAY_PORT'),

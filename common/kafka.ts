@@ -1,13 +1,27 @@
 /** kafkajs clients for the services, and the topics they create at start. */
-import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { config, kafkaBrokerList } from './config';
+import { Kafka, logLevel, type Admin, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import { config, kafkaBrokerList, type Config } from './config';
 import { ALL_TOPICS } from './events/envelope';
 import type { Logger } from './logger';
+
+/** TLS and SASL of the Kafka connection, from KAFKA_TLS and KAFKA_SASL_*: nothing locally, SASL_SSL on a managed Kafka. */
+export function kafkaSecurity(c: Pick<Config, 'kafkaTls' | 'kafkaSaslMechanism' | 'kafkaSaslUsername' | 'kafkaSaslPassword'> = config): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  const out: Pick<KafkaConfig, 'ssl' | 'sasl'> = {};
+  if (c.kafkaTls) out.ssl = true;
+  if (c.kafkaSaslMechanism !== 'none') {
+    if (!c.kafkaSaslUsername || !c.kafkaSaslPassword) {
+      throw new Error(`KAFKA_SASL_MECHANISM=${c.kafkaSaslMechanism} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`);
+    }
+    out.sasl = { mechanism: c.kafkaSaslMechanism, username: c.kafkaSaslUsername, password: c.kafkaSaslPassword } as SASLOptions;
+  }
+  return out;
+}
 
 export function createKafka(clientId: string, log: Logger): Kafka {
   return new Kafka({
     clientId,
     brokers: kafkaBrokerList(),
+    ...kafkaSecurity(),
     connectionTimeout: 3000,
     requestTimeout: 10000,
     retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },

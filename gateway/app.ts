@@ -14,6 +14,7 @@ import { errorHandler, sendError } from './errors';
 import { auditRouter } from './routes/audit';
 import { chatRouter } from './routes/chat';
 import { tasksRouter } from './routes/tasks';
+import { HEALTH_PATHS } from '../common/healthPaths';
 
 export const BODY_LIMIT = '1mb';
 
@@ -38,8 +39,8 @@ export function createApp(log: Logger, notReady: ReadinessCheck = () => undefine
     next();
   });
 
-  app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
-  app.get('/readyz', async (_req, res) => {
+  app.get(HEALTH_PATHS.liveness, (_req, res) => res.json({ status: 'ok' }));
+  app.get(HEALTH_PATHS.readiness, async (_req, res) => {
     const reason = (await sidecarHealthy()) ? notReady() : 'the Dapr sidecar does not answer';
     if (reason) res.status(503).json({ status: 'not ready', reason });
     else res.json({ status: 'ready' });

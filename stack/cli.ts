@@ -9,12 +9,14 @@ import { readState } from './stackState';
 import { sidecars } from './services';
 import { runTests } from './testRunner';
 import { rewriteReadme } from './envTable';
+import { deployCheck } from './deployCheck/run';
 
 const USAGE = `usage:
   npm start                        install what is missing, start everything, run until Ctrl-C
   npm test                         install, start the stack, run every test
   npm run stack -- up|down|status  background stack
-  npm run token -- USER [EMAIL]    print a development JWT`;
+  npm run token -- USER [EMAIL]    print a development JWT
+  npm run deploy:check [-- WORD]   validate the chart, Terraform, alert rules, dashboards and workflows offline`;
 
 function printUrls(pgPort: number): void {
   const sc = sidecars();
@@ -92,6 +94,8 @@ export async function main(argv: string[]): Promise<number> {
         return await token(rest);
       case 'bench':
         return await withStack(() => runApiBench(rest));
+      case 'deploy:check':
+        return await deployCheck(rest);
       case 'docs':
         say(rewriteReadme() ? 'README.md: configuration table updated' : 'README.md: configuration table already up to date');
         return 0;

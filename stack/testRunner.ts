@@ -1,9 +1,13 @@
 /**
- * `npm test`: unit tests first (no stack needed), then the stack (installed and started as `up`
- * does), then the integration and end-to-end tests against it. A stack this run started is stopped
- * at the end; one that was already running from this checkout is left running.
+ * `npm test`: unit tests first (no stack needed), then `deploy:check` as one test (its tools are
+ * installed into the cache), then the tests of the deploy checks, then the stack (installed and
+ * started as `up` does) and the integration and end-to-end tests against it. A stack this run
+ * started is stopped at the end; one that was already running from this checkout is left running.
  * Test files: `*.test.ts` beside the code; those named `*.integration.test.ts` or `*.e2e.test.ts`
- * need the real stack.
+ * need the real stack; those named `*.deploycheck.test.ts` need the deploy tools (each prepares
+ * what it needs in a before() hook) but no stack.
+ * `--unit` stops before the stack. `--grep` skips the deploy:check step (the deploy-check tests
+ * still run, filtered like the others).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,6 +15,7 @@ import Mocha from 'mocha';
 import { REPO_ROOT } from './paths';
 import { say, StepError, timings } from './progress';
 import { withStack } from './stack';
+import { deployCheck } from './deployCheck/run';
 
 interface Totals {
   passed: number;
@@ -32,6 +37,7 @@ export function testFiles(dir = path.join(REPO_ROOT, 'dist')): string[] {
 }
 
 export const needsStack = (file: string): boolean => /\.(integration|e2e)\.test\.js$/.test(file);
+export const needsDeployTools = (file: string): boolean => /\.deploycheck\.test\.js$/.test(file);
 
 function runMocha(files: string[], totals: Totals, grep?: string): Promise<void> {
   if (files.length === 0) return Promise.resolve();
@@ -53,8 +59,27 @@ export async function runTests(args: string[]): Promise<number> {
   const grep = g >= 0 ? args[g + 1] : undefined;
   const totals: Totals = { passed: 0, failed: 0, skipped: 0 };
   const files = testFiles();
-  say(`▶ unit tests (${files.filter((f) => !needsStack(f)).length} files)`);
-  await runMocha(files.filter((f) => !needsStack(f)), totals, grep);
+  const unitFiles = files.filter((f) => !needsStack(f) && !needsDeployTools(f));
+  say(`▶ unit tests (${unitFiles.length} files)`);
+  await runMocha(unitFiles, totals, grep);
+
+  if (grep === undefined) {
+    say('▶ npm run deploy:check');
+    let code: number;
+    try {
+      code = await deployCheck([], { print: (line) => say(`  ${line}`) });
+    } catch (err) {
+      code = 1;
+      say(`✖ deploy:check could not run: ${err instanceof Error ? err.stack : String(err)}`);
+    }
+    if (code === 0) totals.passed += 1;
+    else totals.failed += 1;
+  }
+  const deployFiles = files.filter(needsDeployTools);
+  if (deployFiles.length > 0) {
+    say(`▶ tests of the deploy checks (${deployFiles.length} files)`);
+    await runMocha(deployFiles, totals, grep);
+  }
 
   if (!unitOnly) {
     try {

@@ -16,6 +16,7 @@ import { Notifications } from './notifications/notifications';
 import { NOTIFICATIONS_GROUP } from './notifications/reminderEvents';
 import { ConsumerLagMonitor } from './consumerLag';
 import { TOPICS } from '../common/events/envelope';
+import { HEALTH_PATHS } from '../common/healthPaths';
 
 const log = createLogger('todo-subscribers');
 
@@ -37,8 +38,8 @@ async function main(): Promise<void> {
 
   const app = express();
   app.disable('x-powered-by');
-  app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
-  app.get('/readyz', async (_req, res) => {
+  app.get(HEALTH_PATHS.liveness, (_req, res) => res.json({ status: 'ok' }));
+  app.get(HEALTH_PATHS.readiness, async (_req, res) => {
     try {
       await pool.query('SELECT 1');
       const waiting = consumers.filter((c) => !c.running).map((c) => c.name);

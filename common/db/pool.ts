@@ -1,8 +1,24 @@
 /** The PostgreSQL pool of a service process, from the PG* settings. */
-import { Pool, type PoolClient } from 'pg';
-import { config } from '../config';
+import fs from 'node:fs';
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
+import { config, type Config } from '../config';
 import { trackPool } from '../metrics';
 import { instrumentedClient } from './instrumentedClient';
+
+/**
+ * TLS to PostgreSQL from PGSSLMODE and PGSSLROOTCERT, with libpq's meanings: `require` encrypts
+ * without checking the server, `verify-full` checks its certificate and host name.
+ */
+export function pgSsl(c: Pick<Config, 'pgSslMode' | 'pgSslRootCert'> = config, readFile = (f: string) => fs.readFileSync(f, 'utf8')): PoolConfig['ssl'] {
+  switch (c.pgSslMode) {
+    case 'disable':
+      return false;
+    case 'require':
+      return { rejectUnauthorized: false };
+    case 'verify-full':
+      return c.pgSslRootCert ? { rejectUnauthorized: true, ca: readFile(c.pgSslRootCert) } : { rejectUnauthorized: true };
+  }
+}
 
 /** Its connections and statements are in the service's metrics, labelled pool=<applicationName>. */
 export function createPool(applicationName: string): Pool {
@@ -14,6 +30,7 @@ export function createPool(applicationName: string): Pool {
     database: config.pgDatabase,
     max: config.pgPoolSize,
     application_name: applicationName,
+    ssl: pgSsl(),
     connectionTimeoutMillis: 5000,
     Client: instrumentedClient(applicationName),
   });

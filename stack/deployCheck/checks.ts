@@ -3,12 +3,16 @@ import type { DeployCheck } from './check';
 import { actionlint } from './actionlint';
 import { alertRulesCheck } from './alertRulesCheck';
 import { dashboardCheck } from './dashboardCheck';
+import { helmLint } from './helmLint';
+import { helmTemplate } from './helmTemplate';
 import { imageContents } from './imageContents';
 import { terraformFmt } from './terraformFmt';
 import { tflint } from './tflint';
 
 export const checks: DeployCheck[] = [
   imageContents,
+  helmLint,
+  helmTemplate,
   terraformFmt,
   tflint,
   alertRulesCheck,

@@ -1,11 +1,17 @@
 /** The SMTP side: a nodemailer transport turned into the SendFn the delivery policy calls. */
 import nodemailer from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
+import type { SMTP_TLS_MODES } from '../../common/config';
 import type { SendFn } from './deliveryPolicy';
 
 export interface SmtpSettings {
   host: string;
   port: number;
   from: string;
+  /** none: plain SMTP (the local sink); starttls: upgrade required; tls: implicit TLS. */
+  tls?: (typeof SMTP_TLS_MODES)[number];
+  user?: string;
+  password?: string;
 }
 
 /**
@@ -20,9 +26,22 @@ export interface SmtpSender {
   close: () => void;
 }
 
+/** nodemailer's connection options: the local sink offers neither TLS nor auth; a production relay both. */
+export function smtpTransportOptions(s: SmtpSettings): SMTPTransport.Options {
+  const tls = s.tls ?? 'none';
+  return {
+    host: s.host,
+    port: s.port,
+    secure: tls === 'tls',
+    ignoreTLS: tls === 'none',
+    requireTLS: tls === 'starttls',
+    ...(s.user ? { auth: { user: s.user, pass: s.password ?? '' } } : {}),
+    ...SMTP_TIMEOUTS,
+  };
+}
+
 export function createSmtpSender(s: SmtpSettings): SmtpSender {
-  // No auth and no TLS: the local sink offers neither; a production relay would add them here.
-  const transport = nodemailer.createTransport({ host: s.host, port: s.port, secure: false, ignoreTLS: true, pool: true, maxConnections: 5, ...SMTP_TIMEOUTS });
+  const transport = nodemailer.createTransport({ ...smtpTransportOptions(s), pool: true, maxConnections: 5 });
   return {
     send: async (mail) => {
       // An explicit envelope: the SMTP recipients are exactly this one address, whatever the headers say.

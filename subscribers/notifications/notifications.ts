@@ -19,7 +19,9 @@ export class Notifications {
   constructor(kafka: Kafka, pool: Pool, config: Config, log: Logger) {
     const policy = checkRetryPolicy({ baseMs: config.notifyRetryBaseMs, capMs: config.notifyRetryCapMs, maxAttempts: config.notifyMaxAttempts });
     this.deadLetters = new DeadLetters(kafka, NOTIFICATIONS_GROUP);
-    this.smtp = createSmtpSender({ host: config.smtpHost, port: config.smtpPort, from: config.notifyFrom });
+    this.smtp = createSmtpSender({
+      host: config.smtpHost, port: config.smtpPort, from: config.notifyFrom, tls: config.smtpTls, user: config.smtpUser, password: config.smtpPassword,
+    });
     this.worker = new NotificationWorker(pool, this.smtp.send, this.deadLetters, {
       policy, pollIntervalMs: config.notifyPollIntervalMs, publicBaseUrl: config.publicBaseUrl,
     }, log);

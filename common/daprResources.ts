@@ -1,0 +1,56 @@
+/**
+ * What the services, the local Dapr resources (components/*.yaml) and the Helm chart
+ * (helm/todo-actors) must agree on: app ids, the actor type, component names and types, the
+ * names of the Configuration and the Resiliency, the actor runtime settings the actor host gives
+ * its sidecar, and the sidecar's ports in Kubernetes. The code imports these; tests check both the
+ * local YAML (common/daprResources.test.ts) and the rendered chart
+ * (stack/deployCheck/chartSourceOfTruth.deploycheck.test.ts) against them.
+ */
+export { SERVICE_APP_IDS } from './config';
+export { USER_ACTOR_TYPE, USER_ACTOR_METHODS } from './actorApi';
+
+/**
+ * Dapr components. The services talk to Kafka and PostgreSQL with their own clients; the actor
+ * state store is the one Dapr's actor runtime uses (the component with actorStateStore: "true"),
+ * the pub/sub is there for other services that prefer Dapr's pub/sub API (same topics).
+ */
+export const DAPR_COMPONENTS = {
+  pubsub: { name: 'kafka-pubsub', type: 'pubsub.kafka', version: 'v1' },
+  actorStateStore: { name: 'actorstate', type: 'state.postgresql', version: 'v2' },
+} as const;
+
+/**
+ * Where component secrets come from: the sidecar's environment locally; in Kubernetes the secret
+ * store named `kubernetes`, whose secretKeyRefs the Dapr operator itself resolves from Secrets of
+ * the release's namespace (Dapr resolves them so only for that name).
+ */
+export const DAPR_SECRET_STORES = {
+  local: { name: 'local-secrets', type: 'secretstores.local.env', version: 'v1' },
+  kubernetes: { name: 'kubernetes', type: 'secretstores.kubernetes', version: 'v1' },
+} as const;
+
+export const DAPR_CONFIGURATION = 'todo-config';
+export const DAPR_RESILIENCY = 'todo-resiliency';
+
+/**
+ * daprd's actor placement dissemination timeout (Dapr 1.18, --actors-disseminate-timeout, default
+ * 30 s): a drain timeout at or above it is clamped to 80 % of it, with a warning.
+ */
+export const DAPR_DISSEMINATION_TIMEOUT_SECONDS = 30;
+
+/**
+ * The actor runtime settings the actor host answers on GET /dapr/config. When placement moves an
+ * actor (a host joins or leaves, e.g. during a rolling update) its sidecar lets the calls in
+ * flight finish for up to drainOngoingCallTimeout before it deactivates the actor; a host's own
+ * sidecar does the same when it shuts down. 15 s covers the gateway's actor call timeout
+ * (ACTOR_CALL_TIMEOUT_MS, 10 s by default) and stays below the dissemination timeout. The chart
+ * sizes the actor host's shutdown from it (helm/todo-actors/values.yaml, actors.shutdown).
+ */
+export const ACTOR_RUNTIME = {
+  actorIdleTimeout: '1h',
+  drainOngoingCallTimeoutSeconds: 15,
+  drainRebalancedActors: true,
+} as const;
+
+/** The sidecar's ports in Kubernetes: fixed by Dapr's injector, except metrics (dapr.io/metrics-port, default 9090). */
+export const DAPR_KUBERNETES_PORTS = { http: 3500, grpc: 50001, internalGrpc: 50002, metrics: 9090 } as const;
