@@ -14,6 +14,7 @@ import { OutboxPublisher } from './outboxPublisher';
 import { ReminderSync } from './reminderSync';
 import { checkRecurrence, planNext } from './recurrencePolicy';
 import { provideActorDeps, UserActor } from './UserActor';
+import { faultPointFor } from './testFaults';
 
 const log = createLogger('todo-actors');
 
@@ -50,7 +51,10 @@ async function main(): Promise<void> {
 
   const reminders = new ReminderSync(pool, config.daprHttpPort, log);
   reminders.startReconciler(config.outboxRelayIntervalMs);
-  provideActorDeps({ pool, kickOutbox: (u) => outbox.kick(u), syncReminders: (u) => reminders.kick(u), now: () => new Date(), log, planNext, checkRecurrence });
+  provideActorDeps({
+    pool, kickOutbox: (u) => outbox.kick(u), syncReminders: (u) => reminders.kick(u), now: () => new Date(), log, planNext, checkRecurrence,
+    faultPoint: faultPointFor(config.testFault, log),
+  });
 
   const server = new DaprServer({
     serverHost: config.bindHost,

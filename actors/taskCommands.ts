@@ -22,6 +22,7 @@ import { desiredReminders, lockRow, markFired, replaceSchedule, type DesiredRemi
 import type { ReminderData } from './reminderSync';
 import { reminderTimes } from '../common/recurrence';
 import { reminderFireLateness } from '../common/metrics';
+import type { FaultPoint, TestFault } from './testFaults';
 
 /** The next occurrence of a recurring task completed at `completedAt`, or null when the series has ended. */
 export type PlanNextOccurrence = (task: Task, completedAt: Date) => { due: Date; occurrence: number } | null;
@@ -37,6 +38,8 @@ export interface TaskCommandDeps {
   log: Logger;
   planNext: PlanNextOccurrence;
   checkRecurrence: CheckRecurrence;
+  /** TEST ONLY (actors/testFaults.ts): where an armed fault crashes the host; absent, or a no-op, otherwise. */
+  faultPoint?: FaultPoint;
 }
 
 type Fail = { ok: false; error: ActorError };
@@ -130,21 +133,22 @@ function event(deps: TaskCommandDeps, type: EventType, userId: string, taskId: s
   return e;
 }
 
-/** Writes the change and its events' outbox rows in one transaction; false (nothing written) when write says so. */
 /** The reminders each of these tasks should have after the change (an empty list cancels them all). */
 type Schedules = Array<{ taskId: string; version: number; desired: DesiredReminder[] }>;
 
 /**
  * Writes the change, its events' outbox rows and its reminder schedule in one transaction; false
  * (nothing written) when write says so. After commit, the events and reminders go out.
+ * `faultAfterCommit` names the test-only fault point right after the commit (actors/testFaults.ts).
  */
-async function commit(deps: TaskCommandDeps, userId: string, events: EventEnvelope<unknown>[], write: (tx: PoolClient) => Promise<boolean>, schedules: Schedules = []): Promise<boolean> {
+async function commit(deps: TaskCommandDeps, userId: string, events: EventEnvelope<unknown>[], write: (tx: PoolClient) => Promise<boolean>, schedules: Schedules = [], faultAfterCommit?: TestFault): Promise<boolean> {
   const ok = await commitIf(deps.pool, async (tx) => {
     if (!(await write(tx))) return false;
     for (const e of events) await insertOutboxEvent(tx, e);
     for (const sch of schedules) await replaceSchedule(tx, userId, sch.taskId, sch.desired, sch.version);
     return true;
   });
+  if (ok && faultAfterCommit) deps.faultPoint?.(faultAfterCommit);
   if (ok && events.length) {
     for (const e of events) deps.log.info(e.type, { userId, taskId: e.taskId, eventId: e.eventId, traceId: e.traceId });
     deps.kickOutbox(userId);
@@ -288,7 +292,7 @@ export async function completeTask(deps: TaskCommandDeps, userId: string, req: T
   // The unique (series, occurrence) key refuses a second next occurrence: then nothing is written.
   const ok = await commit(deps, userId, events, async (tx) =>
     (await store.updateTask(tx, userId, task, current.version)) && (!next || (await store.insertOccurrence(tx, userId, next))),
-  [scheduleOf(task, now), ...(next ? [scheduleOf(next, now)] : [])]);
+  [scheduleOf(task, now), ...(next ? [scheduleOf(next, now)] : [])], 'crash-after-complete-commit');
   if (!ok) {
     // Another writer completed it (or created the next occurrence) first: answer with what is stored.
     const stored = await store.getTask(deps.pool, userId, current.id);
