@@ -6,6 +6,8 @@ export interface SmtpSettings {
   host: string;
   port: number;
   from: string;
+  /** SMTP connections kept open; sends beyond that many wait in the transport's queue. */
+  connections: number;
 }
 
 /**
@@ -22,7 +24,11 @@ export interface SmtpSender {
 
 export function createSmtpSender(s: SmtpSettings): SmtpSender {
   // No auth and no TLS: the local sink offers neither; a production relay would add them here.
-  const transport = nodemailer.createTransport({ host: s.host, port: s.port, secure: false, ignoreTLS: true, pool: true, maxConnections: 5, ...SMTP_TIMEOUTS });
+  // A pool of connections, each reused for up to 1,000 messages: one TCP and SMTP handshake per
+  // connection instead of per email, and `connections` emails on their way at once.
+  const transport = nodemailer.createTransport({
+    host: s.host, port: s.port, secure: false, ignoreTLS: true, pool: true, maxConnections: s.connections, maxMessages: 1000, ...SMTP_TIMEOUTS,
+  });
   return {
     send: async (mail) => {
       // An explicit envelope: the SMTP recipients are exactly this one address, whatever the headers say.
