@@ -18,6 +18,7 @@ import { checkRecurrence, planNext } from './recurrencePolicy';
 import { provideActorDeps, UserActor } from './UserActor';
 import { warmUp } from './chat/parser';
 import { HEALTH_PATHS } from '../common/healthPaths';
+import { faultPointFor } from './testFaults';
 
 const log = createLogger('todo-actors');
 
@@ -55,7 +56,10 @@ async function main(): Promise<void> {
   const reminders = new ReminderSync(pool, config.daprHttpPort, log);
   reminders.startReconciler(config.outboxRelayIntervalMs);
   const pendingCount = countPendingRemindersEvery15s(pool, log);
-  provideActorDeps({ pool, kickOutbox: (u) => outbox.kick(u), syncReminders: (u) => reminders.kick(u), now: () => new Date(), log, planNext, checkRecurrence });
+  provideActorDeps({
+    pool, kickOutbox: (u) => outbox.kick(u), syncReminders: (u) => reminders.kick(u), now: () => new Date(), log, planNext, checkRecurrence,
+    faultPoint: faultPointFor(config.testFault, log),
+  });
 
   const server = new DaprServer({
     serverHost: config.bindHost,

@@ -100,7 +100,8 @@ export class OutboxPublisher {
       )).rows;
       if (rows.length) {
         await this.send(rows);
-        await client.query('UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
+        // clock_timestamp(): when Kafka acknowledged the batch, not when this transaction began.
+        await client.query('UPDATE outbox SET published_at = clock_timestamp() WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
       }
       await client.query('COMMIT');
       const more = rows.length === BATCH_ROWS ? [...new Set(rows.map((r) => r.user_id))] : [];

@@ -76,13 +76,35 @@ export interface ScheduleRow {
   changed_at: Date;
 }
 
-/** The row a firing reminder belongs to, locked for the firing transaction. */
+/** The row of a reminder as it is now, unlocked: a cheap look before the firing transaction. */
+export async function peekRow(db: Pool, userId: string, name: string): Promise<Pick<ScheduleRow, 'state' | 'fire_at'> | undefined> {
+  return (await db.query<ScheduleRow>('SELECT state, fire_at FROM reminder_schedule WHERE user_id = $1 AND name = $2', [userId, name])).rows[0];
+}
+
+/** The row a firing reminder belongs to, locked for the firing transaction (waiting for another writer of it). */
 export async function lockRow(tx: PoolClient, userId: string, name: string): Promise<ScheduleRow | undefined> {
   return (await tx.query<ScheduleRow>('SELECT * FROM reminder_schedule WHERE user_id = $1 AND name = $2 FOR UPDATE', [userId, name])).rows[0];
 }
 
-export async function markFired(tx: PoolClient, userId: string, name: string): Promise<void> {
-  await tx.query("UPDATE reminder_schedule SET state = 'fired', synced = true, changed_at = date_trunc('milliseconds', now()) WHERE user_id = $1 AND name = $2", [userId, name]);
+/**
+ * The user's other active reminders whose time has come (fire_at <= now), locked, at most `limit`:
+ * a firing reminder fires them in the same turn. Rows another transaction holds are skipped, not
+ * waited for (so two hosts firing for one user during a rebalance never deadlock): their holder,
+ * or their own trigger, fires them.
+ */
+export async function lockOtherDueRows(tx: PoolClient, userId: string, exceptName: string, now: Date, limit: number): Promise<ScheduleRow[]> {
+  return (await tx.query<ScheduleRow>(
+    `SELECT * FROM reminder_schedule WHERE user_id = $1 AND state = 'active' AND fire_at <= $2 AND name <> $3
+      ORDER BY fire_at LIMIT $4 FOR UPDATE SKIP LOCKED`,
+    [userId, now.toISOString(), exceptName, limit],
+  )).rows;
+}
+
+export async function markFired(tx: PoolClient, userId: string, names: string[]): Promise<void> {
+  await tx.query(
+    "UPDATE reminder_schedule SET state = 'fired', synced = true, changed_at = date_trunc('milliseconds', now()) WHERE user_id = $1 AND name = ANY($2::text[])",
+    [userId, names],
+  );
 }
 
 export async function unsyncedRows(db: Pool, userId: string | undefined, olderThanMs: number, limit: number): Promise<ScheduleRow[]> {

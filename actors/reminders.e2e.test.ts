@@ -54,6 +54,30 @@ describe('reminders (Dapr actor reminders)', function () {
     assert.deepEqual(events.map((e) => e.data.reminderId).sort(), ['r-at', 'r-before']);
   });
 
+  it('many reminders of one user due together fire once each, in one turn or several, none before its time', async () => {
+    const u = await user('together');
+    const soon = inSeconds(3);
+    const later = inSeconds(6);
+    const ids = await Promise.all([...Array(5).fill(soon), later].map(async (at, i) => {
+      const t = await api('POST', '/v1/tasks', { token: u.token, body: { title: `together ${i}`, reminders: [{ id: 'r', at }] } });
+      assert.equal(t.status, 201, JSON.stringify(t.body));
+      return t.body.id as string;
+    }));
+    const events = await eventually(async () => {
+      const e = await dueEvents(u.id);
+      return e.length >= 6 ? e : undefined;
+    }, 30_000, 'all six reminders to fire');
+    await sleep(1500);
+    assert.equal((await dueEvents(u.id)).length, 6, 'each fires once');
+    assert.deepEqual(events.map((e) => e.taskId).sort(), [...ids].sort());
+    for (const e of events) {
+      const late = Date.parse(e.data.firedAt) - Date.parse(e.data.fireAt);
+      assert.ok(late >= 0, `never early (task ${e.taskId} fired ${-late} ms before its time)`);
+    }
+    const last = events.find((e) => e.taskId === ids[5]);
+    assert.equal(last.data.fireAt, new Date(later).toISOString(), 'the later one at its own time, not with the others');
+  });
+
   it('completing or deleting a task before its reminder cancels it: nothing fires', async () => {
     const u = await user('cancel');
     const a = await api('POST', '/v1/tasks', { token: u.token, body: { title: 'done early', reminders: [{ at: inSeconds(3) }] } });
@@ -117,7 +141,9 @@ describe('reminders (Dapr actor reminders)', function () {
     assert.equal(events[0].data.reminderId, 'r');
   });
 
-  it('arrives as an email at the SMTP sink, never before its time; completed and deleted tasks send none', async () => {
+  // Issue 4's acceptance test. The 1 s bound is the issue's own criterion, not a speed check of
+  // ours: the lateness is printed with every run, and measured under load by `npm run bench -- --reminders`.
+  it('a reminder due in a few seconds arrives as email within 1 s of its time, and never early; completed and deleted tasks send none', async () => {
     const u = await user('mail');
     const fireAt = inSeconds(3);
     const sent = await api('POST', '/v1/tasks', { token: u.token, headers: { 'x-timezone': 'Europe/Berlin' }, body: { title: 'Pay the rent', due: inSeconds(3603), reminders: [{ at: fireAt }] } });
@@ -136,9 +162,13 @@ describe('reminders (Dapr actor reminders)', function () {
     assert.match(all[0].subject, /Pay the rent/);
     assert.match(all[0].text, /Europe\/Berlin/, 'the due time is written in the user\'s zone');
     assert.match(all[0].text, new RegExp(sent.body.id));
+    const [due] = await dueEvents(u.id);
+    const fired = Date.parse(due.data.firedAt) - Date.parse(fireAt);
     const late = Date.parse(mails[0].receivedAt) - Date.parse(fireAt);
-    assert.ok(late >= 0, `never early (${late} ms)`);
-    assert.ok(late < 5000, `arrived ${late} ms after its time`);
+    process.stdout.write(`      lateness: fired ${fired} ms, email at the SMTP sink ${late} ms after its time\n`);
+    assert.ok(fired >= 0, `the actor fired ${-fired} ms early`);
+    assert.ok(late >= 0, `the email arrived ${-late} ms early`);
+    assert.ok(late <= 1000, `the email arrived ${late} ms after its time; issue 4 accepts at most 1 s (fired ${fired} ms late)`);
   });
 });
 

@@ -11,17 +11,18 @@ import type {
   ListTasksRequest, ListTasksResult, ReopenTaskResult, TaskRefRequest, UpdateTaskRequest, UpdateTaskResult,
 } from '../common/actorApi';
 import { commitIf } from '../common/db/pool';
-import { insertOutboxEvent } from '../common/db/outbox';
+import { insertOutboxEvent, insertOutboxEvents } from '../common/db/outbox';
 import { buildEvent, type EventEnvelope, type EventType } from '../common/events/envelope';
 import { encodeCursor, parseListQuery } from '../common/tasks/listQuery';
 import type { Reminder, Task, TaskCreateInput } from '../common/tasks/task';
 import { validateEvent, validateTaskCreate, validateTaskPatch, type FieldError } from '../common/validation';
 import type { Logger } from '../common/logger';
 import * as store from './taskStore';
-import { desiredReminders, lockRow, markFired, replaceSchedule, type DesiredReminder } from './reminderSchedule';
+import { desiredReminders, lockOtherDueRows, lockRow, markFired, peekRow, replaceSchedule, type DesiredReminder, type ScheduleRow } from './reminderSchedule';
 import type { ReminderData } from './reminderSync';
 import { reminderTimes } from '../common/recurrence';
 import { reminderFireLateness } from '../common/metrics';
+import type { FaultPoint, TestFault } from './testFaults';
 
 /** The next occurrence of a recurring task completed at `completedAt`, or null when the series has ended. */
 export type PlanNextOccurrence = (task: Task, completedAt: Date) => { due: Date; occurrence: number } | null;
@@ -37,6 +38,8 @@ export interface TaskCommandDeps {
   log: Logger;
   planNext: PlanNextOccurrence;
   checkRecurrence: CheckRecurrence;
+  /** TEST ONLY (actors/testFaults.ts): where an armed fault crashes the host; absent, or a no-op, otherwise. */
+  faultPoint?: FaultPoint;
 }
 
 type Fail = { ok: false; error: ActorError };
@@ -130,21 +133,22 @@ function event(deps: TaskCommandDeps, type: EventType, userId: string, taskId: s
   return e;
 }
 
-/** Writes the change and its events' outbox rows in one transaction; false (nothing written) when write says so. */
 /** The reminders each of these tasks should have after the change (an empty list cancels them all). */
 type Schedules = Array<{ taskId: string; version: number; desired: DesiredReminder[] }>;
 
 /**
  * Writes the change, its events' outbox rows and its reminder schedule in one transaction; false
  * (nothing written) when write says so. After commit, the events and reminders go out.
+ * `faultAfterCommit` names the test-only fault point right after the commit (actors/testFaults.ts).
  */
-async function commit(deps: TaskCommandDeps, userId: string, events: EventEnvelope<unknown>[], write: (tx: PoolClient) => Promise<boolean>, schedules: Schedules = []): Promise<boolean> {
+async function commit(deps: TaskCommandDeps, userId: string, events: EventEnvelope<unknown>[], write: (tx: PoolClient) => Promise<boolean>, schedules: Schedules = [], faultAfterCommit?: TestFault): Promise<boolean> {
   const ok = await commitIf(deps.pool, async (tx) => {
     if (!(await write(tx))) return false;
     for (const e of events) await insertOutboxEvent(tx, e);
     for (const sch of schedules) await replaceSchedule(tx, userId, sch.taskId, sch.desired, sch.version);
     return true;
   });
+  if (ok && faultAfterCommit) deps.faultPoint?.(faultAfterCommit);
   if (ok && events.length) {
     for (const e of events) deps.log.info(e.type, { userId, taskId: e.taskId, eventId: e.eventId, traceId: e.traceId });
     deps.kickOutbox(userId);
@@ -288,7 +292,7 @@ export async function completeTask(deps: TaskCommandDeps, userId: string, req: T
   // The unique (series, occurrence) key refuses a second next occurrence: then nothing is written.
   const ok = await commit(deps, userId, events, async (tx) =>
     (await store.updateTask(tx, userId, task, current.version)) && (!next || (await store.insertOccurrence(tx, userId, next))),
-  [scheduleOf(task, now), ...(next ? [scheduleOf(next, now)] : [])]);
+  [scheduleOf(task, now), ...(next ? [scheduleOf(next, now)] : [])], 'crash-after-complete-commit');
   if (!ok) {
     // Another writer completed it (or created the next occurrence) first: answer with what is stored.
     const stored = await store.getTask(deps.pool, userId, current.id);
@@ -309,38 +313,64 @@ export async function reopenTask(deps: TaskCommandDeps, userId: string, req: Tas
   return ok ? { ok: true, task } : conflict();
 }
 
+/** At most this many reminders of one user fire in one turn (one transaction). */
+export const FIRE_BATCH = 200;
+
+/** reminder.due for a schedule row, if the task as it is now still wants that reminder at that time. */
+function dueEventFor(userId: string, row: ScheduleRow, task: Task | undefined, user: { email: string | null; timezone: string | null } | undefined, now: Date): EventEnvelope<unknown> | undefined {
+  if (!task || task.status !== 'open' || task.occurrence !== row.occurrence) return undefined;
+  const current = reminderTimes({ due: task.due ? new Date(task.due) : null, zone: task.timezone, reminders: task.reminders }).find((f) => f.id === row.reminder_id);
+  if (!current || current.fireAt.getTime() !== row.fire_at.getTime()) return undefined;
+  const e = buildEvent('reminder.due', userId, task.id, {
+    reminderId: row.reminder_id, occurrence: row.occurrence, fireAt: row.fire_at.toISOString(), firedAt: now.toISOString(),
+    task, email: user?.email ?? null, timezone: user?.timezone ?? task.timezone,
+  }, now);
+  const v = validateEvent(e);
+  if (!v.ok) throw new Error(`refusing to publish an invalid reminder.due: ${JSON.stringify(v.details)}`);
+  return e;
+}
+
 /**
  * A Dapr reminder fired. The actor re-reads the task: only if the reminder is still scheduled, the
  * task is open, and the reminder's time computed from the task as it is now is the time it was
  * scheduled for, `reminder.due` goes out (through the outbox). The schedule row is marked fired in
  * the same transaction, so a reminder that Dapr delivers twice notifies once.
+ *
+ * The same turn fires the user's other reminders whose time has come (never one whose time has
+ * not): when many of a user's reminders fall due together, the first trigger does the work of all
+ * in one transaction, and the triggers that follow find their rows fired with one cheap read.
+ * Returns how many reminder.due events went out.
  */
-export async function fireReminder(deps: TaskCommandDeps, userId: string, data: ReminderData): Promise<'sent' | 'stale'> {
+export async function fireReminder(deps: TaskCommandDeps, userId: string, data: ReminderData): Promise<number> {
+  const peek = await peekRow(deps.pool, userId, data.name);
+  if (!peek || peek.state !== 'active' || peek.fire_at.getTime() !== Date.parse(data.fireAt)) return 0; // fired with another, or changed
   const now = deps.now();
-  let event: EventEnvelope<unknown> | undefined;
+  const events: EventEnvelope<unknown>[] = [];
+  const fired: ScheduleRow[] = [];
   await commitIf(deps.pool, async (tx) => {
-    const row = await lockRow(tx, userId, data.name);
-    if (!row || row.state !== 'active' || row.fire_at.getTime() !== Date.parse(data.fireAt)) return false;
-    const task = await store.getTask(tx, userId, row.task_id);
-    const current = task && task.status === 'open' && task.occurrence === row.occurrence
-      ? reminderTimes({ due: task.due ? new Date(task.due) : null, zone: task.timezone, reminders: task.reminders }).find((f) => f.id === row.reminder_id)
-      : undefined;
-    if (task && current && current.fireAt.getTime() === row.fire_at.getTime()) {
-      const user = (await tx.query<{ email: string | null; timezone: string | null }>('SELECT email, timezone FROM users WHERE id = $1', [userId])).rows[0];
-      event = buildEvent('reminder.due', userId, task.id, {
-        reminderId: row.reminder_id, occurrence: row.occurrence, fireAt: row.fire_at.toISOString(), firedAt: now.toISOString(),
-        task, email: user?.email ?? null, timezone: user?.timezone ?? task.timezone,
-      }, now);
-      const v = validateEvent(event);
-      if (!v.ok) throw new Error(`refusing to publish an invalid reminder.due: ${JSON.stringify(v.details)}`);
-      await insertOutboxEvent(tx, event);
+    const own = await lockRow(tx, userId, data.name);
+    const rows = own && own.state === 'active' && own.fire_at.getTime() === Date.parse(data.fireAt) ? [own] : [];
+    rows.push(...(await lockOtherDueRows(tx, userId, data.name, now, FIRE_BATCH - rows.length)));
+    if (rows.length === 0) return false;
+    const tasks = await store.getTasks(tx, userId, [...new Set(rows.map((r) => r.task_id))]);
+    const user = (await tx.query<{ email: string | null; timezone: string | null }>('SELECT email, timezone FROM users WHERE id = $1', [userId])).rows[0];
+    for (const row of rows) {
+      const e = dueEventFor(userId, row, tasks.get(row.task_id), user, now);
+      if (e) {
+        events.push(e);
+        fired.push(row);
+      }
     }
-    await markFired(tx, userId, data.name);
+    await insertOutboxEvents(tx, events);
+    await markFired(tx, userId, rows.map((r) => r.name));
     return true;
   });
-  if (!event) return 'stale';
-  reminderFireLateness.observe((now.getTime() - Date.parse(data.fireAt)) / 1000);
-  deps.log.info('reminder.due', { userId, taskId: data.taskId, eventId: event.eventId, reminderId: data.reminderId, lateMs: now.getTime() - Date.parse(data.fireAt) });
+  if (events.length === 0) return 0;
+  events.forEach((e, i) => {
+    const lateMs = now.getTime() - fired[i].fire_at.getTime();
+    reminderFireLateness.observe(lateMs / 1000);
+    deps.log.info('reminder.due', { userId, taskId: e.taskId, eventId: e.eventId, reminderId: fired[i].reminder_id, lateMs, trigger: fired[i].name === data.name });
+  });
   deps.kickOutbox(userId);
-  return 'sent';
+  return events.length;
 }

@@ -13,6 +13,12 @@ export async function getTask(db: Db, userId: string, taskId: string): Promise<T
   return r.rows[0] ? taskFromRow(r.rows[0]) : null;
 }
 
+/** The user's tasks with these ids (those that exist), by id. */
+export async function getTasks(db: Db, userId: string, taskIds: string[]): Promise<Map<string, Task>> {
+  const r = await db.query<TaskRow>('SELECT * FROM tasks WHERE user_id = $1 AND id = ANY($2::text[])', [userId, taskIds]);
+  return new Map(r.rows.map((row) => [row.id, taskFromRow(row)]));
+}
+
 export async function insertTask(db: PoolClient, userId: string, t: Task): Promise<void> {
   await db.query(
     `INSERT INTO tasks (user_id, id, title, description, status, priority, tags, due, timezone, recurrence, reminders,

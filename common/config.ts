@@ -91,8 +91,10 @@ export const config = {
   publicBaseUrl: str('PUBLIC_BASE_URL', `http://127.0.0.1:${process.env.GATEWAY_PORT || 8080}`, 'public URL of the REST API, for the task link in reminder emails', 'http://127.0.0.1:$GATEWAY_PORT'),
   notifyRetryBaseMs: int('NOTIFY_RETRY_BASE_MS', 1000, 'reminder emails: ceiling of the first retry delay; each later ceiling doubles (full jitter picks a delay from 0 to the ceiling)'),
   notifyRetryCapMs: int('NOTIFY_RETRY_CAP_MS', 512_000, 'reminder emails: largest retry delay ceiling'),
-  notifyMaxAttempts: int('NOTIFY_MAX_ATTEMPTS', 10, 'reminder emails: tries (the first included) before a reminder is marked failed and dead-lettered'),
+  notifyMaxRetries: int('NOTIFY_MAX_RETRIES', 10, 'reminder emails: retries after a failed first try (11 tries in all by default, after waits of up to 1 s, 2 s … 512 s) before a reminder is marked failed and dead-lettered; a permanent SMTP refusal (5xx) is never retried'),
   notifyPollIntervalMs: int('NOTIFY_POLL_INTERVAL_MS', 1000, 'how often the notification subscriber looks for reminder emails whose retry is due'),
+  notifyMaxAgeMs: int('NOTIFY_MAX_AGE_MS', 3_600_000, 'reminder emails: a reminder.due whose first try comes more than this long after the actor emitted it is not sent but failed as "expired" (say, old events a new consumer group reads from the topic); 0 sends whatever the age'),
+  notifySmtpConnections: int('NOTIFY_SMTP_CONNECTIONS', 10, 'reminder emails: SMTP connections each subscriber process keeps open and sends over in parallel'),
 
   jwtSecret: str('JWT_SECRET', 'dev-secret-change-me', 'HS256 secret for development tokens (ignored when JWT_JWKS_URL is set)'),
   jwtJwksUrl: str('JWT_JWKS_URL', '', 'production: verify tokens against this JWKS URL instead of JWT_SECRET'),
@@ -105,6 +107,8 @@ export const config = {
   syncGroupId: str('SYNC_GROUP_ID', '', "gateway: Kafka consumer group of this process's device stream; default sync-<hostname>-<GATEWAY_PORT>, one per process"),
   outboxRelayIntervalMs: int('OUTBOX_RELAY_INTERVAL_MS', 2000, 'how often the actor host re-publishes outbox rows a crash or a Kafka outage left behind'),
   actorCallTimeoutMs: int('ACTOR_CALL_TIMEOUT_MS', 10000, 'gateway: timeout of one actor invocation through Dapr'),
+
+  testFault: str('TODO_TEST_FAULT', '', 'TESTS ONLY, never in production: a fault the actor host injects on purpose; crash-after-complete-commit makes it exit right after a task completion commits, before it answers (actors/testFaults.ts)'),
 };
 
 export type Config = typeof config;

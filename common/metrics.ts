@@ -65,7 +65,7 @@ export const reminderEmailsSent = new client.Counter({
 
 export const reminderEmailsFailed = new client.Counter({
   name: 'reminder_emails_failed_total',
-  help: 'reminders given up on, by reason: no_address, invalid_address, attempts_exhausted, outcome_unknown',
+  help: 'reminders given up on, by reason: no_address, invalid_address, expired, rejected (a permanent SMTP 5xx), attempts_exhausted, outcome_unknown',
   labelNames: ['reason'] as const,
   registers: [registry],
 });

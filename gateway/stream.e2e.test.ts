@@ -44,6 +44,43 @@ describe('device stream (WebSocket)', function () {
     }
   });
 
+  it('a reminder as it fires: reminder.due reaches every device of its user, and no other user\'s device', async () => {
+    const a = uniqueUser('stream-remind-a');
+    const b = uniqueUser('stream-remind-b');
+    const tokenA = await tokenFor(a, `${a}@example.com`);
+    const tokenB = await tokenFor(b, `${b}@example.com`);
+    const phone = await device(url(), { authorization: `Bearer ${tokenA}` });
+    const laptop = await device(url(`?token=${encodeURIComponent(tokenA)}`));
+    const other = await device(url(`?token=${encodeURIComponent(tokenB)}`));
+    try {
+      const fireAt = new Date(Date.now() + 3000).toISOString();
+      const mine = await api('POST', '/v1/tasks', { token: tokenA, body: { title: 'Call the bank', reminders: [{ id: 'r-a', at: fireAt }] } });
+      assert.equal(mine.status, 201, JSON.stringify(mine.body));
+      // B has a reminder too, later: the test waits for it so that B's silence about A's means something.
+      const theirs = await api('POST', '/v1/tasks', { token: tokenB, body: { title: 'Feed the cat', reminders: [{ id: 'r-b', at: new Date(Date.now() + 4000).toISOString() }] } });
+      assert.equal(theirs.status, 201, JSON.stringify(theirs.body));
+      const dueOn = (d: { events: any[] }) => d.events.filter((e) => e.type === 'reminder.due');
+      for (const d of [phone, laptop]) {
+        const [due] = await eventually(async () => (dueOn(d).length ? dueOn(d) : undefined), 30_000, 'reminder.due on a device of A');
+        assert.equal(due.userId, a);
+        assert.equal(due.taskId, mine.body.id);
+        assert.equal(due.data.reminderId, 'r-a');
+        assert.equal(due.data.task.title, 'Call the bank');
+        assert.ok(Date.parse(due.data.firedAt) >= Date.parse(fireAt), 'fired at its time, not before');
+      }
+      const [bDue] = await eventually(async () => (dueOn(other).length ? dueOn(other) : undefined), 30_000, 'B\'s own reminder.due on B\'s device');
+      assert.equal(bDue.taskId, theirs.body.id);
+      await new Promise((r) => setTimeout(r, 1000));
+      for (const d of [phone, laptop]) {
+        assert.equal(dueOn(d).length, 1, 'A\'s reminder once on each of A\'s devices');
+        assert.ok(d.events.every((e) => e.userId === a), 'nothing of B on A\'s devices');
+      }
+      assert.ok(other.events.every((e) => e.userId === b), `nothing of A on B's device: ${JSON.stringify(other.events.filter((e) => e.userId !== b))}`);
+    } finally {
+      for (const d of [phone, laptop, other]) d.ws.close();
+    }
+  });
+
   it('refuses the upgrade without a valid token, with 401', async () => {
     await assert.rejects(device(url()), /401/);
     await assert.rejects(device(url('?token=not-a-jwt')), /401/);

@@ -29,4 +29,16 @@ describe('development SMTP sink', function () {
     const all = (await (await fetch(`http://127.0.0.1:${config.smtpSinkHttpPort}/messages`)).json()) as unknown[];
     assert.ok(Array.isArray(all) && all.length >= 1, 'unfiltered list is a JSON array');
   });
+
+  it('refuses the test domains for real: 451 for …@tempfail.invalid, 550 for …@unavailable.invalid, and keeps nothing', async () => {
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: config.smtpPort, secure: false, ignoreTLS: true });
+    for (const [to, code] of [[`t-${randomUUID().slice(0, 8)}@tempfail.invalid`, 451], [`u-${randomUUID().slice(0, 8)}@unavailable.invalid`, 550]] as const) {
+      await assert.rejects(transport.sendMail({ from: 'reminders@todo.local', to, subject: 's', text: 't' }), (err: { responseCode?: number }) => {
+        assert.equal(err.responseCode, code, to);
+        return true;
+      });
+      const res = await fetch(`http://127.0.0.1:${config.smtpSinkHttpPort}/messages?to=${encodeURIComponent(to)}`);
+      assert.deepEqual(await res.json(), [], `nothing kept for ${to}`);
+    }
+  });
 });

@@ -3,6 +3,11 @@
  * memory and appended to a JSON-lines file in the cache, so a restart loses nothing.
  * GET /messages on SMTP_SINK_HTTP_PORT lists them as CONTRACT.md §2 gives:
  * [{"from", "to": [...], "subject", "text", "receivedAt"}]; `?to=address` filters by recipient.
+ *
+ * Two reserved test domains (RFC 2606's .invalid) get a real SMTP refusal at RCPT TO, so that
+ * tests can see how the notification subscriber treats them:
+ * - `…@tempfail.invalid`: 451 4.3.0, a transient failure (retried);
+ * - `…@unavailable.invalid`: 550 5.1.1, a permanent one (never retried).
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -36,11 +41,25 @@ function load(): SunkMessage[] {
 const messages = load();
 fs.mkdirSync(path.dirname(store), { recursive: true });
 
+/** The SMTP refusal of a recipient in one of the test domains, or undefined (accepted). */
+function refusalFor(address: string): { responseCode: number; message: string } | undefined {
+  const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+  if (domain === 'tempfail.invalid') return { responseCode: 451, message: '4.3.0 Temporary failure: try again later' };
+  if (domain === 'unavailable.invalid') return { responseCode: 550, message: '5.1.1 Mailbox unavailable' };
+  return undefined;
+}
+
 const smtp = new SMTPServer({
   authOptional: true,
   disabledCommands: ['AUTH', 'STARTTLS'],
   size: MAX_MESSAGE_BYTES,
   banner: 'todo-actors development SMTP sink',
+  onRcptTo(address, _session, callback) {
+    const refusal = refusalFor(address.address);
+    if (!refusal) return callback();
+    log.info('recipient refused on purpose (test domain)', { to: address.address, code: refusal.responseCode });
+    callback(Object.assign(new Error(refusal.message), { responseCode: refusal.responseCode }));
+  },
   onData(stream, session, callback) {
     simpleParser(stream)
       .then((mail) => {

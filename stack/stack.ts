@@ -20,12 +20,16 @@ import { clearState, planUp, readState, writeState, type ProcessRecord, type Sta
 
 const FALLBACK_PG_PORT = 55432;
 
-/** Identifies the code the services run: the compiled output and the Dapr resources. */
+/** The services, and the one piece of infrastructure that is this repository's compiled code (its messages survive a restart). */
+const runsOurCode = (p: ProcessRecord): boolean => p.group === 'app' || p.name === 'smtp-sink';
+
+/** Identifies the code the services run: the compiled output, the npm packages it loads, and the Dapr resources. */
 export function buildId(): string {
   const h = createHash('sha256');
   h.update(DAPR_VERSION);
-  const info = path.join(REPO_ROOT, 'dist', '.tsbuildinfo');
-  if (fs.existsSync(info)) h.update(fs.readFileSync(info));
+  for (const f of [path.join(REPO_ROOT, 'dist', '.tsbuildinfo'), path.join(REPO_ROOT, 'package-lock.json')]) {
+    if (fs.existsSync(f)) h.update(fs.readFileSync(f));
+  }
   for (const f of fs.readdirSync(paths.components).sort()) h.update(f).update(fs.readFileSync(path.join(paths.components, f)));
   return h.digest('hex').slice(0, 16);
 }
@@ -131,8 +135,9 @@ export async function up(): Promise<StackState> {
   };
   if (plan.kind === 'resume' && plan.restartApps) {
     await step('restarting the services on the new build', async () => {
-      await stopRecords(state.processes.filter((p) => p.group === 'app'));
-      state.processes = state.processes.filter((p) => p.group !== 'app');
+      const stale = state.processes.filter(runsOurCode);
+      await stopRecords(stale);
+      state.processes = state.processes.filter((p) => !stale.includes(p));
     });
   }
   state.buildId = id;

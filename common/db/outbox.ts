@@ -11,3 +11,15 @@ export async function insertOutboxEvent(db: PoolClient, event: EventEnvelope<unk
     event.eventId, event.userId, topicOf(event.type), JSON.stringify(event),
   ]);
 }
+
+/** Several events in one statement (in the given order), inside the caller's transaction. */
+export async function insertOutboxEvents(db: PoolClient, events: EventEnvelope<unknown>[]): Promise<void> {
+  if (events.length === 0) return;
+  const values: unknown[] = [];
+  const tuples = events.map((e) => {
+    values.push(e.eventId, e.userId, topicOf(e.type), JSON.stringify(e));
+    const b = values.length - 4;
+    return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4})`;
+  });
+  await db.query(`INSERT INTO outbox (event_id, user_id, topic, payload) VALUES ${tuples.join(', ')}`, values);
+}

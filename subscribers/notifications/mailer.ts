@@ -12,6 +12,8 @@ export interface SmtpSettings {
   tls?: (typeof SMTP_TLS_MODES)[number];
   user?: string;
   password?: string;
+  /** SMTP connections kept open; sends beyond that many wait in the transport's queue. */
+  connections: number;
 }
 
 /**
@@ -41,7 +43,9 @@ export function smtpTransportOptions(s: SmtpSettings): SMTPTransport.Options {
 }
 
 export function createSmtpSender(s: SmtpSettings): SmtpSender {
-  const transport = nodemailer.createTransport({ ...smtpTransportOptions(s), pool: true, maxConnections: 5 });
+  // A pool of connections, each reused for up to 1,000 messages: one TCP and SMTP handshake per
+  // connection instead of per email, and `connections` emails on their way at once.
+  const transport = nodemailer.createTransport({ ...smtpTransportOptions(s), pool: true, maxConnections: s.connections, maxMessages: 1000 });
   return {
     send: async (mail) => {
       // An explicit envelope: the SMTP recipients are exactly this one address, whatever the headers say.

@@ -15,6 +15,9 @@ import { commitBatch, parseBatch } from '../consumedBatch';
 import { insertDueNotifications } from './notificationStore';
 import { NOTIFICATIONS_GROUP, type ReminderDueData } from './reminderEvents';
 
+/** Partitions whose batches are recorded at the same time. */
+const PARTITIONS_AT_ONCE = 6;
+
 export class NotificationConsumer {
   private readonly consumer: Consumer;
 
@@ -35,7 +38,11 @@ export class NotificationConsumer {
   async start(): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [TOPICS.reminders], fromBeginning: true });
-    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.handleBatch(p) });
+    // Partitions are independent (one user's events share one): recording them one after the other
+    // would put every partition's insert and offset commit in line behind the others'.
+    await this.consumer.run({
+      autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: PARTITIONS_AT_ONCE, eachBatch: (p) => this.handleBatch(p),
+    });
   }
 
   private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {

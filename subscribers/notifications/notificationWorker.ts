@@ -3,6 +3,12 @@
  * sends them, settles them. The Kafka consumer only records events and kicks this loop, so a
  * backoff never holds up a partition; the loop also wakes on its own every poll interval for
  * retries that have come due, and sweeps claims a dead process left behind.
+ *
+ * Sends overlap: up to `maxInFlight` claimed rows are being sent and settled at once (the SMTP
+ * transport spreads them over its pooled connections), and the loop claims more as soon as half
+ * of those slots are free, so a burst of reminders keeps every connection busy instead of waiting
+ * for the slowest send of a batch. A row is claimed only when a slot is free for it, so a claim
+ * never waits long in a queue (its lease, far longer, is for dead processes).
  */
 import type { Pool } from 'pg';
 import type { Logger } from '../../common/logger';
@@ -16,21 +22,29 @@ import { renderReminderEmail } from './renderEmail';
 
 export interface WorkerOptions {
   policy: RetryPolicy;
+  /** A reminder older than this at its first try expires unsent (NOTIFY_MAX_AGE_MS); 0: no limit. */
+  maxAgeMs: number;
   pollIntervalMs: number;
   publicBaseUrl: string;
-  /** Rows claimed (and sent concurrently) per pass. */
-  batchSize?: number;
+  /** Rows being sent and settled at once. */
+  maxInFlight?: number;
   /** A 'sending' claim older than this belongs to a dead process; well above the SMTP timeouts. */
   claimLeaseMs?: number;
 }
 
 export const DEFAULT_CLAIM_LEASE_MS = 5 * 60_000;
+export const DEFAULT_MAX_IN_FLIGHT = 100;
 
 export class NotificationWorker {
   private stopped = false;
   private kicked = false;
+  /** Set while the loop sleeps: a kick or a stop ends the sleep. */
   private wake: (() => void) | undefined;
+  /** Set while the loop waits for free slots: called whenever a send has settled. */
+  private onSettled: (() => void) | undefined;
   private running: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  private lastSweep = 0;
 
   constructor(
     private readonly pool: Pool,
@@ -40,11 +54,15 @@ export class NotificationWorker {
     private readonly log: Logger,
   ) {}
 
+  private get maxInFlight(): number {
+    return this.opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+  }
+
   start(): void {
     this.running ??= this.loop();
   }
 
-  /** New work may be due: run a pass now instead of at the next poll. Never throws. */
+  /** New work may be due: claim now instead of at the next poll. Never throws. */
   kick(): void {
     this.kicked = true;
     this.wake?.();
@@ -60,39 +78,75 @@ export class NotificationWorker {
   private async loop(): Promise<void> {
     while (!this.stopped) {
       this.kicked = false;
-      let handled = 0;
+      const free = this.maxInFlight - this.inFlight.size;
+      let claimed = 0;
       try {
-        handled = await this.runOnce();
+        if (Date.now() - this.lastSweep >= this.opts.pollIntervalMs) {
+          this.lastSweep = Date.now();
+          await this.sweepAbandoned();
+        }
+        if (free > 0) claimed = await this.claimAndStart(free);
       } catch (err) {
         this.log.warn('notification pass failed; retrying at the next poll', { err: String(err) });
       }
-      // A full batch may mean more is due: go again at once.
-      if (handled < (this.opts.batchSize ?? 10) && !this.kicked && !this.stopped) await this.sleep(this.opts.pollIntervalMs);
+      if (this.stopped) break;
+      if (claimed === free) {
+        // Every slot is taken and more may be due: claim again once half the slots are free.
+        await this.sleep(this.opts.pollIntervalMs, () => this.inFlight.size <= this.maxInFlight / 2);
+      } else if (!this.kicked) {
+        // Nothing more is due now: wait for the consumer's kick or the next poll.
+        await this.sleep(this.opts.pollIntervalMs);
+      }
     }
+    await Promise.allSettled([...this.inFlight]);
   }
 
-  private sleep(ms: number): Promise<void> {
+  /**
+   * Resolves after `ms`, or sooner on a stop, or, given `slotsFree`, as soon as it holds after a
+   * send settles; without it, on a kick. (A kick while the slots are taken is remembered in
+   * `kicked` and acted on when they are free.)
+   */
+  private sleep(ms: number, slotsFree?: () => boolean): Promise<void> {
     return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(t);
-        resolve();
-      }
-      this.wake = () => {
         this.wake = undefined;
-        done();
+        this.onSettled = undefined;
+        resolve();
       };
+      const t = setTimeout(done, ms);
+      this.wake = () => {
+        if (this.stopped || !slotsFree) done();
+      };
+      if (slotsFree) {
+        this.onSettled = () => {
+          if (slotsFree()) done();
+        };
+      }
     });
   }
 
-  /** One pass: settles abandoned claims, then sends what is due. Returns the rows handled. */
-  async runOnce(): Promise<number> {
-    const batch = this.opts.batchSize ?? 10;
-    const abandoned = await claimAbandoned(this.pool, this.opts.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS, batch);
+  /** Settles claims whose process died mid-send: final, never sent again (at most once). */
+  private async sweepAbandoned(): Promise<void> {
+    const abandoned = await claimAbandoned(this.pool, this.opts.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS, this.maxInFlight);
     for (const n of abandoned) await this.finish(n, abandonedOutcome(n.attempts, new Date()));
-    const due = await claimDue(this.pool, batch);
-    await Promise.all(due.map((n) => this.deliver(n)));
-    return abandoned.length + due.length;
+  }
+
+  /** Claims up to `limit` due rows and starts sending each; returns how many were claimed. */
+  private async claimAndStart(limit: number): Promise<number> {
+    const due = await claimDue(this.pool, limit);
+    for (const n of due) {
+      const p: Promise<void> = this.deliver(n)
+        .catch((err) => {
+          this.log.error('reminder delivery failed unexpectedly; the claim is left to the sweep', { eventId: n.eventId, err: String(err) });
+        })
+        .finally(() => {
+          this.inFlight.delete(p);
+          this.onSettled?.();
+        });
+      this.inFlight.add(p);
+    }
+    return due.length;
   }
 
   private async deliver(n: ClaimedNotification): Promise<void> {
@@ -100,8 +154,9 @@ export class NotificationWorker {
     const outcome = await attemptDelivery({
       recipient: n.recipient,
       failedAttempts: n.attempts,
+      firedAt: new Date(data.firedAt),
       render: () => renderReminderEmail({ task: data.task, fireAt: data.fireAt, timezone: data.timezone, publicBaseUrl: this.opts.publicBaseUrl }),
-    }, { send: this.timedSend, policy: this.opts.policy, now: () => new Date() });
+    }, { send: this.timedSend, policy: this.opts.policy, maxAgeMs: this.opts.maxAgeMs, now: () => new Date() });
     await this.finish(n, outcome);
   }
 

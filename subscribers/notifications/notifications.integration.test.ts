@@ -26,8 +26,8 @@ async function inbox(to: string): Promise<SunkMessage[]> {
   return (await res.json()) as SunkMessage[];
 }
 
-function reminderDue(userId: string, email: string | null, title = 'Send the report'): EventEnvelope<ReminderDueData> {
-  const now = new Date();
+/** A valid reminder.due, fired at `now` (its data.firedAt and envelope time). */
+function reminderDue(userId: string, email: string | null, title = 'Send the report', now = new Date()): EventEnvelope<ReminderDueData> {
   const task = newTask({ title, description: 'Numbers for Q4.', due: '2026-12-01T09:00:00+01:00', timezone: 'Europe/Berlin', reminders: [{ before: 'PT15M' }] }, 'UTC', now);
   const event = buildEvent('reminder.due', userId, task.id, {
     reminderId: task.reminders[0].id, occurrence: 1, fireAt: now.toISOString(), firedAt: now.toISOString(), task, email, timezone: 'Europe/Berlin',
@@ -148,10 +148,10 @@ describe('notification subscriber (real Kafka, PostgreSQL and SMTP sink)', funct
     assert.deepEqual(mails.map((m) => m.subject), ['Reminder: After the bad one']);
   });
 
-  it('retries a failing send from the database without blocking, and after the last try dead-letters it and records reminder.failed', async () => {
+  it('retries a transient failure (SMTP 451) from the database without blocking, and after the last retry dead-letters it and records reminder.failed', async () => {
     const userId = uniqueUser('notify-retry');
-    // The sink's SMTP server refuses this recipient (501): a real failure, not a mock.
-    const event = reminderDue(userId, 'refused@@example.com');
+    // The sink's SMTP server answers 451 for this test domain: a real transient failure, not a mock.
+    const event = reminderDue(userId, `${userId}@tempfail.invalid`);
     await publish(userId, JSON.stringify(event));
 
     // Tries 1 and 2 come from the retry loop reading notifications (first retry within base = 1 s).
@@ -159,28 +159,70 @@ describe('notification subscriber (real Kafka, PostgreSQL and SMTP sink)', funct
       const row = await notification(event.eventId);
       return row && row.attempts >= 2 && row.status === 'pending' ? row : undefined;
     }, 30_000, 'two failed tries recorded');
-    assert.match(retrying.last_error, /501/);
+    assert.match(retrying.last_error, /451/);
     assert.ok(retrying.next_attempt_at instanceof Date);
     assert.equal((await outboxEvents(userId, 'reminder.failed')).length, 0, 'not final yet');
 
-    // Skip the long waits: make the next try the last one the policy allows, and due now.
+    // Skip the long waits: make the next try the last retry the policy allows, and due now.
     await eventually(async () => (await pool.query(
       "UPDATE notifications SET attempts = $2, next_attempt_at = now() WHERE event_id = $1 AND status = 'pending'",
-      [event.eventId, config.notifyMaxAttempts - 1],
+      [event.eventId, config.notifyMaxRetries],
     )).rowCount ? true : undefined, 20_000, 'the row between tries');
-
+    const tries = config.notifyMaxRetries + 1;
     const failed = await eventually(async () => {
       const rows = await outboxEvents(userId, 'reminder.failed');
       return rows.length ? rows : undefined;
     }, 30_000, 'reminder.failed in the outbox');
     assert.equal(failed.length, 1);
-    assert.equal(failed[0].data.attempts, config.notifyMaxAttempts);
-    assert.match(String(failed[0].data.reason), new RegExp(`^gave up after ${config.notifyMaxAttempts} tries: .*501`));
+    assert.equal(failed[0].data.attempts, tries);
+    assert.match(String(failed[0].data.reason), new RegExp(`^gave up after ${tries} tries: .*451`));
     const row = await notification(event.eventId);
-    assert.deepEqual({ status: row.status, attempts: row.attempts }, { status: 'failed', attempts: config.notifyMaxAttempts });
+    assert.deepEqual({ status: row.status, attempts: row.attempts }, { status: 'failed', attempts: tries });
     const [letter] = await eventually(async () => (deadLettered(event.eventId).length ? deadLettered(event.eventId) : undefined), 30_000, 'the reminder.due in reminders.dlt');
     assert.equal(JSON.parse(letter.value).eventId, event.eventId);
     assert.match(letter.headers['dlt-reason'], /^gave up after/);
+  });
+
+  it('dead-letters a permanent refusal (SMTP 550) after its first try, without retries, and records reminder.failed', async () => {
+    const userId = uniqueUser('notify-550');
+    const event = reminderDue(userId, `${userId}@unavailable.invalid`);
+    await publish(userId, JSON.stringify(event));
+    const [letter] = await eventually(async () => (deadLettered(event.eventId).length ? deadLettered(event.eventId) : undefined), 30_000, 'the reminder.due in reminders.dlt');
+    assert.match(letter.headers['dlt-reason'], /^refused by the SMTP server: .*550/);
+    const failed = await eventually(async () => {
+      const rows = await outboxEvents(userId, 'reminder.failed');
+      return rows.length ? rows : undefined;
+    }, 30_000, 'reminder.failed in the outbox');
+    assert.equal(failed.length, 1);
+    assert.deepEqual(validateEvent(failed[0]), { ok: true });
+    assert.equal(failed[0].data.attempts, 1, 'one try, no retry');
+    assert.match(String(failed[0].data.reason), /^refused by the SMTP server: .*550.*Mailbox unavailable/);
+    const row = await notification(event.eventId);
+    assert.deepEqual({ status: row.status, attempts: row.attempts, next: row.next_attempt_at }, { status: 'failed', attempts: 1, next: null });
+  });
+
+  it('does not email a reminder.due older than NOTIFY_MAX_AGE_MS (an old event read again): reminder.failed "expired", no dead letter', async function () {
+    if (config.notifyMaxAgeMs === 0) this.skip();
+    const userId = uniqueUser('notify-expired');
+    const email = `${userId}@example.com`;
+    const old = reminderDue(userId, email, 'Yesterday\'s news', new Date(Date.now() - config.notifyMaxAgeMs - 60_000));
+    const fresh = reminderDue(userId, email, 'Today\'s news');
+    await publish(userId, JSON.stringify(old), JSON.stringify(fresh));
+    const failed = await eventually(async () => {
+      const rows = await outboxEvents(userId, 'reminder.failed');
+      return rows.length ? rows : undefined;
+    }, 30_000, 'reminder.failed in the outbox');
+    assert.equal(failed.length, 1);
+    assert.deepEqual(validateEvent(failed[0]), { ok: true });
+    assert.deepEqual({ reason: failed[0].data.reason, attempts: failed[0].data.attempts, dueEventId: failed[0].data.dueEventId },
+      { reason: 'expired', attempts: 0, dueEventId: old.eventId });
+    // The fresh one, after it on the same partition, is mailed; the old one never is.
+    await eventually(async () => ((await inbox(email)).length ? true : undefined), 30_000, 'the fresh reminder email');
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.deepEqual((await inbox(email)).map((m) => m.subject), ['Reminder: Today\'s news'], 'only the fresh one');
+    const row = await notification(old.eventId);
+    assert.deepEqual({ status: row.status, attempts: row.attempts }, { status: 'failed', attempts: 0 });
+    assert.deepEqual(deadLettered(old.eventId), [], 'an expired reminder is not dead-lettered');
   });
 
   it('picks up a pending retry that another process recorded, and counts its tries in reminder.sent', async () => {

@@ -17,13 +17,14 @@ export class Notifications {
   private readonly consumer: NotificationConsumer;
 
   constructor(kafka: Kafka, pool: Pool, config: Config, log: Logger) {
-    const policy = checkRetryPolicy({ baseMs: config.notifyRetryBaseMs, capMs: config.notifyRetryCapMs, maxAttempts: config.notifyMaxAttempts });
+    const policy = checkRetryPolicy({ baseMs: config.notifyRetryBaseMs, capMs: config.notifyRetryCapMs, maxRetries: config.notifyMaxRetries });
     this.deadLetters = new DeadLetters(kafka, NOTIFICATIONS_GROUP);
     this.smtp = createSmtpSender({
       host: config.smtpHost, port: config.smtpPort, from: config.notifyFrom, tls: config.smtpTls, user: config.smtpUser, password: config.smtpPassword,
+      connections: Math.max(1, config.notifySmtpConnections),
     });
     this.worker = new NotificationWorker(pool, this.smtp.send, this.deadLetters, {
-      policy, pollIntervalMs: config.notifyPollIntervalMs, publicBaseUrl: config.publicBaseUrl,
+      policy, maxAgeMs: config.notifyMaxAgeMs, pollIntervalMs: config.notifyPollIntervalMs, publicBaseUrl: config.publicBaseUrl,
     }, log);
     this.consumer = new NotificationConsumer(kafka, pool, this.deadLetters, () => this.worker.kick(), log);
   }

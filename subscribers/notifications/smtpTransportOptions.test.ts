@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { smtpTransportOptions } from './mailer';
 
 describe('SMTP connection from SMTP_TLS, SMTP_USER and SMTP_PASSWORD', () => {
-  const base = { host: 'smtp.example.com', port: 587, from: 'reminders@example.com' };
+  const base = { host: 'smtp.example.com', port: 587, from: 'reminders@example.com', connections: 1 };
 
   it('none: plain SMTP without auth, as the local sink wants', () => {
     const o = smtpTransportOptions({ ...base, port: 1025 });
