@@ -20,10 +20,19 @@ import { clearState, planUp, readState, writeState, type ProcessRecord, type Sta
 
 const FALLBACK_PG_PORT = 55432;
 
-/** Identifies the code the services run: the compiled output and the Dapr resources. */
+/**
+ * Settings that change which service processes run or how they answer load, so `up` restarts the
+ * services when one of them changed (`npm run bench` turns the rate limit off and runs a second
+ * actor host). Other settings are left alone, as before: a test may restart one service with a
+ * setting of its own without every other service being restarted.
+ */
+export const RESTART_ON_CHANGE = ['ACTOR_HOSTS', 'RATE_LIMIT_PER_SECOND', 'RATE_LIMIT_BURST'] as const;
+
+/** Identifies the code the services run: the compiled output, the Dapr resources and the settings above. */
 export function buildId(): string {
   const h = createHash('sha256');
   h.update(DAPR_VERSION);
+  for (const name of RESTART_ON_CHANGE) h.update(`${name}=${process.env[name] ?? ''}\n`);
   const info = path.join(REPO_ROOT, 'dist', '.tsbuildinfo');
   if (fs.existsSync(info)) h.update(fs.readFileSync(info));
   for (const f of fs.readdirSync(paths.components).sort()) h.update(f).update(fs.readFileSync(path.join(paths.components, f)));
@@ -200,7 +209,8 @@ export async function status(print: (line: string) => void = (l) => process.stdo
     return false;
   }
   print(`stack: started ${state.startedAt} from ${state.checkout}`);
-  const specs = new Map([...infraSpecs({ pg: state.pgPort }, 'java', '/usr/bin'), ...appSpecs({ pg: state.pgPort })].map((s) => [s.name, s]));
+  const recordedActorHosts = state.processes.filter((p) => p.name === 'actors' || /^actors-\d+$/.test(p.name)).length;
+  const specs = new Map([...infraSpecs({ pg: state.pgPort }, 'java', '/usr/bin'), ...appSpecs({ pg: state.pgPort }, Math.max(1, recordedActorHosts))].map((s) => [s.name, s]));
   let allHealthy = true;
   for (const name of specs.keys()) {
     const rec = state.processes.find((p) => p.name === name);

@@ -1,0 +1,96 @@
+/**
+ * Resource cost: CPU and memory of every process at a fixed load (the mixed workload at 50
+ * requests/s), and the memory one active UserActor costs its host and its
+ * sidecar (N thousand fresh actors activated with one call each, memory and Dapr's active actor
+ * count before and after).
+ */
+import { randomUUID } from 'node:crypto';
+import { USER_ACTOR_TYPE } from '../../common/actorApi';
+import { httpRequest } from '../../common/httpClient';
+import { sidecars } from '../../stack/services';
+import { memoryByGroup } from '../processMemory';
+import { activeActors } from '../stackProbe';
+import { k6Data } from './benchUsers';
+import { repeat, type SuiteContext } from './context';
+import { figure, type ScenarioResult } from './figures';
+import { missedThresholds, runK6, stackGroups, stat } from './k6Run';
+import { coresOf, memoryOf } from './scenarios';
+
+/** A moderate load, well under what the machine can do (the mixed workload's closed-model throughput), so costs are not those of a saturated machine. */
+export const FIXED_RATE = 50;
+/** Processes that are the load generator or someone else's, not the stack's cost. */
+const NOT_THE_STACK = new Set(['k6', 'other']);
+
+export async function fixedLoadScenario(ctx: SuiteContext): Promise<ScenarioResult> {
+  const seconds = ctx.quick ? 6 : 20;
+  const rs = await repeat(ctx, `k6 mixed workload at a fixed ${FIXED_RATE} req/s for ${seconds} s (resource cost)`, (i) =>
+    runK6({ k6: ctx.k6, script: 'mixed.js', label: ctx.label('fixed', i), env: { RATE: FIXED_RATE, DURATION: `${seconds}s`, VUS: 32 },
+      data: k6Data(ctx.users), window: { fromS: 2, toS: seconds - 0.5 } }));
+  const s = rs.map((r) => r.summary);
+  const rps = s.map((x) => stat(x, 'http_reqs', 'rate'));
+  const stackCores = rs.map((r) => Object.entries(r.cores).filter(([k]) => !NOT_THE_STACK.has(k)).reduce((a, [, v]) => a + v, 0));
+  return {
+    name: 'fixed', title: `Resource cost at a fixed load (${FIXED_RATE} req/s, mixed workload)`,
+    setup: `the mixed workload (same users and mix as scenario 1) at a constant arrival rate of ${FIXED_RATE} requests/s for ${seconds} s; CPU per process from /proc over the run minus its first 2 s; memory (RSS; PSS, which shares shared pages fairly) at the end`,
+    commands: [rs[0].command],
+    figures: [
+      figure('fixed.rps', 'requests/s achieved', 'req/s', rps),
+      figure('fixed.p95', 'p95, all endpoints', 'ms', s.map((x) => stat(x, 'http_req_duration', 'p(95)'))),
+      figure('fixed.p99', 'p99, all endpoints', 'ms', s.map((x) => stat(x, 'http_req_duration', 'p(99)'))),
+      figure('fixed.errors', 'failed requests', '%', s.map((x) => 100 * stat(x, 'http_req_failed', 'rate'))),
+      figure('fixed.stackCores', 'cores used by the whole stack', 'cores', stackCores),
+      figure('fixed.cpuMsPerRequest', 'CPU per request, whole stack', 'ms', stackCores.map((c, i) => (c * 1000) / rps[i])),
+      figure('fixed.otherCores', "cores used by the rest of the machine (other people's work)", 'cores', rs.map((r) => r.cores.other)),
+    ],
+    thresholdsMissed: s.map(missedThresholds),
+    cores: coresOf(rs),
+    memoryMiB: memoryOf(rs),
+    notes: [],
+  };
+}
+
+async function inParallel(n: number, workers: number, fn: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: workers }, async () => {
+    while (next < n) await fn(next++);
+  }));
+}
+
+export async function actorMemoryScenario(ctx: SuiteContext): Promise<ScenarioResult> {
+  const n = ctx.quick ? 300 : 3000;
+  const sc = sidecars().actors;
+  const runs = await repeat(ctx, `activating ${n} fresh UserActors (one call each) for memory per actor`, async () => {
+    const groups = stackGroups();
+    const before = memoryByGroup(groups);
+    const a0 = await activeActors(sc.httpPort);
+    const run = randomUUID().slice(0, 6);
+    const t0 = performance.now();
+    let failed = 0;
+    await inParallel(n, 16, async (i) => {
+      const res = await httpRequest({ port: sc.httpPort, method: 'POST', path: `/v1.0/actors/${USER_ACTOR_TYPE}/bench-actor-${run}-${i}/method/getTask`,
+        headers: { 'content-type': 'application/json' }, body: '{"taskId":"none"}', timeoutMs: 30_000 });
+      if (res.status >= 300) failed++;
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    await new Promise((r) => setTimeout(r, 3000)); // let the calls' garbage go before measuring
+    const after = memoryByGroup(groups);
+    const activated = (await activeActors(sc.httpPort)) - a0;
+    const per = (name: string) => ((after.get(name)?.rss ?? 0) - (before.get(name)?.rss ?? 0)) / 1024 / activated;
+    return { activated, failed, perSecond: n / seconds, host: per('actors'), daprd: per('daprd-actors') };
+  });
+  return {
+    name: 'actors', title: 'Memory per active actor',
+    setup: `per run, ${n} UserActors never used before get one call each (getTask, through the actor host's sidecar, 16 at a time); RSS of the actor host and of its daprd before and 3 s after, divided by the growth of Dapr's active UserActor count (GET /v1.0/metadata). Actors stay active for the idle timeout (1 h), so each run adds ${n} to the previous ones`,
+    commands: ['(in the runner) POST http://127.0.0.1:$ACTORS_DAPR_HTTP_PORT/v1.0/actors/UserActor/<new id>/method/getTask ×' + n],
+    figures: [
+      figure('actors.activated', 'active UserActors added (Dapr metadata)', '', runs.map((r) => r.activated)),
+      figure('actors.failed', 'calls that failed', '', runs.map((r) => r.failed)),
+      figure('actors.perSecond', 'activations/s (16 concurrent calls)', '/s', runs.map((r) => r.perSecond)),
+      figure('actors.hostKiB', 'actor host (node) RSS per active actor', 'KiB', runs.map((r) => r.host)),
+      figure('actors.daprdKiB', 'its daprd RSS per active actor', 'KiB', runs.map((r) => r.daprd)),
+      figure('actors.totalKiB', 'together', 'KiB', runs.map((r) => r.host + r.daprd)),
+    ],
+    thresholdsMissed: [],
+    notes: [],
+  };
+}
