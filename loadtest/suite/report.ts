@@ -6,7 +6,7 @@
  */
 import type { Summary } from '../apiBench';
 import { GOALS, judge, type Goal } from './goals';
-import { formatFigure, num, type Figure, type ScenarioResult } from './figures';
+import { figure, formatFigure, num, type Figure, type ScenarioResult } from './figures';
 
 export interface RunInfo {
   date: string;
@@ -47,7 +47,15 @@ export function header(info: RunInfo, extra: string[] = []): string {
   ].join('\n\n');
 }
 
+/** How much of the machine other people's work took during the runs: every run's "other" cores. */
+export function otherLoad(results: ScenarioResult[]): Figure | undefined {
+  const runs = results.flatMap((r) => r.figures.filter((f) => f.id.endsWith('.otherCores')).flatMap((f) => f.runs));
+  return runs.length ? figure('otherCores', 'other', 'cores', runs) : undefined;
+}
+
 export function summarySection(info: RunInfo, results: ScenarioResult[], notes: string[]): string {
+  const other = otherLoad(results);
+  if (other) notes = [`During the k6 runs, processes outside the stack and k6 used ${formatFigure(other)} of the ${info.machine.cores} cores (median (min–max) over ${other.runs.length} runs; from /proc/stat minus the stack's and k6's own CPU).`, ...notes];
   const ratios = results.flatMap((r) => r.figures.filter((f) => f.unit === '×').map((f) => `| ${r.title.replace(/ \(.*\)$/, '')} | ${f.label} | ${formatFigure(f)} |`));
   return [
     header(info, notes),

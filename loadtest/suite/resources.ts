@@ -14,12 +14,10 @@ import { k6Data } from './benchUsers';
 import { repeat, type SuiteContext } from './context';
 import { figure, type ScenarioResult } from './figures';
 import { missedThresholds, runK6, stackGroups, stat } from './k6Run';
-import { coresOf, memoryOf } from './scenarios';
+import { coresOf, costFigures, memoryOf } from './scenarios';
 
 /** A moderate load, well under what the machine can do (the mixed workload's closed-model throughput), so costs are not those of a saturated machine. */
 export const FIXED_RATE = 50;
-/** Processes that are the load generator or someone else's, not the stack's cost. */
-const NOT_THE_STACK = new Set(['k6', 'other']);
 
 export async function fixedLoadScenario(ctx: SuiteContext): Promise<ScenarioResult> {
   const seconds = ctx.quick ? 6 : 20;
@@ -28,7 +26,6 @@ export async function fixedLoadScenario(ctx: SuiteContext): Promise<ScenarioResu
       data: k6Data(ctx.users), window: { fromS: 2, toS: seconds - 0.5 } }));
   const s = rs.map((r) => r.summary);
   const rps = s.map((x) => stat(x, 'http_reqs', 'rate'));
-  const stackCores = rs.map((r) => Object.entries(r.cores).filter(([k]) => !NOT_THE_STACK.has(k)).reduce((a, [, v]) => a + v, 0));
   return {
     name: 'fixed', title: `Resource cost at a fixed load (${FIXED_RATE} req/s, mixed workload)`,
     setup: `the mixed workload (same users and mix as scenario 1) at a constant arrival rate of ${FIXED_RATE} requests/s for ${seconds} s; CPU per process from /proc over the run minus its first 2 s; memory (RSS; PSS, which shares shared pages fairly) at the end`,
@@ -38,9 +35,7 @@ export async function fixedLoadScenario(ctx: SuiteContext): Promise<ScenarioResu
       figure('fixed.p95', 'p95, all endpoints', 'ms', s.map((x) => stat(x, 'http_req_duration', 'p(95)'))),
       figure('fixed.p99', 'p99, all endpoints', 'ms', s.map((x) => stat(x, 'http_req_duration', 'p(99)'))),
       figure('fixed.errors', 'failed requests', '%', s.map((x) => 100 * stat(x, 'http_req_failed', 'rate'))),
-      figure('fixed.stackCores', 'cores used by the whole stack', 'cores', stackCores),
-      figure('fixed.cpuMsPerRequest', 'CPU per request, whole stack', 'ms', stackCores.map((c, i) => (c * 1000) / rps[i])),
-      figure('fixed.otherCores', "cores used by the rest of the machine (other people's work)", 'cores', rs.map((r) => r.cores.other)),
+      ...costFigures('fixed', rs, rps),
     ],
     thresholdsMissed: s.map(missedThresholds),
     cores: coresOf(rs),

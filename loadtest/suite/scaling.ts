@@ -36,8 +36,9 @@ export async function scalingScenario(ctx: SuiteContext, oneHost: { create: K6Re
   } finally {
     await useActorHosts(hostsBefore);
   }
-  const f1 = [...throughputFigures('scaling.1', 'create', oneHost.create), ...throughputFigures('scaling.1', 'list', oneHost.list)];
-  const f2 = [...throughputFigures('scaling.2', 'create', two.create), ...throughputFigures('scaling.2', 'list', two.list)];
+  const label = (tag: string) => (f: Figure): Figure => ({ ...f, label: `${tag}: ${f.label}` });
+  const f1 = [...throughputFigures('scaling.1', 'create', oneHost.create), ...throughputFigures('scaling.1', 'list', oneHost.list)].map(label('1 host'));
+  const f2 = [...throughputFigures('scaling.2', 'create', two.create), ...throughputFigures('scaling.2', 'list', two.list)].map(label('2 hosts'));
   const byId = (fs: Figure[], id: string) => fs.find((f) => f.id === id)!;
   const share = spread[1] / (spread[0] + spread[1]);
   return {
@@ -50,6 +51,9 @@ export async function scalingScenario(ctx: SuiteContext, oneHost: { create: K6Re
       byId(f1, 'scaling.1.list.rps'), byId(f2, 'scaling.2.list.rps'),
       ratio('scaling.listRatio', 'lists/s, 2 hosts / 1 host', byId(f2, 'scaling.2.list.rps'), byId(f1, 'scaling.1.list.rps')),
       byId(f1, 'scaling.1.create.p99'), byId(f2, 'scaling.2.create.p99'),
+      byId(f1, 'scaling.1.create.cpuMsPerRequest'), byId(f2, 'scaling.2.create.cpuMsPerRequest'),
+      byId(f1, 'scaling.1.list.cpuMsPerRequest'), byId(f2, 'scaling.2.list.cpuMsPerRequest'),
+      byId(f1, 'scaling.1.create.otherCores'), byId(f2, 'scaling.2.create.otherCores'),
     ],
     thresholdsMissed: [...two.create, ...two.list].map((r) => missedThresholds(r.summary)),
     cores: coresOf([...two.create, ...two.list]),
