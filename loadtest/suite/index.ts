@@ -8,7 +8,7 @@
  *   npm run bench -- --quick          about a minute: one short run of each k6 scenario and a short
  *                                     soak; results/quick-<date>.json only, never RESULTS.md
  *   npm run bench -- --only a,b       only these parts: mixed, throughput, storm, reminders, devices,
- *                                     fixed, actors, scaling, soak, node
+ *                                     fixed, actors, pending, scaling, soak, node
  *   npm run bench -- --reminders | --chat | …   one node bench alone, as before (loadtest/apiBench.ts)
  *
  * The suite turns the gateway's per-user rate limit off (RATE_LIMIT_PER_SECOND=0): the write storm
@@ -31,15 +31,15 @@ import { benchUsers } from './benchUsers';
 import type { SuiteContext } from './context';
 import type { ScenarioResult } from './figures';
 import type { K6Result } from './k6Run';
-import { consoleSummary, header, scenarioSection, summarySection, type RunInfo } from './report';
-import { actorMemoryScenario, fixedLoadScenario } from './resources';
+import { consoleSummary, scenarioSection, shortHeader, summarySection, type RunInfo } from './report';
+import { actorMemoryScenario, fixedLoadScenario, pendingRemindersScenario } from './resources';
 import { scalingScenario } from './scaling';
 import { devicesScenario, mixedScenario, reminderStormScenario, throughputResult, throughputRuns, writeStormScenario } from './scenarios';
 import { soakScenario } from './soak';
 
 /** Flags that run one of the node benches alone, as `npm run bench` did before the suite. */
 const SINGLE_NODE_BENCH = ['--reminders', '--chat', '--events', '--api'];
-export const PARTS = ['mixed', 'throughput', 'storm', 'reminders', 'devices', 'fixed', 'actors', 'scaling', 'soak', 'node'] as const;
+export const PARTS = ['mixed', 'throughput', 'storm', 'reminders', 'devices', 'fixed', 'actors', 'pending', 'scaling', 'soak', 'node'] as const;
 type Part = (typeof PARTS)[number];
 
 export interface SuiteOptions {
@@ -97,6 +97,7 @@ async function suite(k6: string, opts: SuiteOptions, args: string[]): Promise<nu
   const pool = createPool('bench');
   const has = (p: Part) => opts.parts.has(p);
   const results: ScenarioResult[] = [];
+  const failures: string[] = [];
   const nodeReports: Record<string, unknown> = {};
   let versions: Record<string, string> = {};
   try {
@@ -111,23 +112,38 @@ async function suite(k6: string, opts: SuiteOptions, args: string[]): Promise<nu
     const users = await benchUsers(nUsers, 'bench-user', { pool, tasksEach, ttlSeconds: (opts.soakMinutes + 120) * 60 });
     const ctx: SuiteContext = { k6, pool, quick: opts.quick, runs: opts.quick ? 1 : 3, users, label: (name, run) => `${stamp}-${name}-${run}` };
 
-    if (has('mixed')) results.push(await mixedScenario(ctx));
+    // A part that fails is reported and the suite goes on with the next one.
+    const part = async (name: Part, fn: () => Promise<ScenarioResult | undefined>) => {
+      if (!has(name)) return;
+      try {
+        const r = await fn();
+        if (r) results.push(r);
+      } catch (err) {
+        failures.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+        say(`✖ bench: ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    };
     let oneHost: { create: K6Result[]; list: K6Result[] } | undefined;
-    if (has('throughput') || has('scaling')) {
+    await part('mixed', () => mixedScenario(ctx));
+    await part(has('throughput') ? 'throughput' : 'scaling', async () => {
       oneHost = { create: await throughputRuns(ctx, 'create', ''), list: await throughputRuns(ctx, 'list', '') };
-      results.push(throughputResult(ctx, oneHost));
-    }
-    if (has('storm')) results.push(await writeStormScenario(ctx));
-    if (has('reminders')) results.push(await reminderStormScenario(ctx));
-    if (has('devices')) results.push(await devicesScenario(ctx));
-    if (has('fixed')) results.push(await fixedLoadScenario(ctx));
-    if (has('actors')) results.push(await actorMemoryScenario(ctx));
-    if (has('scaling') && oneHost) results.push(await scalingScenario(ctx, oneHost));
-    if (has('soak')) results.push(await soakScenario(ctx, opts.soakMinutes));
+      return throughputResult(ctx, oneHost);
+    });
+    await part('storm', () => writeStormScenario(ctx));
+    await part('reminders', () => reminderStormScenario(ctx));
+    await part('devices', () => devicesScenario(ctx));
+    await part('fixed', () => fixedLoadScenario(ctx));
+    await part('actors', () => actorMemoryScenario(ctx));
+    await part('pending', () => pendingRemindersScenario(ctx));
+    await part('scaling', async () => (oneHost ? scalingScenario(ctx, oneHost) : undefined));
+    await part('soak', () => soakScenario(ctx, opts.soakMinutes));
     if (has('node')) {
       const dir = path.join(REPO_ROOT, 'loadtest', 'results');
       const before = new Set(fs.existsSync(dir) ? fs.readdirSync(dir) : []);
-      await runApiBench(opts.passOn);
+      await runApiBench(opts.passOn).catch((err) => {
+        failures.push(`node: ${err instanceof Error ? err.message : String(err)}`);
+        say(`✖ bench: the node benches failed: ${String(err)}`);
+      });
       // One results file per suite run: the node benches' own files are folded into it.
       for (const f of fs.readdirSync(dir).filter((x) => !before.has(x) && x.endsWith('.json'))) {
         nodeReports[f] = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
@@ -144,7 +160,7 @@ async function suite(k6: string, opts: SuiteOptions, args: string[]): Promise<nu
     loadAverage: { start: loadStart, end: os.loadavg() }, runs: opts.quick ? 1 : 3,
   };
   const report = {
-    ...info, quick: opts.quick, parts: [...opts.parts],
+    ...info, quick: opts.quick, parts: [...opts.parts], failures,
     settings: { RATE_LIMIT_PER_SECOND: '0', ACTOR_HOSTS: String(config.actorHosts), GATEWAY_PORT: String(config.gatewayPort) },
     k6Commands: results.flatMap((r) => r.commands),
     scenarios: results,
@@ -157,30 +173,26 @@ async function suite(k6: string, opts: SuiteOptions, args: string[]): Promise<nu
 
   say('\nfigures against the goals:');
   say(consoleSummary(results));
+  for (const f of failures) say(`✖ ${f}`);
   if (opts.quick) {
     say(`\nquick run: single short runs, not for RESULTS.md; results in ${path.relative(REPO_ROOT, file)}`);
-    return 0;
+    return failures.length ? 1 : 0;
   }
-  writeResultsMd(info, results, opts);
+  writeResultsMd(info, results, opts, failures);
   say(`\nresults: ${path.relative(REPO_ROOT, file)} and loadtest/RESULTS.md`);
-  return 0;
+  return failures.length ? 1 : 0;
 }
 
 const NOTES = [
   "The suite runs with the gateway's per-user rate limit off (`RATE_LIMIT_PER_SECOND=0`), because the write storm puts 32 writers on 4 users; nothing else differs from `npm start`.",
 ];
 
-function writeResultsMd(info: RunInfo, results: ScenarioResult[], opts: SuiteOptions): void {
-  const complete = PARTS.filter((p) => p !== 'soak' && p !== 'node').every((p) => opts.parts.has(p));
+/** RESULTS.md: the summary (only from a run of every part) and one section per scenario that ran. */
+function writeResultsMd(info: RunInfo, results: ScenarioResult[], opts: SuiteOptions, failures: string[]): void {
+  const complete = PARTS.filter((p) => p !== 'soak' && p !== 'node').every((p) => opts.parts.has(p)) && failures.length === 0;
   if (complete) replaceSection('summary', 'Summary: the suite against the goals', summarySection(info, results, NOTES));
-  else say('  (only some parts ran: the summary section of RESULTS.md is left as it was)');
-  const pick = (names: string[]) => results.filter((r) => names.includes(r.name));
-  const k6 = pick(['mixed', 'throughput', 'storm', 'reminders', 'devices']);
-  if (k6.length) replaceSection('k6', 'k6 scenarios', [header(info), ...k6.map(scenarioSection)].join('\n\n'));
-  const res = pick(['fixed', 'actors']);
-  if (res.length) replaceSection('resources', 'Resource cost', [header(info), ...res.map(scenarioSection)].join('\n\n'));
-  const sc = pick(['scaling']);
-  if (sc.length) replaceSection('scaling', 'From 1 to 2 actor hosts', [header(info), ...sc.map(scenarioSection)].join('\n\n'));
-  const soak = pick(['soak']);
-  if (soak.length) replaceSection('soak', 'Soak', [header({ ...info, runs: 1 }), ...soak.map(scenarioSection)].join('\n\n'));
+  else say('  (only some parts ran, or some failed: the summary section of RESULTS.md is left as it was)');
+  for (const r of results) {
+    replaceSection(`suite-${r.name}`, r.title, [shortHeader(r.name === 'soak' ? { ...info, runs: 1 } : info), scenarioSection(r)].join('\n\n'));
+  }
 }

@@ -53,6 +53,11 @@ export function otherLoad(results: ScenarioResult[]): Figure | undefined {
   return runs.length ? figure('otherCores', 'other', 'cores', runs) : undefined;
 }
 
+/** The line above each scenario's own section: the command that made it and what a figure is. */
+export function shortHeader(info: RunInfo): string {
+  return `Command: \`${info.command}\` (${info.date.slice(0, 16)}Z; machine and versions in the summary above). Figures: median (min–max) of ${info.runs} run${info.runs > 1 ? 's' : ''}${info.runs > 1 ? '' : ' (see below)'}.`;
+}
+
 export function summarySection(info: RunInfo, results: ScenarioResult[], notes: string[]): string {
   const other = otherLoad(results);
   if (other) notes = [`During the k6 runs, processes outside the stack and k6 used ${formatFigure(other)} of the ${info.machine.cores} cores (median (min–max) over ${other.runs.length} runs; from /proc/stat minus the stack's and k6's own CPU).`, ...notes];
@@ -85,7 +90,7 @@ function coresTable(cores: Record<string, Summary>, memory?: Record<string, { rs
 export function scenarioSection(r: ScenarioResult): string {
   const missed = r.thresholdsMissed.map((m) => m.length).reduce((a, b) => a + b, 0);
   const lines = [
-    `**${r.title}.** ${r.setup}.`,
+    `${r.setup[0].toUpperCase()}${r.setup.slice(1)}.`,
     '',
     `Command${r.commands.length > 1 ? 's' : ''}: ${r.commands.map((c) => `\`${c}\``).join('; ')}${r.commands.some((c) => c.startsWith('k6')) ? ' (the runner passes the users and their tokens in BENCH_DATA)' : ''}.`,
     '',

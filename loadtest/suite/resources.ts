@@ -5,12 +5,16 @@
  * count before and after).
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { config } from '../../common/config';
+import { paths } from '../../stack/paths';
 import { USER_ACTOR_TYPE } from '../../common/actorApi';
 import { httpRequest } from '../../common/httpClient';
 import { sidecars } from '../../stack/services';
 import { memoryByGroup } from '../processMemory';
 import { activeActors } from '../stackProbe';
-import { k6Data } from './benchUsers';
+import { benchUsers, k6Data, type BenchUser } from './benchUsers';
 import { repeat, type SuiteContext } from './context';
 import { figure, type ScenarioResult } from './figures';
 import { missedThresholds, runK6, stackGroups, stat } from './k6Run';
@@ -84,6 +88,77 @@ export async function actorMemoryScenario(ctx: SuiteContext): Promise<ScenarioRe
       figure('actors.hostKiB', 'actor host (node) RSS per active actor', 'KiB', runs.map((r) => r.host)),
       figure('actors.daprdKiB', 'its daprd RSS per active actor', 'KiB', runs.map((r) => r.daprd)),
       figure('actors.totalKiB', 'together', 'KiB', runs.map((r) => r.host + r.daprd)),
+    ],
+    thresholdsMissed: [],
+    notes: [],
+  };
+}
+
+/** Bytes a directory's files take on disk (allocated blocks), recursively. */
+export function dirBytes(dir: string): number {
+  let n = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) n += dirBytes(p);
+    else if (e.isFile()) n += fs.statSync(p).blocks * 512;
+  }
+  return n;
+}
+
+async function gatewayCall(u: BenchUser, method: string, p: string, body?: unknown): Promise<{ status: number; body: string }> {
+  const headers: Record<string, string> = { authorization: `Bearer ${u.token}` };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  return httpRequest({ port: config.gatewayPort, method, path: p, headers, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs: 30_000 });
+}
+
+/**
+ * What a pending reminder costs: N tasks created through the API, each with a reminder 30 days
+ * ahead (a Dapr actor reminder in the scheduler's etcd, and a reminder_schedule row); the
+ * scheduler's memory and its data directory before and after, per reminder. The tasks are
+ * deleted afterwards, which cancels their reminders.
+ */
+export async function pendingRemindersScenario(ctx: SuiteContext): Promise<ScenarioResult> {
+  const n = ctx.quick ? 300 : 1000;
+  const schedulerData = paths.data('scheduler');
+  const runs = await repeat(ctx, `${n} reminders pending 30 days ahead (scheduler memory and disk per reminder)`, async () => {
+    const users = await benchUsers(50, 'bench-pending');
+    const groups = stackGroups();
+    const before = memoryByGroup(groups).get('scheduler');
+    const disk0 = dirBytes(schedulerData);
+    const at = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    const created: Array<{ u: BenchUser; id: string }> = [];
+    let failed = 0;
+    const t0 = performance.now();
+    await inParallel(n, 32, async (i) => {
+      const u = users[i % users.length];
+      const res = await gatewayCall(u, 'POST', '/v1/tasks', { title: `pending ${i}`, reminders: [{ at }] });
+      if (res.status === 201) created.push({ u, id: (JSON.parse(res.body) as { id: string }).id });
+      else failed++;
+    });
+    const perSecond = created.length / ((performance.now() - t0) / 1000);
+    await new Promise((r) => setTimeout(r, 3000)); // reminders are mirrored to Dapr after the commit
+    const after = memoryByGroup(groups).get('scheduler');
+    const disk1 = dirBytes(schedulerData);
+    await inParallel(created.length, 32, async (i) => {
+      await gatewayCall(created[i].u, 'DELETE', `/v1/tasks/${created[i].id}`);
+    });
+    return {
+      failed, perSecond,
+      pss: ((after?.pss ?? 0) - (before?.pss ?? 0)) / 1024 / created.length,
+      rss: ((after?.rss ?? 0) - (before?.rss ?? 0)) / 1024 / created.length,
+      disk: (disk1 - disk0) / 1024 / created.length,
+    };
+  });
+  return {
+    name: 'pending', title: 'Memory and disk per pending reminder',
+    setup: `per run, ${n} tasks created through POST /v1/tasks (32 at a time), each with one reminder 30 days ahead; the Dapr scheduler's memory and its etcd data directory before and 3 s after, per reminder; the tasks are deleted afterwards (which cancels the reminders)`,
+    commands: [`(in the runner) POST /v1/tasks {"reminders":[{"at":"<30 days ahead>"}]} ×${n}`],
+    figures: [
+      figure('pending.createsPerS', 'creates with a reminder, per second (32 concurrent)', '/s', runs.map((r) => r.perSecond)),
+      figure('pending.failed', 'creates that failed', '', runs.map((r) => r.failed)),
+      figure('pending.schedulerPssKiB', 'scheduler PSS per pending reminder', 'KiB', runs.map((r) => r.pss)),
+      figure('pending.schedulerRssKiB', 'scheduler RSS per pending reminder', 'KiB', runs.map((r) => r.rss)),
+      figure('pending.diskKiB', "scheduler's etcd data directory per pending reminder", 'KiB', runs.map((r) => r.disk)),
     ],
     thresholdsMissed: [],
     notes: [],

@@ -5,6 +5,7 @@
  * thresholds that were missed.
  */
 import { config } from '../../common/config';
+import { say } from '../../stack/progress';
 import { summarize } from '../apiBench';
 import { eventsPublished } from '../stackProbe';
 import { extraActorHostSidecars } from '../../stack/services';
@@ -184,17 +185,28 @@ export async function writeStormScenario(ctx: SuiteContext): Promise<ScenarioRes
 export async function reminderStormScenario(ctx: SuiteContext): Promise<ScenarioResult> {
   const due = ctx.quick ? 200 : 2000;
   const nUsers = ctx.quick ? 20 : 100;
-  const leadMs = 5000 + due * 8;
+  // The reminders are created before their second comes: 20 ms each is 50 creates/s, a third of
+  // what the stack does when the machine is busy; a run that still cannot make it is retried once
+  // with twice the lead time.
+  let leadMs = 5000 + due * 20;
   const waitMs = ctx.quick ? 30_000 : 90_000;
   const rs = await repeat(ctx, `k6 reminder storm (${due} reminders due in one second, ${nUsers} users)`, async (i) => {
-    const users = await benchUsers(nUsers, 'bench-rstorm');
-    return runK6({ k6: ctx.k6, script: 'reminderStorm.js', label: ctx.label('reminders', i), env: { WAIT_MS: waitMs }, data: k6Data(users, { due, leadMs }) });
+    for (let attempt = 1; ; attempt++) {
+      const users = await benchUsers(nUsers, 'bench-rstorm');
+      try {
+        return await runK6({ k6: ctx.k6, script: 'reminderStorm.js', label: ctx.label(`reminders-${attempt}`, i), env: { WAIT_MS: waitMs }, data: k6Data(users, { due, leadMs }) });
+      } catch (err) {
+        if (attempt > 1 || !/longer than the lead time/.test(String(err))) throw err;
+        leadMs *= 2;
+        say(`  creating the reminders took longer than the lead time; again with ${leadMs / 1000} s`);
+      }
+    }
   });
   const s = rs.map((r) => r.summary);
   const t = (m: string, k: string) => s.map((x) => stat(x, m, k));
   return {
     name: 'reminders', title: 'Reminder storm (k6 scenario 3)',
-    setup: `${due} tasks created through POST /v1/tasks, each with one reminder {at} for the same second, ${leadMs / 1000} s ahead, over ${nUsers} users; one WebSocket per user records reminder.due; the SMTP sink is polled (GET /messages?to=) until every email is there or ${waitMs / 1000} s have passed. Lateness = time − the scheduled second`,
+    setup: `${due} tasks created through POST /v1/tasks, each with one reminder {at} for the same second, ${leadMs / 1000} s ahead (the creates finish before it), over ${nUsers} users; one WebSocket per user records reminder.due; the SMTP sink is polled (GET /messages?to=) until every email is there or ${waitMs / 1000} s have passed. Lateness = time − the scheduled second`,
     commands: [rs[0].command],
     figures: [
       figure('reminders.fire.p50', "actor's fire lateness p50 (reminder.due firedAt)", 'ms', t('reminder_fire_lateness_ms', 'med')),
