@@ -3,8 +3,8 @@ import { config } from '../common/config';
 import { signDevToken, SUB_PATTERN } from '../gateway/auth';
 import { say, StepError, timings } from './progress';
 import { isAlive } from './processes';
-import { down, status, up, withStack } from './stack';
-import { runApiBench } from '../loadtest/apiBench';
+import { down, status, up } from './stack';
+import { runBenchSuite } from '../loadtest/suite';
 import { readState } from './stackState';
 import { sidecars } from './services';
 import { runTests } from './testRunner';
@@ -93,7 +93,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'token':
         return await token(rest);
       case 'bench':
-        return await withStack(() => runApiBench(rest));
+        return await runBenchSuite(rest);
       case 'deploy:check':
         return await deployCheck(rest);
       case 'docs':

@@ -31,7 +31,7 @@ export interface Ports {
   pg: number;
 }
 
-interface Sidecar {
+export interface Sidecar {
   appId: string;
   appPort: number;
   httpPort: number;
@@ -51,6 +51,27 @@ export function sidecars(): Record<'gateway' | 'actors' | 'subscribers', Sidecar
     actors: mk(1, SERVICE_APP_IDS.actors, config.actorsPort, config.actorsDaprHttpPort),
     subscribers: mk(2, SERVICE_APP_IDS.subscribers, config.subscribersPort, config.subscribersDaprHttpPort),
   };
+}
+
+/** Port offset of actor host n (n ≥ 2) from the first host's app and sidecar HTTP ports. */
+export const EXTRA_ACTOR_HOST_PORT_STEP = 100;
+
+/**
+ * The sidecars of the extra actor hosts (ACTOR_HOSTS ≥ 2): same app id as the first, host n's app on
+ * ACTORS_PORT + 100·(n−1), its Dapr HTTP API on ACTORS_DAPR_HTTP_PORT + 100·(n−1), and its other
+ * four ports after the three sidecars' in the DAPR_SIDECAR_PORT_BASE block.
+ */
+export function extraActorHostSidecars(actorHosts = config.actorHosts): Sidecar[] {
+  if (!Number.isInteger(actorHosts) || actorHosts < 1) throw new Error(`ACTOR_HOSTS must be 1 or more, got ${actorHosts}`);
+  const b = config.daprPortBase;
+  return Array.from({ length: actorHosts - 1 }, (_, k) => {
+    const i = 3 + k;
+    const step = EXTRA_ACTOR_HOST_PORT_STEP * (k + 1);
+    return {
+      appId: SERVICE_APP_IDS.actors, appPort: config.actorsPort + step, httpPort: config.actorsDaprHttpPort + step,
+      grpc: b + i * 4, internalGrpc: b + i * 4 + 1, metrics: b + i * 4 + 2, healthz: b + i * 4 + 3,
+    };
+  });
 }
 
 export function controlPlanePorts() {
@@ -155,15 +176,18 @@ function daprdSpec(name: string, s: Sidecar, ports: Ports): ProcessSpec {
   };
 }
 
-export function appSpecs(ports: Ports): ProcessSpec[] {
+export function appSpecs(ports: Ports, actorHosts = config.actorHosts): ProcessSpec[] {
   const sc = sidecars();
-  const app = (name: string, script: string, s: Sidecar): ProcessSpec => ({
+  const app = (name: string, script: string, s: Sidecar, env: NodeJS.ProcessEnv = {}): ProcessSpec => ({
     name, group: 'app', port: s.appPort, stopSignal: 'SIGTERM', startTimeoutMs: 90_000,
     health: { kind: 'http', url: `http://127.0.0.1:${s.appPort}/readyz` },
-    ...node(script), env: serviceEnv(ports, s.httpPort), cwd: REPO_ROOT,
+    ...node(script), env: { ...serviceEnv(ports, s.httpPort), ...env }, cwd: REPO_ROOT,
   });
+  const extraActorHosts = extraActorHostSidecars(actorHosts).flatMap((s, k) => [
+    app(`actors-${k + 2}`, 'actors/main.js', s, { ACTORS_PORT: String(s.appPort) }), daprdSpec(`daprd-actors-${k + 2}`, s, ports),
+  ]);
   return [
-    app('actors', 'actors/main.js', sc.actors), daprdSpec('daprd-actors', sc.actors, ports),
+    app('actors', 'actors/main.js', sc.actors), daprdSpec('daprd-actors', sc.actors, ports), ...extraActorHosts,
     app('subscribers', 'subscribers/main.js', sc.subscribers), daprdSpec('daprd-subscribers', sc.subscribers, ports),
     app('gateway', 'gateway/main.js', sc.gateway), daprdSpec('daprd-gateway', sc.gateway, ports),
   ];

@@ -23,10 +23,19 @@ const FALLBACK_PG_PORT = 55432;
 /** The services, and the one piece of infrastructure that is this repository's compiled code (its messages survive a restart). */
 const runsOurCode = (p: ProcessRecord): boolean => p.group === 'app' || p.name === 'smtp-sink';
 
-/** Identifies the code the services run: the compiled output, the npm packages it loads, and the Dapr resources. */
+/**
+ * Settings that change which service processes run or how they answer load, so `up` restarts the
+ * services when one of them changed (`npm run bench` turns the rate limit off and runs a second
+ * actor host). Other settings are left alone, as before: a test may restart one service with a
+ * setting of its own without every other service being restarted.
+ */
+export const RESTART_ON_CHANGE = ['ACTOR_HOSTS', 'RATE_LIMIT_PER_SECOND', 'RATE_LIMIT_BURST'] as const;
+
+/** Identifies the code the services run: the compiled output, the npm packages it loads, the Dapr resources and the settings above. */
 export function buildId(): string {
   const h = createHash('sha256');
   h.update(DAPR_VERSION);
+  for (const name of RESTART_ON_CHANGE) h.update(`${name}=${process.env[name] ?? ''}\n`);
   for (const f of [path.join(REPO_ROOT, 'dist', '.tsbuildinfo'), path.join(REPO_ROOT, 'package-lock.json')]) {
     if (fs.existsSync(f)) h.update(fs.readFileSync(f));
   }
@@ -205,7 +214,8 @@ export async function status(print: (line: string) => void = (l) => process.stdo
     return false;
   }
   print(`stack: started ${state.startedAt} from ${state.checkout}`);
-  const specs = new Map([...infraSpecs({ pg: state.pgPort }, 'java', '/usr/bin'), ...appSpecs({ pg: state.pgPort })].map((s) => [s.name, s]));
+  const recordedActorHosts = state.processes.filter((p) => p.name === 'actors' || /^actors-\d+$/.test(p.name)).length;
+  const specs = new Map([...infraSpecs({ pg: state.pgPort }, 'java', '/usr/bin'), ...appSpecs({ pg: state.pgPort }, Math.max(1, recordedActorHosts))].map((s) => [s.name, s]));
   let allHealthy = true;
   for (const name of specs.keys()) {
     const rec = state.processes.find((p) => p.name === name);

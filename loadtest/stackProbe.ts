@@ -1,0 +1,75 @@
+/**
+ * What the benchmarks read from the running stack besides their own timings: Dapr's active actor
+ * count (sidecar metadata), the services' Prometheus metrics (consumer lag, events published,
+ * outbox backlog) and the outbox table's size.
+ */
+import type { Pool } from 'pg';
+import { USER_ACTOR_TYPE } from '../common/actorApi';
+import { httpRequest } from '../common/httpClient';
+
+/** Sum of every sample of `metric` in Prometheus text format, optionally only those whose labels pass `where`. */
+export function promSum(text: string, metric: string, where: (labels: Record<string, string>) => boolean = () => true): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(metric)) continue;
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([^}]*)\})?\s+(\S+)/.exec(line);
+    if (!m || m[1] !== metric) continue;
+    const labels: Record<string, string> = {};
+    for (const l of (m[3] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]] = l[2];
+    if (where(labels)) sum += Number(m[4]);
+  }
+  return sum;
+}
+
+/** The values of one label seen on `metric`'s samples. */
+export function promLabelValues(text: string, metric: string, label: string): string[] {
+  const out = new Set<string>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${metric}{`)) continue;
+    const m = new RegExp(`${label}="([^"]*)"`).exec(line);
+    if (m) out.add(m[1]);
+  }
+  return [...out].sort();
+}
+
+export async function metricsOf(port: number): Promise<string> {
+  const res = await httpRequest({ port, method: 'GET', path: '/metrics', timeoutMs: 10_000 });
+  if (res.status !== 200) throw new Error(`GET :${port}/metrics answered ${res.status}`);
+  return res.body;
+}
+
+/** UserActors active in the app behind this sidecar, from Dapr's metadata API. */
+export async function activeActors(daprHttpPort: number): Promise<number> {
+  const res = await httpRequest({ port: daprHttpPort, method: 'GET', path: '/v1.0/metadata', timeoutMs: 10_000 });
+  const meta = JSON.parse(res.body) as { actors?: Array<{ type: string; count: number }> };
+  return (meta.actors ?? []).filter((a) => a.type === USER_ACTOR_TYPE).reduce((s, a) => s + a.count, 0);
+}
+
+/** Consumer lag per consumer group (summed over topics and partitions), from a service's kafka_consumer_group_lag. */
+export async function consumerLag(port: number): Promise<Record<string, number>> {
+  const text = await metricsOf(port);
+  return Object.fromEntries(promLabelValues(text, 'kafka_consumer_group_lag', 'group')
+    .map((g) => [g, promSum(text, 'kafka_consumer_group_lag', (l) => l.group === g)]));
+}
+
+/** Events the actor hosts on these ports have published to Kafka so far. */
+export async function eventsPublished(actorPorts: number[]): Promise<number> {
+  let n = 0;
+  for (const p of actorPorts) n += promSum(await metricsOf(p), 'events_published_total');
+  return n;
+}
+
+export interface OutboxSize {
+  unpublished: number;
+  rows: number;
+  bytes: number;
+}
+
+export async function outboxSize(pool: Pool): Promise<OutboxSize> {
+  const r = await pool.query<{ unpublished: string; rows: string; bytes: string }>(
+    `SELECT (SELECT count(*) FROM outbox WHERE published_at IS NULL) AS unpublished,
+            (SELECT count(*) FROM outbox) AS rows,
+            pg_total_relation_size('outbox') AS bytes`,
+  );
+  return { unpublished: Number(r.rows[0].unpublished), rows: Number(r.rows[0].rows), bytes: Number(r.rows[0].bytes) };
+}
