@@ -10,9 +10,15 @@
  * Per user, only the holder of that user's advisory lock publishes, so two hosts (the actor's
  * own and another host's relay, during a rebalance) never interleave one user's events. Kafka
  * being down never fails a write: rows wait for the next flush or relay pass.
+ *
+ * Each row goes to its type's topic (task-events or reminders) and then, once those are
+ * acknowledged, to task-updates, the devices' feed: a device never sees an event whose audited copy
+ * is not already in Kafka, which the stream's replay relies on (gateway/stream/README.md). Every
+ * message carries its seq in the outbox-seq header.
  */
 import type { Pool } from 'pg';
 import type { Producer } from 'kafkajs';
+import { SEQ_HEADER, TOPICS } from '../common/events/envelope';
 import { eventsPublished, outboxPending } from '../common/metrics';
 import type { Logger } from '../common/logger';
 import { every, type Periodic } from '../common/periodic';
@@ -22,10 +28,29 @@ interface OutboxRow {
   topic: string;
   user_id: string;
   payload: { eventId: string; type: string; userId: string };
+  /** The payload as sent, once withinBytes has serialised it. */
+  json?: string;
+}
+
+/** The longest seq-ordered prefix of rows whose JSON fits in maxBytes (at least one row). */
+export function withinBytes<R extends { payload: unknown; json?: string }>(rows: R[], maxBytes: number): R[] {
+  let total = 0;
+  for (let i = 0; i < rows.length; i++) {
+    rows[i].json ??= JSON.stringify(rows[i].payload);
+    total += Buffer.byteLength(rows[i].json as string);
+    if (total > maxBytes && i > 0) return rows.slice(0, i);
+  }
+  return rows;
 }
 
 /** Rows per Kafka batch, and users per flush. */
 const BATCH_ROWS = 2000;
+/**
+ * Bytes of event JSON per Kafka batch. Kafka refuses a partition's batch over its message.max.bytes
+ * (1 MiB by default), and one user's rows all go to one partition: without this bound, a user with
+ * 2,000 waiting rows of a few hundred bytes each would fail every flush.
+ */
+const BATCH_BYTES = 768 * 1024;
 const USERS_PER_FLUSH = 1000;
 /** A user whose lock another publisher holds is tried again after this long. */
 const BUSY_RETRY_MS = 100;
@@ -94,16 +119,17 @@ export class OutboxPublisher {
         await client.query('ROLLBACK');
         return { published: 0, busy, more: [] };
       }
-      const rows = (await client.query<OutboxRow>(
+      const fetched = (await client.query<OutboxRow>(
         'SELECT seq, topic, user_id, payload FROM outbox WHERE user_id = ANY($1::text[]) AND published_at IS NULL ORDER BY seq LIMIT $2',
         [locked, BATCH_ROWS],
       )).rows;
+      const rows = withinBytes(fetched, BATCH_BYTES);
       if (rows.length) {
         await this.send(rows);
         await client.query('UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
       }
       await client.query('COMMIT');
-      const more = rows.length === BATCH_ROWS ? [...new Set(rows.map((r) => r.user_id))] : [];
+      const more = fetched.length === BATCH_ROWS || rows.length < fetched.length ? [...new Set(fetched.map((r) => r.user_id))] : [];
       return { published: rows.length, busy, more };
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -113,22 +139,30 @@ export class OutboxPublisher {
     }
   }
 
-  /** One produce request for the whole batch; per partition, Kafka keeps the order given here. */
+  /**
+   * One produce request for the type topics, then one for task-updates; per partition, Kafka keeps
+   * the order given here (seq order). If the second fails, the whole flush is retried: consumers
+   * de-duplicate on eventId.
+   */
   private async send(rows: OutboxRow[]): Promise<void> {
-    const byTopic = new Map<string, OutboxRow[]>();
-    for (const r of rows) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
-    await this.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic.entries()].map(([topic, rs]) => ({
-        topic,
-        messages: rs.map((r) => ({
-          key: r.user_id,
-          value: JSON.stringify(r.payload),
-          headers: { 'event-type': r.payload.type, 'event-id': r.payload.eventId },
-        })),
-      })),
-    });
+    const messages = rows.map((r) => ({
+      topic: r.topic,
+      message: {
+        key: r.user_id,
+        value: r.json ?? JSON.stringify(r.payload),
+        headers: { 'event-type': r.payload.type, 'event-id': r.payload.eventId, [SEQ_HEADER]: String(r.seq) },
+      },
+    }));
+    const byTopic = new Map<string, Array<(typeof messages)[number]['message']>>();
+    for (const m of messages) {
+      const list = byTopic.get(m.topic);
+      if (list) list.push(m.message);
+      else byTopic.set(m.topic, [m.message]);
+    }
+    await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic.entries()].map(([topic, ms]) => ({ topic, messages: ms })) });
     for (const r of rows) eventsPublished.inc({ topic: r.topic, type: r.payload.type });
+    // Not counted again in events_published_total: the copy is the same event.
+    await this.producer.sendBatch({ acks: -1, topicMessages: [{ topic: TOPICS.taskUpdates, messages: messages.map((m) => m.message) }] });
   }
 
   /** One relay pass: queues every user with unpublished rows older than a second; returns how many users. */

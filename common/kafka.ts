@@ -1,5 +1,5 @@
 /** kafkajs clients for the services, and the topics they create at start. */
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin } from 'kafkajs';
 import { config, kafkaBrokerList } from './config';
 import { ALL_TOPICS } from './events/envelope';
 import type { Logger } from './logger';
@@ -39,4 +39,15 @@ export async function ensureTopics(admin: Admin, topics: readonly string[] = ALL
     })),
   });
   return missing;
+}
+
+const keyPartitioner = Partitioners.DefaultPartitioner();
+
+/**
+ * The partition the producers put a message with this key on (kafkajs's default partitioner, the
+ * Java client's murmur2), for a topic of `partitions` partitions: where a user's events are.
+ */
+export function partitionOf(key: string, partitions: number): number {
+  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionErrorCode: 0, partitionId, leader: 0, replicas: [0], isr: [0] }));
+  return keyPartitioner({ topic: 'any', partitionMetadata, message: { key, value: null } });
 }

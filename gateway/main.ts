@@ -6,6 +6,7 @@ import { createLogger } from '../common/logger';
 import { initMetrics } from '../common/metrics';
 import { createApp } from './app';
 import { StreamHub } from './stream/streamHub';
+import { fetchReplayThroughDapr } from './stream/replay';
 import { attachStream } from './stream/streamServer';
 import { SyncConsumer } from './stream/syncConsumer';
 
@@ -22,7 +23,7 @@ server.on('error', (err) => {
   log.error('gateway failed to listen', { err: String(err) });
   process.exit(1);
 });
-const stream = attachStream(server, hub, log);
+const stream = attachStream(server, hub, fetchReplayThroughDapr, log);
 
 void (async () => {
   for (let attempt = 1; !sync.running; attempt++) {

@@ -10,9 +10,11 @@ import { eventsConsumed } from '../../common/metrics';
 import type { Logger } from '../../common/logger';
 import { insertAuditBatch, type AuditRecord } from './auditStore';
 import { commitBatch, parseBatch } from '../consumedBatch';
-import { DeadLetters } from '../deadLetters';
+import { DeadLetters } from '../../common/deadLetters';
 
 export const AUDIT_GROUP = 'audit';
+/** Every event is on one of these (task-updates holds copies, for devices). */
+export const AUDITED_TOPICS: readonly string[] = [TOPICS.taskEvents, TOPICS.reminders];
 
 export class AuditConsumer {
   private consumer: Consumer;
@@ -26,7 +28,7 @@ export class AuditConsumer {
   async start(): Promise<void> {
     await this.deadLetters.connect();
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [TOPICS.taskEvents, TOPICS.reminders], fromBeginning: true });
+    await this.consumer.subscribe({ topics: [...AUDITED_TOPICS], fromBeginning: true });
     await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.handleBatch(p) });
   }
 
@@ -38,7 +40,7 @@ export class AuditConsumer {
       for (const d of dead) this.log.warn('event sent to dead-letter topic', { topic: batch.topic, reason: d.reason });
       eventsConsumed.inc({ group: AUDIT_GROUP, topic: batch.topic, outcome: 'dead_lettered' }, dead.length);
     }
-    const good: AuditRecord[] = events.map(({ event, offset }) => ({ event, topic: batch.topic, partition: batch.partition, offset }));
+    const good: AuditRecord[] = events.map(({ event, offset, seq }) => ({ event, topic: batch.topic, partition: batch.partition, offset, seq }));
     const inserted = await insertAuditBatch(this.pool, good);
     eventsConsumed.inc({ group: AUDIT_GROUP, topic: batch.topic, outcome: 'recorded' }, inserted);
     eventsConsumed.inc({ group: AUDIT_GROUP, topic: batch.topic, outcome: 'duplicate' }, good.length - inserted);

@@ -10,7 +10,7 @@ import type { Pool } from 'pg';
 import { TOPICS, type EventEnvelope } from '../../common/events/envelope';
 import type { Logger } from '../../common/logger';
 import { eventsConsumed } from '../../common/metrics';
-import type { DeadLetters } from '../deadLetters';
+import type { DeadLetters } from '../../common/deadLetters';
 import { commitBatch, parseBatch } from '../consumedBatch';
 import { insertDueNotifications } from './notificationStore';
 import { NOTIFICATIONS_GROUP, type ReminderDueData } from './reminderEvents';
