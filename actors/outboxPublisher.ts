@@ -27,20 +27,10 @@ interface OutboxRow {
   seq: string;
   topic: string;
   user_id: string;
-  payload: { eventId: string; type: string; userId: string };
-  /** The payload as sent, once withinBytes has serialised it. */
-  json?: string;
-}
-
-/** The longest seq-ordered prefix of rows whose JSON fits in maxBytes (at least one row). */
-export function withinBytes<R extends { payload: unknown; json?: string }>(rows: R[], maxBytes: number): R[] {
-  let total = 0;
-  for (let i = 0; i < rows.length; i++) {
-    rows[i].json ??= JSON.stringify(rows[i].payload);
-    total += Buffer.byteLength(rows[i].json as string);
-    if (total > maxBytes && i > 0) return rows.slice(0, i);
-  }
-  return rows;
+  event_id: string;
+  type: string;
+  /** The event as stored (jsonb's text form), sent as it is: no parse and re-serialisation here. */
+  json: string;
 }
 
 /** Rows per Kafka batch, and users per flush. */
@@ -56,6 +46,25 @@ const USERS_PER_FLUSH = 1000;
 const BUSY_RETRY_MS = 100;
 /** The relay leaves rows this young to the live flusher. */
 const RELAY_MIN_AGE = '1 second';
+
+/** The longest seq-ordered prefix of rows whose JSON fits in maxBytes (at least one row). */
+export function withinBytes<R extends { json: string }>(rows: R[], maxBytes: number): R[] {
+  let total = 0;
+  for (let i = 0; i < rows.length; i++) {
+    total += Buffer.byteLength(rows[i].json);
+    if (total > maxBytes && i > 0) return rows.slice(0, i);
+  }
+  return rows;
+}
+
+/** Users that may have rows left: those that filled their share of the batch, or lost rows to the byte bound. */
+function usersWithMore(fetched: OutboxRow[], sent: number, perUser: number): string[] {
+  const counts = new Map<string, number>();
+  for (const r of fetched) counts.set(r.user_id, (counts.get(r.user_id) ?? 0) + 1);
+  const more = new Set([...counts].filter(([, n]) => n >= perUser).map(([u]) => u));
+  for (const r of fetched.slice(sent)) more.add(r.user_id);
+  return [...more];
+}
 
 export class OutboxPublisher {
   private readonly pending = new Set<string>();
@@ -119,9 +128,15 @@ export class OutboxPublisher {
         await client.query('ROLLBACK');
         return { published: 0, busy, more: [] };
       }
+      // Each locked user's oldest rows (an index range per user, however long the backlog), in seq order.
+      const perUser = Math.max(1, Math.floor(BATCH_ROWS / locked.length));
       const fetched = (await client.query<OutboxRow>(
-        'SELECT seq, topic, user_id, payload FROM outbox WHERE user_id = ANY($1::text[]) AND published_at IS NULL ORDER BY seq LIMIT $2',
-        [locked, BATCH_ROWS],
+        `SELECT o.seq, o.topic, o.user_id, o.event_id, o.payload->>'type' AS type, o.payload::text AS json
+           FROM unnest($1::text[]) AS u(id)
+           CROSS JOIN LATERAL (SELECT seq, topic, user_id, event_id, payload FROM outbox
+                                WHERE outbox.user_id = u.id AND published_at IS NULL ORDER BY seq LIMIT $2) AS o
+          ORDER BY o.seq`,
+        [locked, perUser],
       )).rows;
       const rows = withinBytes(fetched, BATCH_BYTES);
       if (rows.length) {
@@ -129,8 +144,7 @@ export class OutboxPublisher {
         await client.query('UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
       }
       await client.query('COMMIT');
-      const more = fetched.length === BATCH_ROWS || rows.length < fetched.length ? [...new Set(fetched.map((r) => r.user_id))] : [];
-      return { published: rows.length, busy, more };
+      return { published: rows.length, busy, more: usersWithMore(fetched, rows.length, perUser) };
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
@@ -149,8 +163,8 @@ export class OutboxPublisher {
       topic: r.topic,
       message: {
         key: r.user_id,
-        value: r.json ?? JSON.stringify(r.payload),
-        headers: { 'event-type': r.payload.type, 'event-id': r.payload.eventId, [SEQ_HEADER]: String(r.seq) },
+        value: r.json,
+        headers: { 'event-type': r.type, 'event-id': r.event_id, [SEQ_HEADER]: r.seq },
       },
     }));
     const byTopic = new Map<string, Array<(typeof messages)[number]['message']>>();
@@ -160,7 +174,7 @@ export class OutboxPublisher {
       else byTopic.set(m.topic, [m.message]);
     }
     await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic.entries()].map(([topic, ms]) => ({ topic, messages: ms })) });
-    for (const r of rows) eventsPublished.inc({ topic: r.topic, type: r.payload.type });
+    for (const r of rows) eventsPublished.inc({ topic: r.topic, type: r.type });
     // Not counted again in events_published_total: the copy is the same event.
     await this.producer.sendBatch({ acks: -1, topicMessages: [{ topic: TOPICS.taskUpdates, messages: messages.map((m) => m.message) }] });
   }

@@ -121,6 +121,9 @@ describe('device stream: replay on reconnect', function () {
     const a = await newUser('replay-after');
     const b = await newUser('replay-bystander');
     const first = await device(url(`?token=${encodeURIComponent(a.token)}`));
+    // Connected throughout: once it has the missed events, this gateway has passed them on live, so
+    // the replay must bring all of them (the case where it had not is the seam test below).
+    const witness = await device(url(`?token=${encodeURIComponent(a.token)}`));
     const t1 = await a.create('seen before the disconnect');
     await a.create('also seen');
     await eventually(async () => (first.events().length >= 2 ? true : undefined), 30_000, 'the first two events live');
@@ -138,6 +141,9 @@ describe('device stream: replay on reconnect', function () {
       `task.created ${missedTasks[0]}`, `task.created ${missedTasks[1]}`, `task.updated ${missedTasks[0]}`,
       `task.completed ${t1}`, `task.deleted ${missedTasks[1]}`,
     ];
+
+    await eventually(async () => (witness.events().length >= 2 + expected.length ? true : undefined), 30_000, 'the missed events on the witness');
+    witness.ws.close();
 
     const again = await device(url(`?token=${encodeURIComponent(a.token)}&after=${lastSeen.eventId}`));
     try {
@@ -197,15 +203,19 @@ describe('device stream: replay on reconnect', function () {
     await new Promise((r) => setTimeout(r, 20));
     const since = new Date().toISOString();
     await new Promise((r) => setTimeout(r, 20));
+    const witness = await device(url(`?token=${encodeURIComponent(a.token)}`));
     const t = await a.create('after the mark');
     await a.patch(t, { title: 'renamed' });
     await a.complete(t);
+    await eventually(async () => (witness.events().length >= 3 ? true : undefined), 30_000, 'the events on the witness');
+    witness.ws.close();
     const d = await device(url(`?token=${encodeURIComponent(a.token)}&since=${encodeURIComponent(since)}`));
     try {
       await eventually(async () => replayedFrame(d), 30_000, 'the stream.replayed frame');
       assert.deepEqual(brief(beforeReplayed(d)), [`task.created ${t}`, `task.updated ${t}`, `task.completed ${t}`]);
       const live = await a.create('live');
       await eventually(async () => (afterReplayed(d).length >= 1 ? true : undefined), 30_000, 'the live event');
+      await new Promise((r) => setTimeout(r, 500));
       assert.deepEqual(brief(afterReplayed(d)), [`task.created ${live}`]);
     } finally {
       d.ws.close();

@@ -5,12 +5,20 @@
  * new group. Live delivery is best effort; a device that reconnects asks for what it missed.
  * A message that is not a valid event goes to task-updates.dlt with the reason and this group's id.
  */
+import os from 'node:os';
 import type { Consumer, Kafka } from 'kafkajs';
+import { config } from '../../common/config';
+import { runConsumer } from '../../common/kafka';
 import { DeadLetters } from '../../common/deadLetters';
 import { TOPICS } from '../../common/events/envelope';
 import type { Logger } from '../../common/logger';
 import { readEvent, seqOf } from '../../common/events/consumedEvent';
 import type { StreamHub } from './streamHub';
+
+/** This process's group: SYNC_GROUP_ID, or one per host and port. */
+export function syncGroupId(): string {
+  return config.syncGroupId || `sync-${os.hostname()}-${config.gatewayPort}`;
+}
 
 export class SyncConsumer {
   private readonly consumer: Consumer;
@@ -26,7 +34,7 @@ export class SyncConsumer {
     await this.deadLetters.connect();
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [TOPICS.taskUpdates], fromBeginning: false });
-    await this.consumer.run({
+    await runConsumer(this.consumer, {
       eachMessage: async ({ topic, message }) => {
         const read = readEvent(message.value);
         if ('reason' in read) {
@@ -37,7 +45,7 @@ export class SyncConsumer {
         const { event } = read;
         this.hub.publish(event.userId, { json: message.value?.toString('utf8') ?? '', eventId: event.eventId, seq: seqOf(message.headers) });
       },
-    });
+    }, this.log);
     this.running = true;
   }
 

@@ -6,6 +6,7 @@
 import type { Consumer, Kafka, EachBatchPayload } from 'kafkajs';
 import type { Pool } from 'pg';
 import { TOPICS } from '../../common/events/envelope';
+import { runConsumer } from '../../common/kafka';
 import { eventsConsumed } from '../../common/metrics';
 import type { Logger } from '../../common/logger';
 import { insertAuditBatch, type AuditRecord } from './auditStore';
@@ -13,6 +14,8 @@ import { commitBatch, parseBatch } from '../consumedBatch';
 import { DeadLetters } from '../../common/deadLetters';
 
 export const AUDIT_GROUP = 'audit';
+/** Batches in flight at once (of different partitions); each holds one pooled connection while it inserts. */
+const AUDIT_PARTITIONS_CONCURRENTLY = 4;
 /** Every event is on one of these (task-updates holds copies, for devices). */
 export const AUDITED_TOPICS: readonly string[] = [TOPICS.taskEvents, TOPICS.reminders];
 
@@ -29,7 +32,9 @@ export class AuditConsumer {
     await this.deadLetters.connect();
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...AUDITED_TOPICS], fromBeginning: true });
-    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.handleBatch(p) });
+    // Several partitions at once: while one batch waits for PostgreSQL, another is parsed or committed.
+    // Each partition still has one batch at a time, in offset order.
+    await runConsumer(this.consumer, { autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: AUDIT_PARTITIONS_CONCURRENTLY, eachBatch: (p) => this.handleBatch(p) }, this.log);
   }
 
   private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {

@@ -8,6 +8,7 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { TOPICS, type EventEnvelope } from '../../common/events/envelope';
+import { runConsumer } from '../../common/kafka';
 import type { Logger } from '../../common/logger';
 import { eventsConsumed } from '../../common/metrics';
 import type { DeadLetters } from '../../common/deadLetters';
@@ -35,7 +36,7 @@ export class NotificationConsumer {
   async start(): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [TOPICS.reminders], fromBeginning: true });
-    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.handleBatch(p) });
+    await runConsumer(this.consumer, { autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.handleBatch(p) }, this.log);
   }
 
   private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
