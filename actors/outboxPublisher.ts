@@ -10,9 +10,15 @@
  * Per user, only the holder of that user's advisory lock publishes, so two hosts (the actor's
  * own and another host's relay, during a rebalance) never interleave one user's events. Kafka
  * being down never fails a write: rows wait for the next flush or relay pass.
+ *
+ * Each row goes to its type's topic (task-events or reminders) and then, once those are
+ * acknowledged, to task-updates, the devices' feed: a device never sees an event whose audited copy
+ * is not already in Kafka, which the stream's replay relies on (gateway/stream/README.md). Every
+ * message carries its seq in the outbox-seq header.
  */
 import type { Pool } from 'pg';
 import type { Producer } from 'kafkajs';
+import { SEQ_HEADER, TOPICS } from '../common/events/envelope';
 import { eventsPublished, outboxPending } from '../common/metrics';
 import type { Logger } from '../common/logger';
 import { every, type Periodic } from '../common/periodic';
@@ -21,16 +27,44 @@ interface OutboxRow {
   seq: string;
   topic: string;
   user_id: string;
-  payload: { eventId: string; type: string; userId: string };
+  event_id: string;
+  type: string;
+  /** The event as stored (jsonb's text form), sent as it is: no parse and re-serialisation here. */
+  json: string;
 }
 
 /** Rows per Kafka batch, and users per flush. */
 const BATCH_ROWS = 2000;
+/**
+ * Bytes of event JSON per Kafka batch. Kafka refuses a partition's batch over its message.max.bytes
+ * (1 MiB by default), and one user's rows all go to one partition: without this bound, a user with
+ * 2,000 waiting rows of a few hundred bytes each would fail every flush.
+ */
+const BATCH_BYTES = 768 * 1024;
 const USERS_PER_FLUSH = 1000;
 /** A user whose lock another publisher holds is tried again after this long. */
 const BUSY_RETRY_MS = 100;
 /** The relay leaves rows this young to the live flusher. */
 const RELAY_MIN_AGE = '1 second';
+
+/** The longest seq-ordered prefix of rows whose JSON fits in maxBytes (at least one row). */
+export function withinBytes<R extends { json: string }>(rows: R[], maxBytes: number): R[] {
+  let total = 0;
+  for (let i = 0; i < rows.length; i++) {
+    total += Buffer.byteLength(rows[i].json);
+    if (total > maxBytes && i > 0) return rows.slice(0, i);
+  }
+  return rows;
+}
+
+/** Users that may have rows left: those that filled their share of the batch, or lost rows to the byte bound. */
+function usersWithMore(fetched: OutboxRow[], sent: number, perUser: number): string[] {
+  const counts = new Map<string, number>();
+  for (const r of fetched) counts.set(r.user_id, (counts.get(r.user_id) ?? 0) + 1);
+  const more = new Set([...counts].filter(([, n]) => n >= perUser).map(([u]) => u));
+  for (const r of fetched.slice(sent)) more.add(r.user_id);
+  return [...more];
+}
 
 export class OutboxPublisher {
   private readonly pending = new Set<string>();
@@ -94,18 +128,24 @@ export class OutboxPublisher {
         await client.query('ROLLBACK');
         return { published: 0, busy, more: [] };
       }
-      const rows = (await client.query<OutboxRow>(
-        'SELECT seq, topic, user_id, payload FROM outbox WHERE user_id = ANY($1::text[]) AND published_at IS NULL ORDER BY seq LIMIT $2',
-        [locked, BATCH_ROWS],
+      // Each locked user's oldest rows (an index range per user, however long the backlog), in seq order.
+      const perUser = Math.max(1, Math.floor(BATCH_ROWS / locked.length));
+      const fetched = (await client.query<OutboxRow>(
+        `SELECT o.seq, o.topic, o.user_id, o.event_id, o.payload->>'type' AS type, o.payload::text AS json
+           FROM unnest($1::text[]) AS u(id)
+           CROSS JOIN LATERAL (SELECT seq, topic, user_id, event_id, payload FROM outbox
+                                WHERE outbox.user_id = u.id AND published_at IS NULL ORDER BY seq LIMIT $2) AS o
+          ORDER BY o.seq`,
+        [locked, perUser],
       )).rows;
+      const rows = withinBytes(fetched, BATCH_BYTES);
       if (rows.length) {
         await this.send(rows);
         // clock_timestamp(): when Kafka acknowledged the batch, not when this transaction began.
         await client.query('UPDATE outbox SET published_at = clock_timestamp() WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
       }
       await client.query('COMMIT');
-      const more = rows.length === BATCH_ROWS ? [...new Set(rows.map((r) => r.user_id))] : [];
-      return { published: rows.length, busy, more };
+      return { published: rows.length, busy, more: usersWithMore(fetched, rows.length, perUser) };
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
@@ -114,22 +154,30 @@ export class OutboxPublisher {
     }
   }
 
-  /** One produce request for the whole batch; per partition, Kafka keeps the order given here. */
+  /**
+   * One produce request for the type topics, then one for task-updates; per partition, Kafka keeps
+   * the order given here (seq order). If the second fails, the whole flush is retried: consumers
+   * de-duplicate on eventId.
+   */
   private async send(rows: OutboxRow[]): Promise<void> {
-    const byTopic = new Map<string, OutboxRow[]>();
-    for (const r of rows) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
-    await this.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic.entries()].map(([topic, rs]) => ({
-        topic,
-        messages: rs.map((r) => ({
-          key: r.user_id,
-          value: JSON.stringify(r.payload),
-          headers: { 'event-type': r.payload.type, 'event-id': r.payload.eventId },
-        })),
-      })),
-    });
-    for (const r of rows) eventsPublished.inc({ topic: r.topic, type: r.payload.type });
+    const messages = rows.map((r) => ({
+      topic: r.topic,
+      message: {
+        key: r.user_id,
+        value: r.json,
+        headers: { 'event-type': r.type, 'event-id': r.event_id, [SEQ_HEADER]: r.seq },
+      },
+    }));
+    const byTopic = new Map<string, Array<(typeof messages)[number]['message']>>();
+    for (const m of messages) {
+      const list = byTopic.get(m.topic);
+      if (list) list.push(m.message);
+      else byTopic.set(m.topic, [m.message]);
+    }
+    await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic.entries()].map(([topic, ms]) => ({ topic, messages: ms })) });
+    for (const r of rows) eventsPublished.inc({ topic: r.topic, type: r.type });
+    // Not counted again in events_published_total: the copy is the same event.
+    await this.producer.sendBatch({ acks: -1, topicMessages: [{ topic: TOPICS.taskUpdates, messages: messages.map((m) => m.message) }] });
   }
 
   /** One relay pass: queues every user with unpublished rows older than a second; returns how many users. */

@@ -1,5 +1,5 @@
 /** kafkajs clients for the services, and the topics they create at start. */
-import { Kafka, logLevel, type Admin, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type ConsumerRunConfig, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import { config, kafkaBrokerList, type Config } from './config';
 import { ALL_TOPICS } from './events/envelope';
 import type { Logger } from './logger';
@@ -53,4 +53,42 @@ export async function ensureTopics(admin: Admin, topics: readonly string[] = ALL
     })),
   });
   return missing;
+}
+
+const keyPartitioner = Partitioners.DefaultPartitioner();
+
+/**
+ * The partition the producers put a message with this key on (kafkajs's default partitioner, the
+ * Java client's murmur2), for a topic of `partitions` partitions: where a user's events are.
+ */
+export function partitionOf(key: string, partitions: number): number {
+  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionErrorCode: 0, partitionId, leader: 0, replicas: [0], isr: [0] }));
+  return keyPartitioner({ topic: 'any', partitionMetadata, message: { key, value: null } });
+}
+
+/**
+ * Runs a consumer and keeps it running. kafkajs restarts a consumer itself only after an error it
+ * deems retriable; after any other (KafkaJSGroupCoordinatorNotFound while the broker restarts, for
+ * one) it disconnects the consumer for good, and the group silently loses its member. This starts
+ * it again, with backoff, for as long as the process lives.
+ */
+export async function runConsumer(consumer: Consumer, runConfig: ConsumerRunConfig, log: Logger): Promise<void> {
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (payload.restart) return;
+    log.warn('kafka consumer stopped by an error kafkajs does not retry; starting it again', { group: payload.groupId, err: String(payload.error) });
+    void (async () => {
+      for (let attempt = 1; ; attempt++) {
+        await new Promise((r) => setTimeout(r, Math.min(5000, 500 * attempt)));
+        try {
+          await consumer.connect();
+          await consumer.run(runConfig);
+          log.info('kafka consumer running again', { group: payload.groupId, attempt });
+          return;
+        } catch (err) {
+          log.warn('kafka consumer could not start again yet', { group: payload.groupId, attempt, err: String(err) });
+        }
+      }
+    })();
+  });
+  await consumer.run(runConfig);
 }

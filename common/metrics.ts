@@ -32,7 +32,7 @@ export const httpRequestDuration = new client.Histogram({
 
 export const eventsPublished = new client.Counter({
   name: 'events_published_total',
-  help: 'events published to Kafka from the outbox, by topic and event type',
+  help: 'events published to Kafka from the outbox, by their topic (task-events, reminders) and event type; the copy each also gets on task-updates is not counted again',
   labelNames: ['topic', 'type'] as const,
   registers: [registry],
 });
@@ -170,3 +170,13 @@ export const dbQueryDuration = new client.Histogram({
   buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   registers: [registry],
 });
+
+/** How device stream replays ended (gateway/stream/README.md): ok, or the stream.resync reason. */
+export const STREAM_REPLAY_OUTCOMES = ['ok', 'unknown_event', 'too_many', 'audit_behind', 'audit_unavailable'] as const;
+export const streamReplays = new client.Counter({
+  name: 'stream_replays_total',
+  help: 'device stream replays (GET /v1/stream?after= or ?since=), by outcome: ok, or the reason the device was told to resync',
+  labelNames: ['outcome'] as const,
+  registers: [registry],
+});
+for (const outcome of STREAM_REPLAY_OUTCOMES) streamReplays.inc({ outcome }, 0);

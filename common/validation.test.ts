@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { isIanaTimeZone, validateEvent, validateTaskCreate } from './validation';
+import { isIanaTimeZone, tolerant, validateConsumedEvent, validateEvent, validateTaskCreate } from './validation';
 import { buildEvent } from './events/envelope';
 import { newTask } from '../actors/taskCommands';
 
@@ -64,5 +64,44 @@ describe('event validation', () => {
     assert.equal(validateEvent(e).ok, false);
     assert.equal(validateEvent({ ...buildEvent('task.created', 'alice', task.id, { task }, new Date()), eventId: 'not-a-uuid' }).ok, false);
     assert.equal(validateEvent({ eventId: randomUUID() }).ok, false);
+  });
+});
+
+describe('event versions, as consumers read them (common/events/README.md)', () => {
+  const task = newTask({ title: 'x' }, 'UTC', new Date('2026-11-23T10:00:00Z'));
+  const created = () => buildEvent('task.created', 'alice', task.id, { task }, new Date());
+  const reason = (v: ReturnType<typeof validateConsumedEvent>) => (v.ok ? '' : v.details.map((d) => `${d.field} ${d.message}`).join('; '));
+
+  it('refuse an unknown major version, saying which version and what this consumer reads', () => {
+    assert.match(reason(validateConsumedEvent({ ...created(), version: '2.0' })), /^version unsupported major version 2\.0 of task\.created \(this consumer reads 1\.x\)$/);
+    assert.match(reason(validateConsumedEvent({ ...created(), version: '0.9' })), /unsupported major version 0\.9/);
+  });
+
+  it('refuse an unknown event type', () => {
+    assert.match(reason(validateConsumedEvent({ ...created(), type: 'task.archived' })), /^type unknown event type task\.archived$/);
+  });
+
+  it('accept a newer minor version of a known major', () => {
+    assert.deepEqual(validateConsumedEvent({ ...created(), version: '1.9' }), { ok: true });
+    assert.deepEqual(validateConsumedEvent(created()), { ok: true });
+  });
+
+  it('ignore fields they do not know, at every level, where the publisher refuses them', () => {
+    const withNewFields = { ...created(), version: '1.1', region: 'eu', data: { task: { ...task, colour: 'red', reminders: [{ id: 'r1', before: 'PT5M', channel: 'push' }] }, source: 'chat' } };
+    assert.deepEqual(validateConsumedEvent(withNewFields), { ok: true });
+    assert.equal(validateEvent(withNewFields).ok, false, 'the publisher validates strictly: a stray field is a producer bug');
+  });
+
+  it('still refuse a known field that is missing or wrong, whatever the minor version', () => {
+    const { title: _title, ...untitled } = task;
+    assert.equal(validateConsumedEvent({ ...created(), version: '1.3', data: { task: untitled } }).ok, false);
+    assert.equal(validateConsumedEvent({ ...created(), version: '1.3', data: { task: { ...task, status: 'lost' } } }).ok, false);
+    assert.equal(validateConsumedEvent({ ...created(), version: 'one' }).ok, false);
+  });
+
+  it('tolerant() drops only additionalProperties: false, and leaves the schema it copies alone', () => {
+    const schema = { type: 'object', additionalProperties: false, properties: { a: { type: 'object', additionalProperties: false }, b: { additionalProperties: { type: 'string' } } } };
+    assert.deepEqual(tolerant(schema), { type: 'object', properties: { a: { type: 'object' }, b: { additionalProperties: { type: 'string' } } } });
+    assert.equal(schema.additionalProperties, false);
   });
 });

@@ -55,6 +55,13 @@ export function newAjv(): Ajv {
 }
 
 const ajv = newAjv();
+
+const compiledUuid = ajv.compile({ type: 'string', format: 'uuid' });
+const compiledInstant = ajv.compile({ type: 'string', format: 'date-time' });
+/** A UUID, as eventIds are. */
+export const isUuid = (s: string): boolean => compiledUuid(s) as boolean;
+/** An RFC 3339 instant with a zone offset, as the API's `due` takes. */
+export const isInstant = (s: string): boolean => compiledInstant(s) as boolean;
 ajv.addSchema(taskSchema);
 ajv.addSchema(envelopeSchema);
 
@@ -76,8 +83,35 @@ const compiledEvents = new Map<string, ValidateFunction>(
 );
 const compiledEnvelope = ajv.getSchema(envelopeSchema.$id) as ValidateFunction;
 
+/** A copy of a schema that allows properties it does not name (every `additionalProperties: false` dropped). */
+export function tolerant<T>(schema: T): T {
+  if (Array.isArray(schema)) return schema.map(tolerant) as T;
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema as Record<string, unknown>)) {
+    if (k === 'additionalProperties' && v === false) continue;
+    out[k] = tolerant(v);
+  }
+  return out as T;
+}
+
+// Consumers read events with the same schemas made tolerant: fields this code does not know (added
+// by a newer minor version, or anywhere) are ignored, not refused. See common/events/README.md.
+const tolerantAjv = newAjv();
+tolerantAjv.addSchema(tolerant(taskSchema));
+tolerantAjv.addSchema(tolerant(envelopeSchema));
+const compiledConsumedEvents = new Map<string, ValidateFunction>(
+  Object.entries(eventSchemas).map(([type, schema]) => [type, tolerantAjv.compile(tolerant(schema))]),
+);
+
+/** The schema version (major.minor) of each event type that this code writes and fully understands. */
+export const KNOWN_EVENT_VERSIONS: Record<string, { major: number; minor: number }> = Object.fromEntries(
+  Object.keys(eventSchemas).map((t) => [t, { major: 1, minor: 0 }]),
+);
 /** The major schema versions this code understands, per event type. */
-export const KNOWN_EVENT_MAJOR_VERSIONS: Record<string, number> = Object.fromEntries(Object.keys(eventSchemas).map((t) => [t, 1]));
+export const KNOWN_EVENT_MAJOR_VERSIONS: Record<string, number> = Object.fromEntries(
+  Object.entries(KNOWN_EVENT_VERSIONS).map(([t, v]) => [t, v.major]),
+);
 
 function fieldOf(e: ErrorObject): string {
   const base = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
@@ -130,20 +164,36 @@ export function validateTaskPatch(patch: unknown): Validation {
   return toValidation(compiledTaskPatch, patch);
 }
 
-/**
- * Validates an event against its type's schema. An unknown type, or a major version this code does
- * not know, is invalid here: consumers send such events to the dead-letter topic rather than guess.
- * A higher minor version of a known major is accepted (minor versions only add optional fields).
- */
-export function validateEvent(event: unknown): Validation {
+/** The envelope, a known type and a known major version; otherwise why not. */
+function checkTypeAndMajor(event: unknown, validators: Map<string, ValidateFunction>): Validation | ValidateFunction {
   const env = toValidation(compiledEnvelope, event);
   if (!env.ok) return env;
   const e = event as { type: string; version: string };
-  const fn = compiledEvents.get(e.type);
+  const fn = validators.get(e.type);
   if (!fn) return { ok: false, details: [{ field: 'type', message: `unknown event type ${e.type}` }] };
   const major = Number(e.version.split('.')[0]);
   if (major !== KNOWN_EVENT_MAJOR_VERSIONS[e.type]) {
-    return { ok: false, details: [{ field: 'version', message: `unsupported major version ${e.version} of ${e.type}` }] };
+    return { ok: false, details: [{ field: 'version', message: `unsupported major version ${e.version} of ${e.type} (this consumer reads ${KNOWN_EVENT_MAJOR_VERSIONS[e.type]}.x)` }] };
   }
-  return toValidation(fn, event);
+  return fn;
+}
+
+/**
+ * Validates an event before it is published: its type's schema exactly as written, so a producer
+ * bug (a misspelt or stray field) never reaches Kafka. An unknown type or major version is invalid.
+ */
+export function validateEvent(event: unknown): Validation {
+  const fn = checkTypeAndMajor(event, compiledEvents);
+  return typeof fn === 'function' ? toValidation(fn, event) : fn;
+}
+
+/**
+ * Validates an event a consumer read (common/events/README.md): an unknown type or an unknown major
+ * version is invalid (the consumer dead-letters it with this reason rather than guess); any minor
+ * version of a known major is accepted, and fields this code does not know are ignored (minor
+ * versions only add optional fields). What the schema requires must still be there and valid.
+ */
+export function validateConsumedEvent(event: unknown): Validation {
+  const fn = checkTypeAndMajor(event, compiledConsumedEvents);
+  return typeof fn === 'function' ? toValidation(fn, event) : fn;
 }

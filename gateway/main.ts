@@ -1,20 +1,20 @@
 /** The gateway (Dapr app id todo-gateway): the REST API in front of the users' actors, and the device stream. */
-import os from 'node:os';
 import { config } from '../common/config';
 import { createKafka } from '../common/kafka';
 import { createLogger } from '../common/logger';
 import { initMetrics } from '../common/metrics';
 import { createApp } from './app';
 import { StreamHub } from './stream/streamHub';
+import { fetchReplayThroughDapr } from './stream/replay';
 import { attachStream } from './stream/streamServer';
-import { SyncConsumer } from './stream/syncConsumer';
+import { SyncConsumer, syncGroupId } from './stream/syncConsumer';
 
 const log = createLogger('todo-gateway');
 initMetrics('todo-gateway');
 
 const hub = new StreamHub();
 // One consumer group per gateway process: every process must see every event for its own sockets.
-const sync = new SyncConsumer(createKafka('todo-gateway', log), config.syncGroupId || `sync-${os.hostname()}-${config.gatewayPort}`, hub, log);
+const sync = new SyncConsumer(createKafka('todo-gateway', log), syncGroupId(), hub, log);
 
 const server = createApp(log, () => (sync.running ? undefined : 'the device stream has not joined Kafka yet'))
   .listen(config.gatewayPort, config.bindHost, () => log.info('gateway listening', { port: config.gatewayPort }));
@@ -22,7 +22,7 @@ server.on('error', (err) => {
   log.error('gateway failed to listen', { err: String(err) });
   process.exit(1);
 });
-const stream = attachStream(server, hub, log);
+const stream = attachStream(server, hub, fetchReplayThroughDapr, log);
 
 void (async () => {
   for (let attempt = 1; !sync.running; attempt++) {

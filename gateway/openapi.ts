@@ -100,6 +100,23 @@ export const openApiDocument = {
         responses: { 200: json('AuditPage', 'one page of events'), ...errors },
       },
     },
+    '/v1/stream': {
+      get: {
+        summary: 'WebSocket: every event of the caller\'s tasks, live, with replay of what a device missed',
+        description: 'Upgrade to a WebSocket (token as Bearer header or `?token=`). Every frame is one JSON object: an `Event` (CONTRACT.md §5), or, only after a replay request, a control frame whose `type` starts with `stream.`: `stream.replayed` (`count`, `lastEventId`: the missed events were sent, what follows is live) or `stream.resync` (`reason`: unknown_event, too_many, audit_behind, audit_unavailable; fetch GET /v1/tasks, then apply the live events that follow). `after` is the last eventId the device saw; the missed events come in the user\'s commit order, then the live ones, each once. A socket with over 1 MiB unsent is closed with 4008. Protocol: gateway/stream/README.md.',
+        parameters: [
+          { name: 'token', in: 'query', required: false, schema: { type: 'string' }, description: 'the JWT, for clients that cannot set the Authorization header' },
+          { name: 'after', in: 'query', required: false, schema: { type: 'string', format: 'uuid' }, description: 'replay: the events after this one (the last eventId this device saw)' },
+          { name: 'since', in: 'query', required: false, schema: { type: 'string', format: 'date-time' }, description: 'replay: every event whose time is at or after this instant (not with after)' },
+          { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string', format: 'uuid' }, description: 'the same as after' },
+        ],
+        responses: {
+          101: { description: 'switching to the WebSocket protocol; frames as described above' },
+          400: json('Error', 'after, since or Last-Event-ID is malformed, or after and since are both given; `details` names the field'),
+          401: errors[401],
+        },
+      },
+    },
     '/v1/openapi.json': { get: { summary: 'This document', security: [], responses: { 200: { description: 'OpenAPI 3.1' } } } },
     '/healthz': { get: { summary: 'Liveness', security: [], responses: { 200: { description: 'alive' } } } },
     '/readyz': { get: { summary: 'Readiness: the Dapr sidecar answers', security: [], responses: { 200: { description: 'ready' }, 503: { description: 'not ready' } } } },

@@ -1,25 +1,24 @@
 /** What every consumer group does with a Kafka batch: validate each event, and commit after its own work. */
 import type { Batch, Consumer } from 'kafkajs';
 import type { EventEnvelope } from '../common/events/envelope';
-import { validateEvent } from '../common/validation';
-import type { DeadLetter } from './deadLetters';
+import { readEvent, seqOf } from '../common/events/consumedEvent';
+import type { DeadLetter } from '../common/deadLetters';
+
+export interface ConsumedEvent {
+  event: EventEnvelope<unknown>;
+  offset: string;
+  /** The outbox-seq header: the event's position in its user's order; null when a producer left it out. */
+  seq: string | null;
+}
 
 /** The batch's valid events (CONTRACT.md §5), and dead letters for the rest, each with its reason. */
-export function parseBatch(batch: Batch): { events: Array<{ event: EventEnvelope<unknown>; offset: string }>; dead: DeadLetter[] } {
-  const events: Array<{ event: EventEnvelope<unknown>; offset: string }> = [];
+export function parseBatch(batch: Pick<Batch, 'messages'>): { events: ConsumedEvent[]; dead: DeadLetter[] } {
+  const events: ConsumedEvent[] = [];
   const dead: DeadLetter[] = [];
   for (const m of batch.messages) {
-    let event: unknown;
-    let reason: string | undefined;
-    try {
-      event = JSON.parse(m.value?.toString('utf8') ?? '');
-      const v = validateEvent(event);
-      if (!v.ok) reason = `invalid event: ${v.details.map((d) => `${d.field} ${d.message}`).join('; ')}`;
-    } catch (err) {
-      reason = `not JSON: ${(err as Error).message}`;
-    }
-    if (reason) dead.push({ key: m.key, value: m.value, reason });
-    else events.push({ event: event as EventEnvelope<unknown>, offset: m.offset });
+    const read = readEvent(m.value);
+    if ('event' in read) events.push({ event: read.event, offset: m.offset, seq: seqOf(m.headers) });
+    else dead.push({ key: m.key, value: m.value, reason: read.reason });
   }
   return { events, dead };
 }

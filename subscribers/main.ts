@@ -10,8 +10,9 @@ import { migrate } from '../common/db/migrations';
 import { createKafka, ensureTopics } from '../common/kafka';
 import { createLogger } from '../common/logger';
 import { initMetrics, metricsHandler } from '../common/metrics';
-import { AUDIT_GROUP, AuditConsumer } from './audit/auditConsumer';
+import { AUDIT_GROUP, AUDITED_TOPICS, AuditConsumer } from './audit/auditConsumer';
 import { auditApi } from './audit/auditApi';
+import { AuditProgress } from './audit/auditProgress';
 import { Notifications } from './notifications/notifications';
 import { NOTIFICATIONS_GROUP } from './notifications/reminderEvents';
 import { ConsumerLagMonitor } from './consumerLag';
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   if (applied.length) log.info('database migrated', { versions: applied });
   const kafka = createKafka('todo-subscribers', log);
   const audit = new AuditConsumer(kafka, pool, log);
+  const auditProgress = new AuditProgress(kafka, AUDIT_GROUP, AUDITED_TOPICS);
   const notifications = new Notifications(kafka, pool, config, log);
   // Each is started once; a failed start is retried without restarting the ones already running.
   const consumers = [
@@ -34,7 +36,7 @@ async function main(): Promise<void> {
     { name: 'notifications', start: () => notifications.start(), stop: () => notifications.stop(), running: false },
   ];
   let consuming = false;
-  const lag = new ConsumerLagMonitor(kafka, { [AUDIT_GROUP]: [TOPICS.taskEvents, TOPICS.reminders], [NOTIFICATIONS_GROUP]: [TOPICS.reminders] }, log);
+  const lag = new ConsumerLagMonitor(kafka, { [AUDIT_GROUP]: [...AUDITED_TOPICS], [NOTIFICATIONS_GROUP]: [TOPICS.reminders] }, log);
 
   const app = express();
   app.disable('x-powered-by');
@@ -50,7 +52,7 @@ async function main(): Promise<void> {
     }
   });
   app.get('/metrics', metricsHandler);
-  app.use(auditApi(pool));
+  app.use(auditApi(pool, auditProgress, config.streamReplayAuditWaitMs));
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     log.error('audit query failed', { err: String(err) });
     res.status(500).json({ error: { code: 'internal', message: 'the audit query failed', details: [] } });
@@ -81,6 +83,7 @@ async function main(): Promise<void> {
       log.info('shutting down', { signal });
       server.close();
       await lag.stop();
+      await auditProgress.stop();
       for (const c of consumers) await c.stop();
       await pool.end().catch(() => undefined);
       process.exit(0);

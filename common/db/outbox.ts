@@ -1,12 +1,19 @@
 /**
  * Writing an event into the outbox, inside the caller's transaction: it commits or rolls back with
  * the change it describes. The actor host's publisher sends it to Kafka afterwards (per user, in
- * commit order), whichever service wrote it.
+ * seq order), whichever service wrote it.
+ *
+ * A user's outbox writers are serialised by a transaction-scoped advisory lock taken before the
+ * row gets its seq, so per user seq order is commit order: the publisher never sees a row commit
+ * after a higher seq of the same user was already visible (and sent). Without it the actor (a task
+ * write) and the notification subscriber (reminder.sent) could commit one user's rows out of seq
+ * order, and seq could not be the user's event order that the device stream replays by.
  */
 import type { PoolClient } from 'pg';
 import { topicOf, type EventEnvelope } from '../events/envelope';
 
 export async function insertOutboxEvent(db: PoolClient, event: EventEnvelope<unknown>): Promise<void> {
+  await db.query("SELECT pg_advisory_xact_lock(hashtext('outbox-order:' || $1))", [event.userId]);
   await db.query('INSERT INTO outbox (event_id, user_id, topic, payload) VALUES ($1, $2, $3, $4)', [
     event.eventId, event.userId, topicOf(event.type), JSON.stringify(event),
   ]);

@@ -1,11 +1,20 @@
 /** The event envelope of CONTRACT.md §5, and the topics events travel on. */
 import { randomUUID } from 'node:crypto';
 
+/**
+ * task-events and reminders carry each event once, by type; the audit and the notifications read
+ * them. task-updates is the device sync feed (CONTRACT.md §5 "what devices need to sync"): a copy
+ * of every event, sent after its copy on the type's topic was acknowledged, so one user's task and
+ * reminder events arrive in one order, the user's commit order (common/events/README.md).
+ */
 export const TOPICS = {
   taskEvents: 'task-events',
   reminders: 'reminders',
   taskUpdates: 'task-updates',
 } as const;
+
+/** Kafka header on every published event: its outbox seq, the event's position in its user's order. */
+export const SEQ_HEADER = 'outbox-seq';
 
 /** Dead-letter topic of each topic: where consumers put what they cannot process, with the reason. */
 export function deadLetterTopic(topic: string): string {

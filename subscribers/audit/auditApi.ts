@@ -1,13 +1,22 @@
 /**
- * The audit store's internal query endpoint, reached only through Dapr service invocation from the
- * gateway (which passes the authenticated user id). GET /audit?userId=&taskId=&limit=&cursor=
+ * The audit store's internal query endpoints, reached only through Dapr service invocation from the
+ * gateway (which passes the authenticated user id):
+ * - GET /audit?userId=&taskId=&limit=&cursor=  the trail, newest first (GET /v1/audit);
+ * - GET /audit/replay?userId=&after=|since=&limit=&upToSeq=  what a reconnecting device missed,
+ *   oldest first (GET /v1/stream?after=…, gateway/stream/README.md).
  */
 import { Router } from 'express';
 import type { Pool } from 'pg';
-import type { FieldError } from '../../common/validation';
-import { decodeCursor, queryAudit } from './auditStore';
+import { isInstant, isUuid, type FieldError } from '../../common/validation';
+import { decodeCursor, queryAudit, replayAudit } from './auditStore';
+import type { AuditProgress } from './auditProgress';
 
-export function auditApi(pool: Pool): Router {
+/** The most events one replay may ask for. */
+export const MAX_REPLAY_LIMIT = 10_000;
+
+const invalid = (details: FieldError[]) => ({ error: { code: 'invalid_input', message: 'the audit query is invalid', details } });
+
+export function auditApi(pool: Pool, progress: AuditProgress, replayWaitMs: number): Router {
   const r = Router();
   r.get('/audit', async (req, res) => {
     const errors: FieldError[] = [];
@@ -24,10 +33,38 @@ export function auditApi(pool: Pool): Router {
       if (!cursor) errors.push({ field: 'cursor', message: 'is not a cursor this API returned' });
     }
     if (errors.length) {
-      res.status(400).json({ error: { code: 'invalid_input', message: 'the audit query is invalid', details: errors } });
+      res.status(400).json(invalid(errors));
       return;
     }
     res.json(await queryAudit(pool, { userId, taskId, limit, cursor }));
+  });
+
+  r.get('/audit/replay', async (req, res) => {
+    const errors: FieldError[] = [];
+    const str = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined);
+    const userId = str('userId') ?? '';
+    if (!userId) errors.push({ field: 'userId', message: 'is required' });
+    const after = str('after');
+    const since = str('since');
+    if ((after === undefined) === (since === undefined)) errors.push({ field: 'after', message: 'give exactly one of after and since' });
+    if (after !== undefined && !isUuid(after)) errors.push({ field: 'after', message: 'must be an eventId (a UUID)' });
+    if (since !== undefined && !isInstant(since)) errors.push({ field: 'since', message: 'must be an RFC 3339 instant' });
+    const limitRaw = str('limit') ?? '';
+    const limit = /^\d{1,5}$/.test(limitRaw) ? Number(limitRaw) : NaN;
+    if (!(limit >= 1 && limit <= MAX_REPLAY_LIMIT)) errors.push({ field: 'limit', message: `must be an integer from 1 to ${MAX_REPLAY_LIMIT}` });
+    const upToSeq = str('upToSeq');
+    if (upToSeq !== undefined && !/^\d{1,19}$/.test(upToSeq)) errors.push({ field: 'upToSeq', message: 'must be a position' });
+    if (errors.length) {
+      res.status(400).json(invalid(errors));
+      return;
+    }
+    // Everything published before this point must be in audit_log, or the replay could leave a gap.
+    const { caughtUp, cut } = await progress.waitForUser(userId, replayWaitMs);
+    if (!caughtUp) {
+      res.json({ status: 'audit_behind' });
+      return;
+    }
+    res.json(await replayAudit(pool, { userId, afterEventId: after?.toLowerCase(), since: since === undefined ? undefined : new Date(since).toISOString(), limit, upToSeq, cut }));
   });
   return r;
 }

@@ -6,13 +6,18 @@
 import type { Consumer, Kafka, EachBatchPayload } from 'kafkajs';
 import type { Pool } from 'pg';
 import { TOPICS } from '../../common/events/envelope';
+import { runConsumer } from '../../common/kafka';
 import { eventsConsumed } from '../../common/metrics';
 import type { Logger } from '../../common/logger';
 import { insertAuditBatch, type AuditRecord } from './auditStore';
 import { commitBatch, parseBatch } from '../consumedBatch';
-import { DeadLetters } from '../deadLetters';
+import { DeadLetters } from '../../common/deadLetters';
 
 export const AUDIT_GROUP = 'audit';
+/** Batches in flight at once (of different partitions); each holds one pooled connection while it inserts. */
+const AUDIT_PARTITIONS_CONCURRENTLY = 4;
+/** Every event is on one of these (task-updates holds copies, for devices). */
+export const AUDITED_TOPICS: readonly string[] = [TOPICS.taskEvents, TOPICS.reminders];
 
 export class AuditConsumer {
   private consumer: Consumer;
@@ -26,8 +31,10 @@ export class AuditConsumer {
   async start(): Promise<void> {
     await this.deadLetters.connect();
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [TOPICS.taskEvents, TOPICS.reminders], fromBeginning: true });
-    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.handleBatch(p) });
+    await this.consumer.subscribe({ topics: [...AUDITED_TOPICS], fromBeginning: true });
+    // Several partitions at once: while one batch waits for PostgreSQL, another is parsed or committed.
+    // Each partition still has one batch at a time, in offset order.
+    await runConsumer(this.consumer, { autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: AUDIT_PARTITIONS_CONCURRENTLY, eachBatch: (p) => this.handleBatch(p) }, this.log);
   }
 
   private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
@@ -38,7 +45,7 @@ export class AuditConsumer {
       for (const d of dead) this.log.warn('event sent to dead-letter topic', { topic: batch.topic, reason: d.reason });
       eventsConsumed.inc({ group: AUDIT_GROUP, topic: batch.topic, outcome: 'dead_lettered' }, dead.length);
     }
-    const good: AuditRecord[] = events.map(({ event, offset }) => ({ event, topic: batch.topic, partition: batch.partition, offset }));
+    const good: AuditRecord[] = events.map(({ event, offset, seq }) => ({ event, topic: batch.topic, partition: batch.partition, offset, seq }));
     const inserted = await insertAuditBatch(this.pool, good);
     eventsConsumed.inc({ group: AUDIT_GROUP, topic: batch.topic, outcome: 'recorded' }, inserted);
     eventsConsumed.inc({ group: AUDIT_GROUP, topic: batch.topic, outcome: 'duplicate' }, good.length - inserted);

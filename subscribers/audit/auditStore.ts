@@ -7,23 +7,27 @@ export interface AuditRecord {
   topic: string;
   partition: number;
   offset: string;
+  /** The event's outbox seq (its position in its user's order), from the message's outbox-seq header. */
+  seq: string | null;
 }
 
-/** Inserts the batch in one statement; events already recorded are skipped. Returns rows inserted. */
+/**
+ * Inserts the batch in one statement, one array parameter per column (unnest), so the statement's
+ * text and plan are the same for every batch size; events already recorded are skipped. Returns
+ * rows inserted.
+ */
 export async function insertAuditBatch(pool: Pool, records: AuditRecord[]): Promise<number> {
   if (records.length === 0) return 0;
-  const cols = 9;
-  const values: unknown[] = [];
-  const tuples = records.map((r, i) => {
-    values.push(r.event.eventId, r.event.userId, r.event.taskId, r.event.type, r.event.version, r.event.time, JSON.stringify(r.event), r.topic, r.partition);
-    values.push(r.offset);
-    const b = i * (cols + 1);
-    return `(${Array.from({ length: cols + 1 }, (_, k) => `$${b + k + 1}`).join(',')})`;
-  });
   const res = await pool.query(
-    `INSERT INTO audit_log (event_id, user_id, task_id, type, schema_version, event_time, event, topic, kafka_partition, kafka_offset)
-     VALUES ${tuples.join(',')} ON CONFLICT (event_id) DO NOTHING`,
-    values,
+    `INSERT INTO audit_log (event_id, user_id, task_id, type, schema_version, event_time, event, topic, kafka_partition, kafka_offset, outbox_seq)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::jsonb[], $8::text[], $9::int[], $10::bigint[], $11::bigint[])
+     ON CONFLICT (event_id) DO NOTHING`,
+    [
+      records.map((r) => r.event.eventId), records.map((r) => r.event.userId), records.map((r) => r.event.taskId),
+      records.map((r) => r.event.type), records.map((r) => r.event.version), records.map((r) => r.event.time),
+      records.map((r) => JSON.stringify(r.event)), records.map((r) => r.topic), records.map((r) => r.partition),
+      records.map((r) => r.offset), records.map((r) => r.seq),
+    ],
   );
   return res.rowCount ?? 0;
 }
@@ -81,4 +85,73 @@ export async function queryAudit(pool: Pool, q: AuditQuery): Promise<AuditPage> 
     items: page.map((r) => r.event),
     nextCursor: rows.length > q.limit && last ? encodeCursor({ time: last.event_time.toISOString(), eventId: last.event_id }) : null,
   };
+}
+
+/** A topic partition's high watermark when a replay began: the audit has recorded everything below it. */
+export interface ReplayCut {
+  topic: string;
+  partition: number;
+  high: string;
+}
+
+export interface ReplayQuery {
+  userId: string;
+  /** After this event (exclusive), in the user's order; or */
+  afterEventId?: string;
+  /** every event whose time is at or after this instant, in the user's order. */
+  since?: string;
+  /** At most this many events; one more means "too many". */
+  limit: number;
+  /** Only events at or before this position (what the asking gateway had already delivered live). */
+  upToSeq?: string;
+  /** Leave out what was published after the replay began: it reaches the device live. */
+  cut?: ReplayCut[];
+}
+
+export type ReplayResult =
+  /** anchorSeq: the position of afterEventId; everything the device saw is at or before it. */
+  | { status: 'ok'; anchorSeq?: string; items: Array<{ seq: string; event: EventEnvelope<unknown> }> }
+  | { status: 'unknown_event' }
+  | { status: 'too_many'; limit: number };
+
+/**
+ * A user's events after a position, oldest first, in the user's order (outbox seq: commit order,
+ * common/db/outbox.ts). `afterEventId` must name an event of this user that has a position: any
+ * other (unknown, another user's, audited before positions existed) answers unknown_event, the
+ * same for all, so nothing about other users' events leaks.
+ */
+export async function replayAudit(pool: Pool, q: ReplayQuery): Promise<ReplayResult> {
+  const params: unknown[] = [q.userId];
+  const where = ['user_id = $1', 'outbox_seq IS NOT NULL'];
+  let anchorSeq: string | undefined;
+  if (q.afterEventId !== undefined) {
+    const anchor = await pool.query<{ outbox_seq: string | null }>(
+      'SELECT outbox_seq FROM audit_log WHERE event_id = $1 AND user_id = $2', [q.afterEventId, q.userId],
+    );
+    const seq = anchor.rows[0]?.outbox_seq;
+    if (seq === undefined || seq === null) return { status: 'unknown_event' };
+    anchorSeq = seq;
+    params.push(seq);
+    where.push(`outbox_seq > $${params.length}`);
+  }
+  if (q.since !== undefined) {
+    params.push(q.since);
+    where.push(`event_time >= $${params.length}::timestamptz`);
+  }
+  if (q.upToSeq !== undefined) {
+    params.push(q.upToSeq);
+    where.push(`outbox_seq <= $${params.length}`);
+  }
+  for (const c of q.cut ?? []) {
+    params.push(c.topic, c.partition, c.high);
+    where.push(`NOT (topic = $${params.length - 2} AND kafka_partition = $${params.length - 1} AND kafka_offset >= $${params.length})`);
+  }
+  params.push(q.limit + 1);
+  const rows = (await pool.query<{ outbox_seq: string; event: EventEnvelope<unknown> }>(
+    `SELECT outbox_seq, event FROM audit_log WHERE ${where.join(' AND ')} ORDER BY outbox_seq LIMIT $${params.length}`,
+    params,
+  )).rows;
+  if (rows.length > q.limit) return { status: 'too_many', limit: q.limit };
+  const items = rows.map((r) => ({ seq: r.outbox_seq, event: r.event }));
+  return anchorSeq === undefined ? { status: 'ok', items } : { status: 'ok', anchorSeq, items };
 }

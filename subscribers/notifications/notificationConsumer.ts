@@ -8,9 +8,10 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { TOPICS, type EventEnvelope } from '../../common/events/envelope';
+import { runConsumer } from '../../common/kafka';
 import type { Logger } from '../../common/logger';
 import { eventsConsumed } from '../../common/metrics';
-import type { DeadLetters } from '../deadLetters';
+import type { DeadLetters } from '../../common/deadLetters';
 import { commitBatch, parseBatch } from '../consumedBatch';
 import { insertDueNotifications } from './notificationStore';
 import { NOTIFICATIONS_GROUP, type ReminderDueData } from './reminderEvents';
@@ -40,9 +41,9 @@ export class NotificationConsumer {
     await this.consumer.subscribe({ topics: [TOPICS.reminders], fromBeginning: true });
     // Partitions are independent (one user's events share one): recording them one after the other
     // would put every partition's insert and offset commit in line behind the others'.
-    await this.consumer.run({
+    await runConsumer(this.consumer, {
       autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: PARTITIONS_AT_ONCE, eachBatch: (p) => this.handleBatch(p),
-    });
+    }, this.log);
   }
 
   private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {

@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import type { Config } from '../../common/config';
 import type { Logger } from '../../common/logger';
 import { checkRetryPolicy } from './backoff';
-import { DeadLetters } from '../deadLetters';
+import { DeadLetters } from '../../common/deadLetters';
 import { NOTIFICATIONS_GROUP } from './reminderEvents';
 import { createSmtpSender, type SmtpSender } from './mailer';
 import { NotificationConsumer } from './notificationConsumer';

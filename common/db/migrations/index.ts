@@ -2,6 +2,7 @@ import type { Migration } from '../migrations';
 import { m001Init } from './001_init';
 import { m002Reminders } from './002_reminders';
 import { m003NotificationClaims } from './003_notification_claims';
+import { m004AuditStreamPosition } from './004_audit_stream_position';
 
 /** Every migration, in order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [m001Init, m002Reminders, m003NotificationClaims];
+export const MIGRATIONS: readonly Migration[] = [m001Init, m002Reminders, m003NotificationClaims, m004AuditStreamPosition];

@@ -1,9 +1,9 @@
 /**
- * What the subscribers give up on goes to the source topic's dead-letter topic, with the reason,
+ * What a consumer group gives up on goes to the source topic's dead-letter topic, with the reason,
  * the consumer group and the source topic in headers.
  */
 import type { Kafka, Producer } from 'kafkajs';
-import { deadLetterTopic } from '../common/events/envelope';
+import { deadLetterTopic } from './events/envelope';
 
 export interface DeadLetter {
   key: Buffer | string | null;

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { newTask } from '../../actors/taskCommands';
+import { buildEvent } from './envelope';
+import { readEvent, seqOf } from './consumedEvent';
+import { parseBatch } from '../../subscribers/consumedBatch';
+
+describe('reading a consumed message', () => {
+  const task = newTask({ title: 'x' }, 'UTC', new Date('2026-11-23T10:00:00Z'));
+  const message = (value: unknown, headers: Record<string, string> = {}) => ({
+    key: Buffer.from('alice'), value: Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)), headers, offset: '7',
+    timestamp: '0', attributes: 0,
+  });
+
+  it('gives the event and its position, or the dead-letter reason', () => {
+    const e = buildEvent('task.created', 'alice', task.id, { task }, new Date());
+    assert.deepEqual(readEvent(Buffer.from(JSON.stringify(e))), { event: e });
+    assert.match((readEvent(Buffer.from('{oops')) as { reason: string }).reason, /^not JSON: /);
+    assert.match((readEvent(Buffer.from(JSON.stringify({ ...e, version: '2.0' }))) as { reason: string }).reason, /^invalid event: version unsupported major version 2\.0/);
+    assert.equal(seqOf({ 'outbox-seq': Buffer.from('123') }), '123');
+    assert.equal(seqOf({ 'outbox-seq': 'x1' }), null);
+    assert.equal(seqOf(undefined), null);
+  });
+
+  it('in a batch: unknown majors and types go to the dead letters with their reason, newer minors through', () => {
+    const e = buildEvent('task.created', 'alice', task.id, { task }, new Date());
+    const { events, dead } = parseBatch({ messages: [
+      message({ ...e, version: '1.4', data: { task: { ...task, colour: 'red' } } }, { 'outbox-seq': '41' }),
+      message({ ...e, eventId: '00000000-0000-4000-8000-000000000001', version: '2.0' }),
+      message({ ...e, eventId: '00000000-0000-4000-8000-000000000002', type: 'task.archived' }),
+      message('not json'),
+    ] });
+    assert.deepEqual(events.map((x) => [x.event.version, x.offset, x.seq]), [['1.4', '7', '41']]);
+    assert.deepEqual(dead.map((d) => d.reason.split(':')[0] + ': ' + d.reason.split(': ')[1]?.split(' ').slice(0, 2).join(' ')), [
+      'invalid event: version unsupported', 'invalid event: type unknown', 'not JSON: Unexpected token',
+    ]);
+  });
+});
