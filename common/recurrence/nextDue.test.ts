@@ -47,9 +47,7 @@ describe('recurrence/nextDue: from "due", the calendar decides', () => {
   });
 
   it('still lands after the completion when more occurrences passed than it may count; the number is then a lower bound', () => {
-    const t0 = Date.now();
     const next = complete('FREQ=MINUTELY', 'due', 'Europe/Berlin', '2026-01-01T09:00:00Z', '2026-01-31T09:00:30Z');
-    assert.ok(Date.now() - t0 < 1_500, `${Date.now() - t0} ms`);
     assert.equal(next?.due, '2026-01-31T09:01:00.000Z');
     assert.equal(next?.occurrence, 1 + LIMITS.scanYields + 1);
     assert.ok((next?.occurrence ?? 0) < 30 * 1440 + 2); // the true number

@@ -63,10 +63,9 @@ describe('recurrence/rruleBridge: driving rrule in wall-clock time', () => {
   });
 
   it('stops rrule\'s loop on a rule that never matches within the step budget, instead of walking to year 9999', () => {
-    const t0 = Date.now();
+    // Unbounded, rrule would walk to year 9999 (about 15 s per rule) and find nothing, without an error.
     assert.throws(() => first('FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO;BYSETPOS=2', w(2026, 1, 1), 1), RecurrenceLimitError);
     assert.throws(() => first('FREQ=WEEKLY;BYDAY=MO;BYSETPOS=2', w(2026, 1, 1), 1), RecurrenceLimitError);
-    assert.ok(Date.now() - t0 < 3_000, `took ${Date.now() - t0} ms; unbounded, rrule takes about 15 s per rule`);
   });
 
   it('finds a rare but real rule within the budget (Feb 29 on a Monday: 2044, then 2072)', () => {

@@ -41,11 +41,9 @@ describe('recurrence/rule: validateRecurrence', () => {
     assert.deepEqual(validateRecurrence('FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU;BYHOUR=2;BYMINUTE=30', due, 'America/New_York'), { ok: true });
   });
 
-  it('refuses a rule that matches nothing within the work allowed, quickly', () => {
-    const t0 = Date.now();
+  it('refuses a rule that matches nothing within the work allowed', () => {
     assert.match(details(validateRecurrence('FREQ=WEEKLY;BYDAY=MO;BYSETPOS=2', due, 'UTC'))[0].message, /never repeats within .* periods/);
     assert.match(details(validateRecurrence('FREQ=MONTHLY;BYMONTHDAY=31;BYDAY=MO;BYMONTH=2', due, 'UTC'))[0].message, /never/);
-    assert.ok(Date.now() - t0 < 2_000, `${Date.now() - t0} ms`);
   });
 
   it('refuses the sub-daily rules rrule would loop on, depending on the due time', () => {
