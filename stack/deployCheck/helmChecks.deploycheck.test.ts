@@ -87,10 +87,10 @@ describe('deploy checks of the Helm chart', function () {
 
   it('make npm run deploy:check fail on a broken copy and pass on the intact one', async () => {
     const lines: string[] = [];
-    assert.equal(await deployCheck([], { checks: [helmLint, helmTemplate], root: scratch.root, print: (l) => lines.push(l) }), 0, lines.join('\n'));
+    assert.equal(await deployCheck([], { checks: [helmLint, helmTemplate], root: scratch.root, print: (l) => lines.push(l), say: () => undefined }), 0, lines.join('\n'));
     scratch.edit(`${CHART}/templates/services.yaml`, (t) => t.replace('      port: {{ $v.port }}', '      port: "{{ $v.port }}"'));
     lines.length = 0;
-    assert.equal(await deployCheck([], { checks: [helmLint, helmTemplate], root: scratch.root, print: (l) => lines.push(l) }), 1);
+    assert.equal(await deployCheck([], { checks: [helmLint, helmTemplate], root: scratch.root, print: (l) => lines.push(l), say: () => undefined }), 1);
     assert.ok(lines.some((l) => l.startsWith(`✖ ${helmTemplate.name}: ${CHART}/templates/services.yaml › Service/todo-gateway (values.yaml): spec.ports.0.port:`)), lines.join('\n'));
   });
 });

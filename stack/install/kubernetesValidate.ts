@@ -28,7 +28,9 @@ export async function installKubernetesValidate(): Promise<string> {
     fs.rmSync(toolDir(), { recursive: true, force: true });
     fs.mkdirSync(toolDir(), { recursive: true });
     h.progress('creating the virtualenv');
-    await exec(python, ['-m', 'venv', path.join(toolDir(), 'venv')], { step: name, log });
+    await exec(python, ['-m', 'venv', path.join(toolDir(), 'venv')], { step: name, log }).catch((err: Error) => {
+      throw new StepError(name, `python3 -m venv failed (on Debian and Ubuntu: apt-get install python3-venv): ${(err as StepError).reason ?? err.message}`, log);
+    });
     let collected = 0;
     await exec(kubernetesValidatePython(), ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off',
       `kubernetes-validate==${KUBERNETES_VALIDATE_VERSION}`], {
