@@ -1,7 +1,7 @@
 /**
  * CPU time per stack process, from /proc: each one is started as its own group leader, so a
  * group's sum includes what it forked; direct children that left the group count too
- * (PostgreSQL's backends each call setsid()).
+ * (PostgreSQL's backends each call setsid()), and so do children that have exited.
  */
 import fs from 'node:fs';
 
@@ -21,7 +21,11 @@ export function cpuSecondsByGroup(groups: Map<number, string>): Map<string, numb
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const name = groups.get(Number(f[2])) ?? groups.get(Number(f[1])); // field 5: process group; field 4: parent
     if (name === undefined) continue;
-    out.set(name, (out.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) / TICKS_PER_SECOND); // fields 14, 15
+    // Fields 14, 15: its own CPU; for a recorded process, also 16, 17: that of its children that
+    // exited (PostgreSQL's backends end with their connections: without these, a sample taken
+    // after one exited would lose its CPU time).
+    const reaped = groups.has(Number(entry)) ? Number(f[13]) + Number(f[14]) : 0;
+    out.set(name, (out.get(name) ?? 0) + (Number(f[11]) + Number(f[12]) + reaped) / TICKS_PER_SECOND);
   }
   return out;
 }
@@ -29,4 +33,11 @@ export function cpuSecondsByGroup(groups: Map<number, string>): Map<string, numb
 /** Cores used per process group between two samples taken `seconds` apart. */
 export function coresUsed(before: Map<string, number>, after: Map<string, number>, seconds: number): Record<string, number> {
   return Object.fromEntries([...after.entries()].map(([k, v]) => [k, (v - (before.get(k) ?? 0)) / seconds]));
+}
+
+/** CPU seconds the whole machine has been busy (all cores, every process, not only the stack's), from /proc/stat. */
+export function machineBusySeconds(): number {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = f; // idle and iowait are not busy
+  return (user + nice + system + irq + softirq + (steal ?? 0)) / TICKS_PER_SECOND;
 }
