@@ -1,7 +1,8 @@
 /**
  * CPU time per stack process, from /proc: each one is started as its own group leader, so a
  * group's sum includes what it forked; direct children that left the group count too
- * (PostgreSQL's backends each call setsid()).
+ * (PostgreSQL's backends each call setsid()), and so do children that exited (in their parent's
+ * reaped-children time).
  */
 import fs from 'node:fs';
 
@@ -21,7 +22,10 @@ export function cpuSecondsByGroup(groups: Map<number, string>): Map<string, numb
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const name = groups.get(Number(f[2])) ?? groups.get(Number(f[1])); // field 5: process group; field 4: parent
     if (name === undefined) continue;
-    out.set(name, (out.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) / TICKS_PER_SECOND); // fields 14, 15
+    // Fields 14–17: its own user and system time, and that of its children that exited and were
+    // reaped: a PostgreSQL backend that ends between two samples moves its CPU into the
+    // postmaster's, instead of taking it out of the sum.
+    out.set(name, (out.get(name) ?? 0) + (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / TICKS_PER_SECOND);
   }
   return out;
 }
