@@ -73,3 +73,16 @@ export async function outboxSize(pool: Pool): Promise<OutboxSize> {
   );
   return { unpublished: Number(r.rows[0].unpublished), rows: Number(r.rows[0].rows), bytes: Number(r.rows[0].bytes) };
 }
+
+/**
+ * Work the stack still has from earlier load: consumer lag of the subscribers' groups, outbox rows
+ * not published yet, and reminder emails due to be sent (pending or being sent, retry time passed).
+ */
+export async function backlog(pool: Pool, subscribersPort: number): Promise<{ lag: number; outbox: number; emails: number }> {
+  const lag = Object.values(await consumerLag(subscribersPort).catch(() => ({}))).reduce((a, b) => a + b, 0);
+  const r = await pool.query<{ outbox: string; emails: string }>(
+    `SELECT (SELECT count(*) FROM outbox WHERE published_at IS NULL) AS outbox,
+            (SELECT count(*) FROM notifications WHERE status IN ('pending', 'sending') AND (next_attempt_at IS NULL OR next_attempt_at <= now())) AS emails`,
+  );
+  return { lag, outbox: Number(r.rows[0].outbox), emails: Number(r.rows[0].emails) };
+}

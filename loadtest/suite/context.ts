@@ -11,6 +11,8 @@ export interface SuiteContext {
   runs: number;
   /** The mixed workload's users with their seeded tasks, shared by several scenarios. */
   users: BenchUser[];
+  /** Creates per second measured by the throughput runs of this suite run, once they ran. */
+  createsPerS?: number;
   /** Unique label of one k6 run, for its data, summary and log files. */
   label(name: string, run: number): string;
 }

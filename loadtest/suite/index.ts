@@ -19,6 +19,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { config } from '../../common/config';
+import type { Pool } from 'pg';
 import { createPool } from '../../common/db/pool';
 import { installGoTool } from '../../stack/install/goTool';
 import { K6 } from '../../stack/install/k6';
@@ -27,6 +28,7 @@ import { say } from '../../stack/progress';
 import { withStack } from '../../stack/stack';
 import { runApiBench, replaceSection } from '../apiBench';
 import { machineInfo } from '../machine';
+import { backlog } from '../stackProbe';
 import { benchUsers } from './benchUsers';
 import type { SuiteContext } from './context';
 import type { ScenarioResult } from './figures';
@@ -73,6 +75,24 @@ export function parseSuiteArgs(args: string[]): SuiteOptions {
   return { quick, parts, soakMinutes, passOn: args.filter((a) => a === '--quick') };
 }
 
+/** Waits until the stack has no backlog (`polls` polls in a row) or `maxS` seconds have passed; says which. */
+async function settle(pool: Pool, maxS: number, polls: number): Promise<string> {
+  const t0 = Date.now();
+  let quiet = 0;
+  let last = { lag: 0, outbox: 0, emails: 0 };
+  while (Date.now() - t0 < maxS * 1000) {
+    last = await backlog(pool, config.subscribersPort);
+    quiet = last.lag + last.outbox + last.emails === 0 ? quiet + 1 : 0;
+    if (quiet >= polls) break;
+    await new Promise((r) => setTimeout(r, 2500)); // the lag gauge is refreshed every 5 s
+  }
+  const waited = ((Date.now() - t0) / 1000).toFixed(0);
+  if (quiet >= polls) return `Started on a settled stack (no consumer lag, unpublished outbox rows or due emails left from before; waited ${waited} s).`;
+  const msg = `Started after ${waited} s with work left from before: consumer lag ${last.lag}, unpublished outbox rows ${last.outbox}, emails due ${last.emails}.`;
+  say(`  ${msg}`);
+  return msg;
+}
+
 function versionOf(cmd: string, args: string[]): string {
   try {
     return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n')[0];
@@ -112,12 +132,17 @@ async function suite(k6: string, opts: SuiteOptions, args: string[]): Promise<nu
     const users = await benchUsers(nUsers, 'bench-user', { pool, tasksEach, ttlSeconds: (opts.soakMinutes + 120) * 60 });
     const ctx: SuiteContext = { k6, pool, quick: opts.quick, runs: opts.quick ? 1 : 3, users, label: (name, run) => `${stamp}-${name}-${run}` };
 
-    // A part that fails is reported and the suite goes on with the next one.
+    // A part that fails is reported and the suite goes on with the next one. Each part starts
+    // once the stack has finished the work the previous one left (lag, outbox, emails).
     const part = async (name: Part, fn: () => Promise<ScenarioResult | undefined>) => {
       if (!has(name)) return;
       try {
+        const settled = await settle(pool, opts.quick ? 30 : 180, opts.quick ? 1 : 2);
         const r = await fn();
-        if (r) results.push(r);
+        if (r) {
+          r.notes.push(settled);
+          results.push(r);
+        }
       } catch (err) {
         failures.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
         say(`✖ bench: ${name} failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -32,7 +32,7 @@ export function goalRows(results: ScenarioResult[], goals: Goal[] = GOALS): stri
   return goals.map((g) => {
     const found = findFigure(results, g.figure);
     const j = judge(g, found?.figure);
-    const where = found ? `${found.scenario.title.replace(/ \(.*\)$/, '')}: ${found.figure.label}` : g.figure;
+    const where = found ? `${found.scenario.title.replace(/ \(.*\)$/, '')}: ${found.figure.label}` : g.figure.startsWith('soak.') ? 'Soak (opt-in: `npm run bench -- --soak`)' : g.figure;
     const runs = j.runs > 1 ? ` (${j.runsMet} of ${j.runs} runs)` : '';
     return `| ${g.text} | ${g.source} | ${where} | ${found ? formatFigure(found.figure) : 'not measured'} | ${mark[j.verdict]}${j.verdict === 'not measured' ? '' : runs} |`;
   });
@@ -92,7 +92,7 @@ export function scenarioSection(r: ScenarioResult): string {
   const lines = [
     `${r.setup[0].toUpperCase()}${r.setup.slice(1)}.`,
     '',
-    `Command${r.commands.length > 1 ? 's' : ''}: ${r.commands.map((c) => `\`${c}\``).join('; ')}${r.commands.some((c) => c.startsWith('k6')) ? ' (the runner passes the users and their tokens in BENCH_DATA)' : ''}.`,
+    `${r.commands.some((c) => c.startsWith('k6')) ? 'k6 run by the suite' : 'Run by the suite'}: ${r.commands.map((c) => `\`${c}\``).join('; ')}${r.commands.some((c) => c.startsWith('k6')) ? ' (the runner passes the users, their tokens and the URLs in a JSON file named by BENCH_DATA)' : ''}.`,
     '',
     '| figure | measured |',
     '|---|---|',
