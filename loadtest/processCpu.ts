@@ -32,3 +32,10 @@ export function cpuSecondsByGroup(groups: Map<number, string>): Map<string, numb
 export function coresUsed(before: Map<string, number>, after: Map<string, number>, seconds: number): Record<string, number> {
   return Object.fromEntries([...after.entries()].map(([k, v]) => [k, (v - (before.get(k) ?? 0)) / seconds]));
 }
+
+/** CPU seconds the whole machine has been busy since boot (all processes, not only the stack's), from /proc/stat. */
+export function machineBusySeconds(): number {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = f; // idle and iowait are not busy
+  return (user + nice + system + irq + softirq + (steal ?? 0)) / TICKS_PER_SECOND;
+}
