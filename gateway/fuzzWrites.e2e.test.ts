@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { api, tokenFor, uniqueUser } from '../stack/testSupport';
+import { api, inParallel, tokenFor, uniqueUser } from '../stack/testSupport';
 import { readState } from '../stack/stackState';
 import { isAlive } from '../stack/processes';
 
@@ -36,13 +36,6 @@ const body = fc.oneof(
   fc.constantFrom('{', '{"title":', '[]', 'null', '"x"', '{"title":"a","title":"b"}', '\u0000\u0001', '{"a":'.repeat(2000)).map((raw) => ({ rawBody: raw })),
 );
 
-async function inParallel<T>(items: T[], fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
-}
-
 describe('fuzzing every write endpoint on the real stack', function () {
   this.timeout(300_000);
   const tokens: string[] = [];
@@ -71,7 +64,7 @@ describe('fuzzing every write endpoint on the real stack', function () {
       const samples = fc.sample(body, { numRuns: PAYLOADS_PER_ENDPOINT, seed: 20261123 + name.length });
       const statuses = new Map<number, number>();
       const failures: string[] = [];
-      await inParallel(samples.map((s, i) => ({ s, i })), async ({ s, i }) => {
+      await inParallel(samples.map((s, i) => ({ s, i })), CONCURRENCY, async ({ s, i }) => {
         const t = target(i);
         const res = await api(t.method, t.path, { token: t.token, ...s });
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);

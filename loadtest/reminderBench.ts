@@ -14,7 +14,7 @@ import type { Pool } from 'pg';
 import { config } from '../common/config';
 import { httpRequest } from '../common/httpClient';
 import { say } from '../stack/progress';
-import { tokenFor, uniqueUser } from '../stack/testSupport';
+import { inParallel, tokenFor, uniqueUser } from '../stack/testSupport';
 import { percentile, summarize, type Summary } from './apiBench';
 import { coresUsed, cpuSecondsByGroup, machineBusySeconds } from './processCpu';
 import { readState } from '../stack/stackState';
@@ -47,13 +47,6 @@ async function deleteTask(u: User, id: string): Promise<void> {
     if ((res.status !== 429 && res.status !== 503) || attempt > 20) throw new Error(`delete failed: ${res.status} ${res.body.slice(0, 200)}`);
     await sleep(1000);
   }
-}
-
-async function inParallel<T>(items: T[], workers: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: workers }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
 }
 
 async function newUsers(n: number): Promise<User[]> {

@@ -53,3 +53,11 @@ export async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs 
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** Runs fn on every item, at most `workers` at a time (tests and benches that load the stack). */
+export async function inParallel<T>(items: readonly T[], workers: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(workers, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  }));
+}

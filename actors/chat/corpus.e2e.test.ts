@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import corpusFile from './parser/corpus.json';
 import { parseMessage, type ParsedIntent } from './parser';
-import { api, tokenFor, uniqueUser } from '../../stack/testSupport';
+import { api, inParallel, tokenFor, uniqueUser } from '../../stack/testSupport';
 
 interface Case {
   text: string;
@@ -171,18 +171,13 @@ describe('the chat corpus through the real stack (POST /v1/chat, then REST)', fu
   it(`does what each of the ${corpus.cases.length} utterances means`, async () => {
     assert.ok(corpus.cases.length >= 150, 'the issue asks for at least 150 utterances');
     const failures: string[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < corpus.cases.length) {
-        const c = corpus.cases[next++];
-        try {
-          await runCase(c);
-        } catch (err) {
-          failures.push(err instanceof Error ? err.message.split('\n')[0] : String(err));
-        }
+    await inParallel(corpus.cases, PARALLEL, async (c) => {
+      try {
+        await runCase(c);
+      } catch (err) {
+        failures.push(err instanceof Error ? err.message.split('\n')[0] : String(err));
       }
-    };
-    await Promise.all(Array.from({ length: PARALLEL }, worker));
+    });
     assert.deepEqual(failures, [], `${failures.length} of ${corpus.cases.length} utterances failed:\n${failures.join('\n')}`);
   });
 });

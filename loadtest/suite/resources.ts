@@ -19,6 +19,7 @@ import { repeat, type SuiteContext } from './context';
 import { figure, type ScenarioResult } from './figures';
 import { missedThresholds, runK6, stackGroups, stat } from './k6Run';
 import { coresOf, costFigures, memoryOf } from './scenarios';
+import { inParallel } from '../../stack/testSupport';
 
 /** A moderate load, well under what the machine can do (the mixed workload's closed-model throughput), so costs are not those of a saturated machine. */
 export const FIXED_RATE = 50;
@@ -48,12 +49,8 @@ export async function fixedLoadScenario(ctx: SuiteContext): Promise<ScenarioResu
   };
 }
 
-async function inParallel(n: number, workers: number, fn: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: workers }, async () => {
-    while (next < n) await fn(next++);
-  }));
-}
+/** 0 … n-1, for inParallel over a count. */
+const upTo = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 export async function actorMemoryScenario(ctx: SuiteContext): Promise<ScenarioResult> {
   const n = ctx.quick ? 300 : 3000;
@@ -65,7 +62,7 @@ export async function actorMemoryScenario(ctx: SuiteContext): Promise<ScenarioRe
     const run = randomUUID().slice(0, 6);
     const t0 = performance.now();
     let failed = 0;
-    await inParallel(n, 16, async (i) => {
+    await inParallel(upTo(n), 16, async (i) => {
       const res = await httpRequest({ port: sc.httpPort, method: 'POST', path: `/v1.0/actors/${USER_ACTOR_TYPE}/bench-actor-${run}-${i}/method/getTask`,
         headers: { 'content-type': 'application/json' }, body: '{"taskId":"none"}', timeoutMs: 30_000 });
       if (res.status >= 300) failed++;
@@ -129,7 +126,7 @@ export async function pendingRemindersScenario(ctx: SuiteContext): Promise<Scena
     const created: Array<{ u: BenchUser; id: string }> = [];
     let failed = 0;
     const t0 = performance.now();
-    await inParallel(n, 32, async (i) => {
+    await inParallel(upTo(n), 32, async (i) => {
       const u = users[i % users.length];
       const res = await gatewayCall(u, 'POST', '/v1/tasks', { title: `pending ${i}`, reminders: [{ at }] });
       if (res.status === 201) created.push({ u, id: (JSON.parse(res.body) as { id: string }).id });
@@ -139,7 +136,7 @@ export async function pendingRemindersScenario(ctx: SuiteContext): Promise<Scena
     await new Promise((r) => setTimeout(r, 3000)); // reminders are mirrored to Dapr after the commit
     const after = memoryByGroup(groups).get('scheduler');
     const disk1 = dirBytes(schedulerData);
-    await inParallel(created.length, 32, async (i) => {
+    await inParallel(upTo(created.length), 32, async (i) => {
       await gatewayCall(created[i].u, 'DELETE', `/v1/tasks/${created[i].id}`);
     });
     return {
