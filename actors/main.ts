@@ -12,6 +12,7 @@ import { ACTOR_RUNTIME } from '../common/daprResources';
 import { createLogger } from '../common/logger';
 import { initMetrics, metricsHandler } from '../common/metrics';
 import { OutboxPublisher } from './outboxPublisher';
+import { OutboxPruner } from './outboxPruner';
 import { countPendingRemindersEvery15s } from './pendingReminders';
 import { ReminderSync } from './reminderSync';
 import { checkRecurrence, planNext } from './recurrencePolicy';
@@ -52,6 +53,8 @@ async function main(): Promise<void> {
     }
   })();
   outbox.startRelay(config.outboxRelayIntervalMs);
+  const pruner = new OutboxPruner(pool, log, config.outboxRetentionMs);
+  pruner.start(config.outboxPruneIntervalMs);
 
   const reminders = new ReminderSync(pool, config.daprHttpPort, log);
   reminders.startReconciler(config.outboxRelayIntervalMs);
@@ -100,6 +103,7 @@ async function main(): Promise<void> {
       log.warn('dapr server stop failed', { err: String(err) });
     }
     pendingCount.stop();
+    pruner.stop();
     await reminders.stop();
     await outbox.stop();
     await producer.disconnect().catch(() => undefined);

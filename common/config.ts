@@ -109,6 +109,8 @@ export const config = {
   streamReplayMaxEvents: int('STREAM_REPLAY_MAX_EVENTS', 1000, 'gateway: most missed events a reconnecting device is sent (GET /v1/stream?after= or ?since=); beyond it the device is told to resync through the REST API'),
   streamReplayAuditWaitMs: int('STREAM_REPLAY_AUDIT_WAIT_MS', 3000, "subscribers: how long a replay waits for the audit to record what was already published for the user before it answers 'audit_behind' (the device resyncs)"),
   outboxRelayIntervalMs: int('OUTBOX_RELAY_INTERVAL_MS', 2000, 'how often the actor host re-publishes outbox rows a crash or a Kafka outage left behind'),
+  outboxRetentionMs: int('OUTBOX_RETENTION_MS', 3_600_000, 'how long the actor host keeps an outbox row after it reached Kafka (nothing reads it then; the device stream replays from the audit store); 0 keeps them for ever'),
+  outboxPruneIntervalMs: int('OUTBOX_PRUNE_INTERVAL_MS', 60_000, 'how often the actor host deletes outbox rows past OUTBOX_RETENTION_MS'),
   actorCallTimeoutMs: int('ACTOR_CALL_TIMEOUT_MS', 10000, 'gateway: timeout of one actor invocation through Dapr'),
 
   testFault: str('TODO_TEST_FAULT', '', 'TESTS ONLY, never in production: a fault the actor host injects on purpose; crash-after-complete-commit makes it exit right after a task completion commits, before it answers (actors/testFaults.ts)'),

@@ -331,7 +331,27 @@ interface ThroughputSeries {
   cpuMsPerEvent: Record<string, Summary>;
 }
 
+export interface EventsReport {
+  date: string;
+  command: string;
+  options: EventsBenchOptions;
+  machine: { cores: number; memoryGiB: number; cpu: string | undefined; loadAverage: number[] };
+  versions: Record<string, string>;
+  throughput: ThroughputSeries[];
+  device: { runs: DeviceRun[]; summary: Record<string, Summary> };
+}
+
+/** `npm run bench -- --events`: the bench alone, its results file and its RESULTS.md section. */
 export async function runEventsBench(args: string[]): Promise<number> {
+  await measureEvents(args, `npm run bench -- ${args.join(' ')}`);
+  return 0;
+}
+
+/**
+ * Runs the bench; with both parts, also writes `results/events-<date>.json` and (unless --quick)
+ * the RESULTS.md section, and returns the report (the suite folds it into its own).
+ */
+export async function measureEvents(args: string[], command: string): Promise<EventsReport | undefined> {
   const o = eventsBenchOptions(args);
   const pool = createPool('bench-events');
   const throughput: ThroughputSeries[] = [];
@@ -355,11 +375,10 @@ export async function runEventsBench(args: string[]): Promise<number> {
   }
   if (o.part !== 'both') {
     say('one part only: results printed above, RESULTS.md and loadtest/results/ left as they were');
-    return 0;
+    return undefined;
   }
   const date = new Date().toISOString();
-  const command = `npm run bench -- ${args.join(' ')}`;
-  const report = {
+  const report: EventsReport = {
     date, command, options: o,
     machine: { cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), cpu: os.cpus()[0]?.model, loadAverage: os.loadavg() },
     versions: { node: process.version, dapr: DAPR_VERSION, kafka: KAFKA_VERSION },
@@ -370,12 +389,16 @@ export async function runEventsBench(args: string[]): Promise<number> {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `events-${date.slice(0, 19).replace(/:/g, '-')}.json`);
   fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  if (o.quick) {
+    say(`quick run: not for RESULTS.md; results in ${path.relative(REPO_ROOT, file)}`);
+    return report;
+  }
   writeEventsSection(report);
   say(`results: ${path.relative(REPO_ROOT, file)} and loadtest/RESULTS.md`);
-  return 0;
+  return report;
 }
 
-function writeEventsSection(r: { date: string; command: string; options: EventsBenchOptions; machine: { cores: number; loadAverage: number[] }; throughput: ThroughputSeries[]; device: { summary: Record<string, Summary> } }): void {
+function writeEventsSection(r: EventsReport): void {
   const d = r.device.summary;
   const f = (x: Summary, digits = 0, unit = '') => `${x.median.toFixed(digits)}${unit} (${x.min.toFixed(digits)}–${x.max.toFixed(digits)})`;
   const o = r.options;
@@ -390,7 +413,7 @@ function writeEventsSection(r: { date: string; command: string; options: EventsB
     return `- at ${rate.toLocaleString('en')}/s: ${parts.map(([k, v]) => `${k} ${v.median.toFixed(3)}`).join(', ')}; in all ${total.toFixed(3)} ms`;
   });
   replaceSection('events', 'Events: throughput into the audit, and write-to-device latency', [
-    `Command: \`${r.command}\` (${r.date.slice(0, 16)}Z; ${r.machine.cores} cores shared by the whole stack, the load generator and, at the time, other engineers' stacks and builds: load average ${r.machine.loadAverage.map((x) => x.toFixed(1)).join(' / ')} when it ended). ${o.runs} runs of each; figures: median (min–max) of the runs.`,
+    `Command: \`${r.command}\` (${r.date.slice(0, 16)}Z; ${r.machine.cores} cores shared by the whole stack, the load generator and whatever else ran on the machine: load average ${r.machine.loadAverage.map((x) => x.toFixed(1)).join(' / ')} when it ended). ${o.runs} runs of each; figures: median (min–max) of the runs.`,
     '',
     'What (a) measures: valid `task.created` events are fed straight into the outbox table (one multi-row INSERT every 100 ms), as if that many writes had committed; from there the path is the real one: the actor host\'s outbox publisher (its relay finds the rows) → Kafka `task-events` (and the `task-updates` copy) → the `audit` consumer group → `audit_log`. Lag publish → audit = `audit_log.recorded_at` (clock_timestamp() when the audit consumer\'s INSERT wrote the row, just before its commit) − `outbox.published_at` (now() of the publisher\'s transaction, taken before its Kafka produce), both on PostgreSQL\'s clock. Events/s: audited events over the time from the first to the last audit row ("audit rate"), and from the first outbox insert to the last audit row ("end to end").',
     '',

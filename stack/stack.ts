@@ -25,11 +25,11 @@ const runsOurCode = (p: ProcessRecord): boolean => p.group === 'app' || p.name =
 
 /**
  * Settings that change which service processes run or how they answer load, so `up` restarts the
- * services when one of them changed (`npm run bench` turns the rate limit off and runs a second
- * actor host). Other settings are left alone, as before: a test may restart one service with a
- * setting of its own without every other service being restarted.
+ * services when one of them changed (`npm run bench` turns the rate limit off, shortens the outbox
+ * retention and runs a second actor host). Other settings are left alone, as before: a test may
+ * restart one service with a setting of its own without every other service being restarted.
  */
-export const RESTART_ON_CHANGE = ['ACTOR_HOSTS', 'RATE_LIMIT_PER_SECOND', 'RATE_LIMIT_BURST'] as const;
+export const RESTART_ON_CHANGE = ['ACTOR_HOSTS', 'RATE_LIMIT_PER_SECOND', 'RATE_LIMIT_BURST', 'OUTBOX_RETENTION_MS'] as const;
 
 /** Identifies the code the services run: the compiled output, the npm packages it loads, the Dapr resources and the settings above. */
 export function buildId(): string {

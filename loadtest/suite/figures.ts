@@ -27,6 +27,8 @@ export interface ScenarioResult {
   cores?: Record<string, Summary>;
   memoryMiB?: Record<string, { rss: Summary; pss: Summary }>;
   notes: string[];
+  /** The bench behind it wrote its own RESULTS.md section (only the summary quotes it). */
+  ownSection?: boolean;
   /** Raw data kept in the results JSON only (e.g. the soak's samples). */
   extra?: Record<string, unknown>;
 }

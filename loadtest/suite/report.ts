@@ -41,7 +41,7 @@ export function goalRows(results: ScenarioResult[], goals: Goal[] = GOALS): stri
 export function header(info: RunInfo, extra: string[] = []): string {
   const v = Object.entries(info.versions).map(([k, x]) => `${k} ${x}`).join(', ');
   return [
-    `Command: \`${info.command}\` (${info.date.slice(0, 16)}Z, ${info.minutes.toFixed(0)} min in all). Machine: ${info.machine.cores} cores (${info.machine.cpu}), ${info.machine.memoryGiB} GiB; the whole stack and k6 share it, and other engineers' work used it too (load average ${info.loadAverage.start.map((x) => x.toFixed(1)).join(' / ')} at the start, ${info.loadAverage.end.map((x) => x.toFixed(1)).join(' / ')} at the end), so read ratios rather than absolute figures. Versions: ${v}.`,
+    `Command: \`${info.command}\` (${info.date.slice(0, 16)}Z, ${info.minutes.toFixed(0)} min in all). Machine: ${info.machine.cores} cores (${info.machine.cpu}), ${info.machine.memoryGiB} GiB; the whole stack and k6 share it with whatever else ran on the machine (load average ${info.loadAverage.start.map((x) => x.toFixed(1)).join(' / ')} at the start, ${info.loadAverage.end.map((x) => x.toFixed(1)).join(' / ')} at the end; the CPU the other processes took is measured below), so ratios against same-run baselines are the figures to compare across runs. Versions: ${v}.`,
     `Figures: median (min–max) of ${info.runs} runs, unless a row says otherwise. Every run, its k6 summary and its thresholds are in \`loadtest/results/${info.date.slice(0, 19).replace(/:/g, '-')}.json\`.`,
     ...extra,
   ].join('\n\n');

@@ -46,6 +46,12 @@ export function windows<T extends { t: number }>(samples: T[], k: number, total:
   return Array.from({ length: k }, (_, i) => samples.filter((s) => s.t >= (i * total) / k && s.t < ((i + 1) * total) / k));
 }
 
+/** What the actor hosts do with published outbox rows in this run (the suite sets OUTBOX_RETENTION_MS before the stack starts). */
+function retentionText(): string {
+  const ms = Number(process.env.OUTBOX_RETENTION_MS || config.outboxRetentionMs);
+  return ms === 0 ? 'OUTBOX_RETENTION_MS=0: published rows are kept' : `rows published over ${ms / 60_000} min ago are deleted`;
+}
+
 const WATCHED = ['gateway', 'daprd-gateway', 'actors', 'daprd-actors', 'subscribers', 'daprd-subscribers', 'kafka', 'postgres', 'placement', 'scheduler'];
 
 export async function soakScenario(ctx: SuiteContext, minutes: number): Promise<ScenarioResult> {
@@ -86,8 +92,9 @@ export async function soakScenario(ctx: SuiteContext, minutes: number): Promise<
       ...memFigures,
       figure('soak.lag.max', 'consumer lag, largest sample', 'events', perWindow((w) => Math.max(...w.map((s) => s.lag)))),
       figure('soak.outbox.unpublished', 'outbox rows not yet published, largest sample', 'rows', perWindow((w) => Math.max(...w.map((s) => s.outboxUnpublished)))),
-      figure('soak.outbox.rowsPerMin', 'outbox table growth (published rows are never deleted)', 'rows/min', perWindow((w) => perMin(w, (s) => s.outboxRows))),
-      figure('soak.outbox.mibPerMin', 'outbox table growth', 'MiB/min', perWindow((w) => perMin(w, (s) => s.outboxMiB))),
+      figure('soak.outbox.rowsPerMin', `outbox table growth (${retentionText()})`, 'rows/min', perWindow((w) => perMin(w, (s) => s.outboxRows))),
+      figure('soak.outbox.rows', 'outbox rows at the window end', 'rows', perWindow((w) => w[w.length - 1].outboxRows)),
+      figure('soak.outbox.mibPerMin', 'outbox table size growth (deleted rows leave space that later rows reuse)', 'MiB/min', perWindow((w) => perMin(w, (s) => s.outboxMiB))),
       figure('soak.actors', 'active UserActors at the window end', '', perWindow((w) => w[w.length - 1].actors)),
       figure('soak.p95', 'p95 over the whole run (one value)', 'ms', [stat(r.summary, 'http_req_duration', 'p(95)')]),
       figure('soak.errors', 'failed requests over the whole run (one value)', '%', [100 * stat(r.summary, 'http_req_failed', 'rate')]),

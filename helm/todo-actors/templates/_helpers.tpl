@@ -156,6 +156,8 @@ https://{{ .Values.ingress.host }}
 {{ include "todo-actors.env.postgresql" $root }}
 - name: OUTBOX_RELAY_INTERVAL_MS
   value: {{ $root.Values.app.outboxRelayIntervalMs | quote }}
+- name: OUTBOX_RETENTION_MS
+  value: {{ $root.Values.app.outboxRetentionMs | quote }}
 {{- end }}
 {{- if eq .svc.key "subscribers" }}
 {{ include "todo-actors.env.postgresql" $root }}
