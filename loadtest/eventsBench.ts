@@ -8,8 +8,10 @@
  *     by PostgreSQL from a validated template event), as if that many writes had committed. From there the path is the real one: the actor host's outbox publisher
  *     (found by its relay pass) → Kafka task-events (and the task-updates copy) → the `audit`
  *     consumer group → audit_log. Lag = audit_log.recorded_at (clock_timestamp() as the audit
- *     consumer's INSERT writes the row; its commit follows) − outbox.published_at (now() of the
- *     publisher's transaction, taken before its Kafka produce), both on PostgreSQL's clock.
+ *     consumer's INSERT writes the row; its commit follows) − outbox.published_at (clock_timestamp()
+ *     once Kafka acknowledged the publisher's batch), both on PostgreSQL's clock. The audit can
+ *     record an event before the publisher's UPDATE runs, so the lag can be negative: it is a lower
+ *     bound of produce → audit, short by the produce's own round trips (milliseconds).
  * (b) Write-to-device latency. Devices of `users` users hold GET /v1/stream open; POST /v1/tasks at a
  *     fixed rate through the gateway; latency = the task.created event's arrival on the device −
  *     the 201's arrival at the writer (and − the request's start).
@@ -415,7 +417,7 @@ function writeEventsSection(r: EventsReport): void {
   replaceSection('events', 'Events: throughput into the audit, and write-to-device latency', [
     `Command: \`${r.command}\` (${r.date.slice(0, 16)}Z; ${r.machine.cores} cores shared by the whole stack, the load generator and whatever else ran on the machine: load average ${r.machine.loadAverage.map((x) => x.toFixed(1)).join(' / ')} when it ended). ${o.runs} runs of each; figures: median (min–max) of the runs.`,
     '',
-    'What (a) measures: valid `task.created` events are fed straight into the outbox table (one multi-row INSERT every 100 ms), as if that many writes had committed; from there the path is the real one: the actor host\'s outbox publisher (its relay finds the rows) → Kafka `task-events` (and the `task-updates` copy) → the `audit` consumer group → `audit_log`. Lag publish → audit = `audit_log.recorded_at` (clock_timestamp() when the audit consumer\'s INSERT wrote the row, just before its commit) − `outbox.published_at` (now() of the publisher\'s transaction, taken before its Kafka produce), both on PostgreSQL\'s clock. Events/s: audited events over the time from the first to the last audit row ("audit rate"), and from the first outbox insert to the last audit row ("end to end").',
+    'What (a) measures: valid `task.created` events are fed straight into the outbox table (one multi-row INSERT every 100 ms), as if that many writes had committed; from there the path is the real one: the actor host\'s outbox publisher (its relay finds the rows) → Kafka `task-events` (and the `task-updates` copy) → the `audit` consumer group → `audit_log`. Lag publish → audit = `audit_log.recorded_at` (clock_timestamp() when the audit consumer\'s INSERT wrote the row, just before its commit) − `outbox.published_at` (clock_timestamp() once Kafka acknowledged the publisher\'s batch), both on PostgreSQL\'s clock; the audit may record an event before the publisher marks it, so a lag can be negative (a lower bound of produce → audit, short by the produce\'s round trips). The lag from the outbox insert includes waiting for the relay pass (every `OUTBOX_RELAY_INTERVAL_MS`, rows older than 1 s), because fed rows have no actor to kick the publisher. Events/s: audited events over the time from the first to the last audit row ("audit rate"), and from the first outbox insert to the last audit row ("end to end").',
     '',
     '| measured | result | goal (issue 5) |',
     '|---|---|---|',
