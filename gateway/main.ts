@@ -39,9 +39,13 @@ void (async () => {
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     log.info('shutting down', { signal });
+    setTimeout(() => process.exit(0), 10_000).unref(); // the chart's grace period is 45 s
     stream.close();
-    void sync.stop();
-    server.close(() => process.exit(0));
-    setTimeout(() => process.exit(0), 5000).unref();
+    // Exit only once the device stream's consumer has left its group: a member that vanishes
+    // without leaving holds the group until its session times out (30 s), and a gateway restarted
+    // on the same host and port (same group) is not ready until then.
+    const left = sync.stop().then(() => log.info('device stream left its consumer group'));
+    const closed = new Promise<void>((r) => server.close(() => r())).then(() => log.info('http server closed'));
+    void Promise.all([left, closed]).then(() => process.exit(0));
   });
 }

@@ -26,7 +26,10 @@ export class SyncConsumer {
   running = false;
 
   constructor(kafka: Kafka, readonly groupId: string, private readonly hub: StreamHub, private readonly log: Logger) {
-    this.consumer = kafka.consumer({ groupId, sessionTimeout: 30000, heartbeatInterval: 3000 });
+    // A fetch returns as soon as an event arrives; maxWaitTimeInMs only bounds an idle fetch, and
+    // disconnect() waits for the one in flight, so a short one lets a stopping gateway leave its
+    // group within about a second.
+    this.consumer = kafka.consumer({ groupId, sessionTimeout: 30000, heartbeatInterval: 3000, maxWaitTimeInMs: 1000 });
     this.deadLetters = new DeadLetters(kafka, groupId);
   }
 
