@@ -9,25 +9,23 @@
 import assert from 'node:assert/strict';
 import type { Pool, PoolClient } from 'pg';
 import { createPool } from '../common/db/pool';
-import { insertOutboxEvent } from '../common/db/outbox';
+import type { ReminderData } from '../common/actorApi';
+import { appendEvents } from '../common/db/outbox';
 import { buildEvent } from '../common/events/envelope';
 import { createLogger } from '../common/logger';
 import { uniqueUser } from '../stack/testSupport';
-import { checkRecurrence, planNext } from './recurrencePolicy';
-import { createTask, fireReminder, type TaskCommandDeps } from './taskCommands';
-import type { ReminderData } from './reminderSync';
+import type { ActorDeps } from './actorDeps';
+import { fireReminder } from './reminderFiring';
+import { createTask } from './taskCommands';
 
 describe('the outbox order of one user (real PostgreSQL)', function () {
   this.timeout(60_000);
   let pool: Pool;
-  let deps: TaskCommandDeps;
+  let deps: ActorDeps;
 
   before(() => {
     pool = createPool('outbox-order-integration-test');
-    deps = {
-      pool, kickOutbox: () => undefined, syncReminders: () => undefined, now: () => new Date(), log: createLogger('outbox-order-test'),
-      planNext, checkRecurrence,
-    };
+    deps = { pool, kickOutbox: () => undefined, syncReminders: () => undefined, now: () => new Date(), log: createLogger('outbox-order-test') };
   });
   after(async () => {
     await pool?.end();
@@ -51,7 +49,7 @@ describe('the outbox order of one user (real PostgreSQL)', function () {
       const sent = buildEvent('reminder.sent', userId, row.task_id, {
         reminderId: row.reminder_id, dueEventId: '00000000-0000-4000-8000-000000000000', to: 'someone@example.com', sentAt: new Date().toISOString(), attempts: 1,
       }, new Date());
-      await insertOutboxEvent(settling, sent);
+      await appendEvents(settling, [sent]);
       const sentSeq = Number((await settling.query<{ seq: string }>('SELECT seq FROM outbox WHERE event_id = $1', [sent.eventId])).rows[0].seq);
 
       // The reminder fires meanwhile: it either commits now or waits for the settlement's commit.
