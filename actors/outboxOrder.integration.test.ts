@@ -25,7 +25,9 @@ describe('the outbox order of one user (real PostgreSQL)', function () {
 
   before(() => {
     pool = createPool('outbox-order-integration-test');
-    deps = { pool, kickOutbox: () => undefined, syncReminders: () => undefined, now: () => new Date(), log: createLogger('outbox-order-test') };
+    const log = createLogger('outbox-order-test');
+    log.silent = true;
+    deps = { pool, kickOutbox: () => undefined, syncReminders: () => undefined, now: () => new Date(), log };
   });
   after(async () => {
     await pool?.end();
