@@ -3,14 +3,16 @@
  * database, publishes the outbox to Kafka and relays what a crash left behind.
  */
 import { CommunicationProtocolEnum, DaprServer } from '@dapr/dapr';
-import type { Request, Response } from 'express';
+import express from 'express';
 import { config } from '../common/config';
 import { createPool } from '../common/db/pool';
 import { migrate } from '../common/db/migrations';
 import { createKafka, ensureTopics } from '../common/kafka';
 import { ACTOR_RUNTIME } from '../common/daprResources';
 import { createLogger } from '../common/logger';
-import { initMetrics, metricsHandler } from '../common/metrics';
+import { initMetrics } from '../common/metrics';
+import { requireAccessTokens, requireAppToken } from '../common/daprAccess';
+import { startOpsServer } from '../common/opsServer';
 import { OutboxPublisher } from './outboxPublisher';
 import { OutboxPruner } from './outboxPruner';
 import { countPendingRemindersEvery15s } from './pendingReminders';
@@ -18,12 +20,26 @@ import { ReminderSync } from './reminderSync';
 import { checkRecurrence, planNext } from './recurrencePolicy';
 import { provideActorDeps, UserActor } from './UserActor';
 import { warmUp } from './chat/parser';
-import { HEALTH_PATHS } from '../common/healthPaths';
 import { faultPointFor } from './testFaults';
 
 const log = createLogger('todo-actors');
 
+/**
+ * The express app the Dapr SDK's server runs on: the app token is checked before any route of the
+ * SDK's, and it listens on BIND_HOST (the SDK's HTTPServer.start calls listen(port) without a host,
+ * i.e. every interface, whatever serverHost says).
+ */
+function actorHostApp(): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requireAppToken());
+  const listen = app.listen.bind(app) as (port: number, host: string, cb?: () => void) => ReturnType<express.Express['listen']>;
+  (app as unknown as { listen: (port: number, cb?: () => void) => unknown }).listen = (port, cb) => listen(port, config.bindHost, cb);
+  return app;
+}
+
 async function main(): Promise<void> {
+  requireAccessTokens('todo-actors', true);
   initMetrics('todo-actors');
   const pool = createPool('todo-actors');
   const applied = await migrate(pool);
@@ -67,10 +83,12 @@ async function main(): Promise<void> {
   const server = new DaprServer({
     serverHost: config.bindHost,
     serverPort: String(config.actorsPort),
+    serverHttp: actorHostApp(),
     communicationProtocol: CommunicationProtocolEnum.HTTP,
     clientOptions: {
       daprHost: '127.0.0.1',
       daprPort: String(config.daprHttpPort),
+      daprApiToken: config.daprApiToken || undefined,
       actor: {
         actorIdleTimeout: ACTOR_RUNTIME.actorIdleTimeout,
         drainOngoingCallTimeout: `${ACTOR_RUNTIME.drainOngoingCallTimeoutSeconds}s`,
@@ -82,16 +100,12 @@ async function main(): Promise<void> {
   await server.actor.init();
   warmUp(); // chrono-node and V8 compile the chat parser's patterns now, not on the first message
   await server.actor.registerActor(UserActor);
-  const http = server.daprServer.getServer() as unknown as { get: (p: string, h: (req: Request, res: Response) => unknown) => void };
-  http.get('/metrics', metricsHandler);
-  http.get(HEALTH_PATHS.readiness, async (_req, res) => {
-    try {
-      await pool.query('SELECT 1');
-      res.json({ status: 'ready', kafka: kafkaReady ? 'connected' : 'connecting' });
-    } catch (err) {
-      res.status(503).json({ status: 'not ready', reason: String(err) });
-    }
-  });
+  // Ready without Kafka: the outbox keeps events until it is reachable.
+  const ops = startOpsServer('todo-actors', config.actorsMetricsPort, async () => {
+    await pool.query('SELECT 1');
+    if (!kafkaReady) log.debug('ready while kafka is still connecting');
+    return undefined;
+  }, log);
   await server.start();
   log.info('actor host started', { port: config.actorsPort, daprHttpPort: config.daprHttpPort });
 
@@ -102,6 +116,7 @@ async function main(): Promise<void> {
     } catch (err) {
       log.warn('dapr server stop failed', { err: String(err) });
     }
+    ops.close();
     pendingCount.stop();
     pruner.stop();
     await reminders.stop();

@@ -8,7 +8,7 @@
  */
 import type { Pool } from 'pg';
 import { USER_ACTOR_TYPE } from '../common/actorApi';
-import { httpRequest } from '../common/httpClient';
+import { daprRequest } from '../common/httpClient';
 import type { Logger } from '../common/logger';
 import { every, type Periodic } from '../common/periodic';
 import { overdueRows, unsyncedRows, type ScheduleRow } from './reminderSchedule';
@@ -60,7 +60,7 @@ export class ReminderSync {
     for (const r of rows) {
       if (r.state === 'active') {
         const data: ReminderData = { name: r.name, taskId: r.task_id, reminderId: r.reminder_id, occurrence: r.occurrence, fireAt: r.fire_at.toISOString() };
-        const res = await httpRequest({
+        const res = await daprRequest({
           port: this.daprHttpPort, method: 'POST', path: this.path(r), timeoutMs: 10_000,
           headers: { 'content-type': 'application/json' },
           // data as a JSON *string*: the JS SDK calls toString() on a reminder's data before JSON.parse,
@@ -70,7 +70,7 @@ export class ReminderSync {
         if (res.status < 200 || res.status >= 300) throw new Error(`registering reminder ${r.name}: ${res.status} ${res.body.slice(0, 200)}`);
         await this.pool.query('UPDATE reminder_schedule SET synced = true WHERE user_id = $1 AND name = $2 AND changed_at = $3', [r.user_id, r.name, r.changed_at]);
       } else if (r.state === 'cancelled') {
-        const res = await httpRequest({ port: this.daprHttpPort, method: 'DELETE', path: this.path(r), timeoutMs: 10_000 });
+        const res = await daprRequest({ port: this.daprHttpPort, method: 'DELETE', path: this.path(r), timeoutMs: 10_000 });
         if ((res.status < 200 || res.status >= 300) && res.status !== 404) throw new Error(`unregistering reminder ${r.name}: ${res.status} ${res.body.slice(0, 200)}`);
         await this.pool.query("DELETE FROM reminder_schedule WHERE user_id = $1 AND name = $2 AND changed_at = $3 AND state = 'cancelled'", [r.user_id, r.name, r.changed_at]);
       }
@@ -80,7 +80,7 @@ export class ReminderSync {
   /** Fires an overdue reminder through the user's actor (one turn at a time, like Dapr's own trigger). */
   private async fireThroughActor(r: ScheduleRow): Promise<void> {
     const data: ReminderData = { name: r.name, taskId: r.task_id, reminderId: r.reminder_id, occurrence: r.occurrence, fireAt: r.fire_at.toISOString() };
-    const res = await httpRequest({
+    const res = await daprRequest({
       port: this.daprHttpPort, method: 'POST', timeoutMs: 10_000, headers: { 'content-type': 'application/json' },
       path: `/v1.0/actors/${USER_ACTOR_TYPE}/${encodeURIComponent(r.user_id)}/method/fireOverdueReminder`, body: JSON.stringify(data),
     });

@@ -20,8 +20,8 @@ function str(name: string, def: string, description: string, shownDefault = def)
   return v === undefined || v === '' ? def : v;
 }
 
-function int(name: string, def: number, description: string): number {
-  const raw = str(name, String(def), description);
+function int(name: string, def: number, description: string, shownDefault = String(def)): number {
+  const raw = str(name, String(def), description, shownDefault);
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) {
     throw new Error(`environment variable ${name} must be a non-negative integer, got ${JSON.stringify(raw)}`);
@@ -41,6 +41,11 @@ export const PG_SSL_MODES = ['disable', 'require', 'verify-full'] as const;
 export const KAFKA_SASL_MECHANISMS = ['none', 'plain', 'scram-sha-256', 'scram-sha-512'] as const;
 export const SMTP_TLS_MODES = ['none', 'starttls', 'tls'] as const;
 
+/** A port whose default follows another setting's (so it moves with the stack's shifted ports). */
+function portAfter(name: string, base: number, baseName: string, step: number, description: string): number {
+  return int(name, base + step, description, `$${baseName} + ${step}`);
+}
+
 const cacheDefault = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'todo-actors');
 
 export const config = {
@@ -49,10 +54,13 @@ export const config = {
   daprBuild: str('TODO_DAPR_BUILD', 'slim', 'local daprd build: slim (only the components this project uses) or stable (every stable component; slower to build)'),
 
   bindHost: str('BIND_HOST', '127.0.0.1', 'address the services listen on (0.0.0.0 in a container)'),
-  gatewayPort: int('GATEWAY_PORT', 8080, 'gateway: REST API, WebSocket and /metrics'),
-  actorsPort: int('ACTORS_PORT', 8081, 'actor host (todo-actors) app port: Dapr actor callbacks, /healthz, /readyz, /metrics'),
+  gatewayPort: int('GATEWAY_PORT', 8080, 'gateway: REST API, WebSocket, /healthz and /readyz'),
+  actorsPort: int('ACTORS_PORT', 8081, 'actor host (todo-actors) app port: Dapr actor callbacks only, each with its daprd\'s APP_API_TOKEN'),
   actorHosts: int('ACTOR_HOSTS', 1, 'local stack: how many actor-host processes (Dapr app id todo-actors), each with its own daprd, placement spreads the actors over them; host n ≥ 2 listens on ACTORS_PORT + 100·(n−1) and its sidecar on ACTORS_DAPR_HTTP_PORT + 100·(n−1)'),
-  subscribersPort: int('SUBSCRIBERS_PORT', 8082, 'subscribers (todo-subscribers) app port: internal audit query, /healthz, /readyz, /metrics'),
+  subscribersPort: int('SUBSCRIBERS_PORT', 8082, 'subscribers (todo-subscribers) app port: the internal audit query for the gateway through Dapr, with its daprd\'s APP_API_TOKEN'),
+  gatewayMetricsPort: 0, actorsMetricsPort: 0, subscribersMetricsPort: 0, // set below, after the app ports they follow
+  appApiToken: str('APP_API_TOKEN', '', "the token this service's daprd sends it (header dapr-api-token, Dapr's APP_API_TOKEN): the actor host and the subscribers refuse every other caller on their app port with 401 (only GET /healthz, daprd's app health probe, which carries no token, is open); the local stack sets it; required with NODE_ENV=production", '(set by the stack)'),
+  daprApiToken: str('DAPR_API_TOKEN', '', "the token this service sends its own daprd (header dapr-api-token), which refuses API calls without it; the local stack sets it; required with NODE_ENV=production", '(set by the stack)'),
 
   daprHttpPort: int('DAPR_HTTP_PORT', 3500, "HTTP API port of this process's own Dapr sidecar (the stack sets it per service; the gateway's is 3500)"),
   gatewayDaprHttpPort: int('GATEWAY_DAPR_HTTP_PORT', 3500, "HTTP API port of the gateway's daprd"),
@@ -115,6 +123,10 @@ export const config = {
 
   testFault: str('TODO_TEST_FAULT', '', 'TESTS ONLY, never in production: a fault the actor host injects on purpose; crash-after-complete-commit makes it exit right after a task completion commits, before it answers (actors/testFaults.ts)'),
 };
+
+config.gatewayMetricsPort = portAfter('GATEWAY_METRICS_PORT', config.gatewayPort, 'GATEWAY_PORT', 6, 'gateway: /metrics, /healthz and /readyz for Prometheus and the probes (never routed by the ingress)');
+config.actorsMetricsPort = portAfter('ACTORS_METRICS_PORT', config.actorsPort, 'ACTORS_PORT', 6, 'actor host: /metrics, /healthz and /readyz (actor host n ≥ 2 of the local stack: + 100·(n−1))');
+config.subscribersMetricsPort = portAfter('SUBSCRIBERS_METRICS_PORT', config.subscribersPort, 'SUBSCRIBERS_PORT', 6, 'subscribers: /metrics, /healthz and /readyz');
 
 export type Config = typeof config;
 

@@ -1,7 +1,7 @@
 /** The gateway's express app: JSON in and out, auth on /v1, errors in the contract's shape. */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { randomBytes } from 'node:crypto';
-import { httpRequestDuration, metricsHandler } from '../common/metrics';
+import { httpRequestDuration } from '../common/metrics';
 import { traceIdOf, type Logger } from '../common/logger';
 import { config } from '../common/config';
 import { requireAuth } from './auth';
@@ -20,6 +20,11 @@ export const BODY_LIMIT = '1mb';
 
 /** Returns why a dependency beyond the sidecar is not ready yet, or undefined when it is. */
 export type ReadinessCheck = () => string | undefined;
+
+/** The gateway's readiness (served here and on its metrics port): its sidecar answers, and `notReady` has no reason. */
+export async function gatewayNotReady(notReady: ReadinessCheck): Promise<string | undefined> {
+  return (await sidecarHealthy()) ? notReady() : 'the Dapr sidecar does not answer';
+}
 
 export function createApp(log: Logger, notReady: ReadinessCheck = () => undefined): express.Express {
   const app = express();
@@ -41,11 +46,10 @@ export function createApp(log: Logger, notReady: ReadinessCheck = () => undefine
 
   app.get(HEALTH_PATHS.liveness, (_req, res) => res.json({ status: 'ok' }));
   app.get(HEALTH_PATHS.readiness, async (_req, res) => {
-    const reason = (await sidecarHealthy()) ? notReady() : 'the Dapr sidecar does not answer';
+    const reason = await gatewayNotReady(notReady);
     if (reason) res.status(503).json({ status: 'not ready', reason });
     else res.json({ status: 'ready' });
   });
-  app.get('/metrics', metricsHandler);
 
   app.use(securityHeaders());
   app.use(cors(config.corsOrigins));

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { httpRequest } from '../common/httpClient';
 import { sidecars } from '../stack/services';
-import { api, tokenFor, uniqueUser } from '../stack/testSupport';
+import { api, sidecarHeaders, tokenFor, uniqueUser } from '../stack/testSupport';
 
 const ZONE = 'Europe/Berlin';
 
@@ -78,7 +78,7 @@ describe('chat (POST /v1/chat)', function () {
     const user = uniqueUser('chat-state');
     const token = await tokenFor(user);
     const added = await chat(token, 'add water the plants tomorrow');
-    const res = await httpRequest({ port: sidecars().actors.httpPort, method: 'GET', path: `/v1.0/actors/UserActor/${encodeURIComponent(user)}/state/chat`, timeoutMs: 5000 });
+    const res = await httpRequest({ port: sidecars().actors.httpPort, method: 'GET', path: `/v1.0/actors/UserActor/${encodeURIComponent(user)}/state/chat`, timeoutMs: 5000, headers: sidecarHeaders('actors') });
     assert.equal(res.status, 200, res.body);
     assert.deepEqual(JSON.parse(res.body).lastMentioned, [added.tasks[0].id]);
   });

@@ -4,7 +4,7 @@
  */
 import { config, SERVICE_APP_IDS } from '../common/config';
 import { USER_ACTOR_TYPE, type ActorResult, type UserActorMethod } from '../common/actorApi';
-import { httpRequest, type HttpResult } from '../common/httpClient';
+import { daprRequest, type HttpResult } from '../common/httpClient';
 import { createLogger } from '../common/logger';
 import { ApiError } from './errors';
 
@@ -17,7 +17,7 @@ async function dapr(method: string, path: string, what: string, body?: unknown, 
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (traceparent) headers.traceparent = traceparent;
   try {
-    return await httpRequest({ port: config.daprHttpPort, method, path, headers, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs: config.actorCallTimeoutMs });
+    return await daprRequest({ method, path, headers, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs: config.actorCallTimeoutMs });
   } catch (err) {
     log.warn('no answer from Dapr', { what, path: path.split('?')[0], err: String(err) });
     throw unavailable(what);
@@ -48,7 +48,7 @@ export async function invokeSubscribers<T>(path: string, traceparent?: string): 
 
 export async function sidecarHealthy(): Promise<boolean> {
   try {
-    const res = await httpRequest({ port: config.daprHttpPort, method: 'GET', path: '/v1.0/healthz', timeoutMs: 2000 });
+    const res = await daprRequest({ method: 'GET', path: '/v1.0/healthz', timeoutMs: 2000 });
     return res.status >= 200 && res.status < 300;
   } catch {
     return false;

@@ -3,20 +3,25 @@ import { config } from '../common/config';
 import { createKafka } from '../common/kafka';
 import { createLogger } from '../common/logger';
 import { initMetrics } from '../common/metrics';
-import { createApp } from './app';
+import { createApp, gatewayNotReady } from './app';
+import { requireAccessTokens } from '../common/daprAccess';
+import { startOpsServer } from '../common/opsServer';
 import { StreamHub } from './stream/streamHub';
 import { fetchReplayThroughDapr } from './stream/replay';
 import { attachStream } from './stream/streamServer';
 import { SyncConsumer, syncGroupId } from './stream/syncConsumer';
 
 const log = createLogger('todo-gateway');
+requireAccessTokens('todo-gateway', false); // daprd never calls the gateway: it has no app channel
 initMetrics('todo-gateway');
 
 const hub = new StreamHub();
 // One consumer group per gateway process: every process must see every event for its own sockets.
 const sync = new SyncConsumer(createKafka('todo-gateway', log), syncGroupId(), hub, log);
 
-const server = createApp(log, () => (sync.running ? undefined : 'the device stream has not joined Kafka yet'))
+const streamNotReady = () => (sync.running ? undefined : 'the device stream has not joined Kafka yet');
+const ops = startOpsServer('todo-gateway', config.gatewayMetricsPort, () => gatewayNotReady(streamNotReady), log);
+const server = createApp(log, streamNotReady)
   .listen(config.gatewayPort, config.bindHost, () => log.info('gateway listening', { port: config.gatewayPort }));
 server.on('error', (err) => {
   log.error('gateway failed to listen', { err: String(err) });
@@ -41,6 +46,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     log.info('shutting down', { signal });
     setTimeout(() => process.exit(0), 10_000).unref(); // the chart's grace period is 45 s
     stream.close();
+    ops.close();
     // Exit only once the device stream's consumer has left its group: a member that vanishes
     // without leaving holds the group until its session times out (30 s), and a gateway restarted
     // on the same host and port (same group) is not ready until then.

@@ -1,7 +1,7 @@
 /** The task REST API on the real stack: every call, list filters and paging, versions, isolation. */
 import assert from 'node:assert/strict';
 import { sidecars } from '../stack/services';
-import { api, tokenFor, uniqueUser } from '../stack/testSupport';
+import { api, sidecarHeaders, tokenFor, uniqueUser } from '../stack/testSupport';
 
 async function newUser(prefix: string) {
   const id = uniqueUser(prefix);
@@ -174,7 +174,7 @@ describe('tasks REST API', function () {
   it('other services can call UserActor through Dapr\'s HTTP actor API, outside the gateway', async () => {
     const user = uniqueUser('service');
     const url = (m: string) => `http://127.0.0.1:${sidecars().actors.httpPort}/v1.0/actors/UserActor/${user}/method/${m}`;
-    const post = async (m: string, body: unknown) => (await fetch(url(m), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<any>;
+    const post = async (m: string, body: unknown) => (await fetch(url(m), { method: 'POST', headers: { 'content-type': 'application/json', ...sidecarHeaders('actors') }, body: JSON.stringify(body) })).json() as Promise<any>;
     const created = await post('createTask', { input: { title: 'from another service' } });
     assert.equal(created.ok, true);
     const listed = await post('listTasks', { query: {} });

@@ -14,7 +14,7 @@ import { TOPICS } from '../common/events/envelope';
 import { commandLineOf, isAlive } from '../stack/processes';
 import { sidecars } from '../stack/services';
 import { readState } from '../stack/stackState';
-import { api, eventually, tokenFor, uniqueUser } from '../stack/testSupport';
+import { api, eventually, sidecarHeaders, tokenFor, uniqueUser } from '../stack/testSupport';
 
 describe('walking skeleton: a task travels through every layer of the real stack', function () {
   this.timeout(120_000);
@@ -106,7 +106,7 @@ describe('walking skeleton: a task travels through every layer of the real stack
   });
 
   it("the actor host's daprd lists an active UserActor in its metadata", async () => {
-    const res = await fetch(`http://127.0.0.1:${sidecars().actors.httpPort}/v1.0/metadata`);
+    const res = await fetch(`http://127.0.0.1:${sidecars().actors.httpPort}/v1.0/metadata`, { headers: sidecarHeaders('actors') });
     const meta = (await res.json()) as { actorRuntime?: { activeActors?: Array<{ type: string; count: number }> }; actors?: Array<{ type: string; count: number }> };
     const active = meta.actorRuntime?.activeActors ?? meta.actors ?? [];
     const userActors = active.find((a) => a.type === 'UserActor');

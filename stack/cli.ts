@@ -6,6 +6,7 @@ import { isAlive } from './processes';
 import { down, status, up } from './stack';
 import { runBenchSuite } from '../loadtest/suite';
 import { readState } from './stackState';
+import { credentialsFile } from './credentials';
 import { sidecars } from './services';
 import { runTests } from './testRunner';
 import { rewriteReadme } from './envTable';
@@ -21,9 +22,9 @@ const USAGE = `usage:
 function printUrls(pgPort: number): void {
   const sc = sidecars();
   say('');
-  say(`gateway (REST, WebSocket)   http://127.0.0.1:${config.gatewayPort}/v1   (health: /healthz, /readyz, metrics: /metrics)`);
+  say(`gateway (REST, WebSocket)   http://127.0.0.1:${config.gatewayPort}/v1   (health: /healthz, /readyz; metrics: http://127.0.0.1:${sc.gateway.appMetricsPort}/metrics)`);
   say(`gateway's Dapr sidecar      http://127.0.0.1:${sc.gateway.httpPort}/v1.0/metadata`);
-  say(`actor host's Dapr sidecar   http://127.0.0.1:${sc.actors.httpPort}/v1.0/actors/UserActor/<user>/method/<name>`);
+  say(`actor host's Dapr sidecar   http://127.0.0.1:${sc.actors.httpPort}/v1.0/actors/UserActor/<user>/method/<name>   (header dapr-api-token: the actors' DAPR_API_TOKEN, in ${credentialsFile()})`);
   say(`emails (SMTP sink)          http://127.0.0.1:${config.smtpSinkHttpPort}/messages   (SMTP on ${config.smtpPort})`);
   say(`PostgreSQL                  postgres://${config.pgUser}:${config.pgPassword}@127.0.0.1:${pgPort}/${config.pgDatabase}`);
   say(`Kafka                       ${config.kafkaBrokers}`);

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { config, kafkaBrokerList, SERVICE_APP_IDS } from '../common/config';
+import { stackCredentials, type Service } from './credentials';
 import type { HealthCheck } from './health';
 import { paths, REPO_ROOT } from './paths';
 
@@ -32,8 +33,11 @@ export interface Ports {
 }
 
 export interface Sidecar {
+  service: Service;
   appId: string;
   appPort: number;
+  /** The app's own port for /metrics, /healthz and /readyz (common/opsServer.ts): what Prometheus scrapes. */
+  appMetricsPort: number;
   httpPort: number;
   grpc: number;
   internalGrpc: number;
@@ -43,13 +47,14 @@ export interface Sidecar {
 
 export function sidecars(): Record<'gateway' | 'actors' | 'subscribers', Sidecar> {
   const b = config.daprPortBase;
-  const mk = (i: number, appId: string, appPort: number, httpPort: number): Sidecar => ({
-    appId, appPort, httpPort, grpc: b + i * 4, internalGrpc: b + i * 4 + 1, metrics: b + i * 4 + 2, healthz: b + i * 4 + 3,
+  const mk = (i: number, service: Service, appPort: number, appMetricsPort: number, httpPort: number): Sidecar => ({
+    service, appId: SERVICE_APP_IDS[service], appPort, appMetricsPort, httpPort,
+    grpc: b + i * 4, internalGrpc: b + i * 4 + 1, metrics: b + i * 4 + 2, healthz: b + i * 4 + 3,
   });
   return {
-    gateway: mk(0, SERVICE_APP_IDS.gateway, config.gatewayPort, config.gatewayDaprHttpPort),
-    actors: mk(1, SERVICE_APP_IDS.actors, config.actorsPort, config.actorsDaprHttpPort),
-    subscribers: mk(2, SERVICE_APP_IDS.subscribers, config.subscribersPort, config.subscribersDaprHttpPort),
+    gateway: mk(0, 'gateway', config.gatewayPort, config.gatewayMetricsPort, config.gatewayDaprHttpPort),
+    actors: mk(1, 'actors', config.actorsPort, config.actorsMetricsPort, config.actorsDaprHttpPort),
+    subscribers: mk(2, 'subscribers', config.subscribersPort, config.subscribersMetricsPort, config.subscribersDaprHttpPort),
   };
 }
 
@@ -68,7 +73,8 @@ export function extraActorHostSidecars(actorHosts = config.actorHosts): Sidecar[
     const i = 3 + k;
     const step = EXTRA_ACTOR_HOST_PORT_STEP * (k + 1);
     return {
-      appId: SERVICE_APP_IDS.actors, appPort: config.actorsPort + step, httpPort: config.actorsDaprHttpPort + step,
+      service: 'actors' as const, appId: SERVICE_APP_IDS.actors, appPort: config.actorsPort + step, appMetricsPort: config.actorsMetricsPort + step,
+      httpPort: config.actorsDaprHttpPort + step,
       grpc: b + i * 4, internalGrpc: b + i * 4 + 1, metrics: b + i * 4 + 2, healthz: b + i * 4 + 3,
     };
   });
@@ -82,10 +88,24 @@ export function controlPlanePorts() {
   };
 }
 
+/** Every service process of the stack (each actor host apart) with the port Prometheus scrapes. */
+export function metricsTargets(actorHosts = config.actorHosts): Array<{ name: string; service: Service; port: number }> {
+  const sc = sidecars();
+  return [
+    { name: 'gateway', service: 'gateway', port: sc.gateway.appMetricsPort },
+    { name: 'actors', service: 'actors', port: sc.actors.appMetricsPort },
+    ...extraActorHostSidecars(actorHosts).map((s, k) => ({ name: `actors-${k + 2}`, service: 'actors' as const, port: s.appMetricsPort })),
+    { name: 'subscribers', service: 'subscribers', port: sc.subscribers.appMetricsPort },
+  ];
+}
+
 /** The environment every service process runs with: the configured settings plus the stack's choices. */
-export function serviceEnv(ports: Ports, daprHttpPort: number): NodeJS.ProcessEnv {
+export function serviceEnv(ports: Ports, daprHttpPort: number, service: Service): NodeJS.ProcessEnv {
+  const cred = stackCredentials()[service];
   return {
     ...process.env,
+    APP_API_TOKEN: service === 'gateway' ? '' : cred.appToken,
+    DAPR_API_TOKEN: cred.daprToken,
     PGHOST: config.pgHost,
     PGPORT: String(ports.pg),
     PGUSER: config.pgUser,
@@ -150,26 +170,37 @@ export function infraSpecs(ports: Ports, java: string, pgBin: string, runAsPostg
   ];
 }
 
+/**
+ * The app channel of a sidecar: the actor host and the subscribers get theirs (Dapr calls them, with
+ * the app token); the gateway has none: Dapr never calls it, it only calls out.
+ */
+function appChannelArgs(s: Sidecar): string[] {
+  if (s.service === 'gateway') return [];
+  return ['--app-port', String(s.appPort), '--app-protocol', 'http', '--app-channel-address', '127.0.0.1',
+    '--enable-app-health-check', '--app-health-check-path', '/healthz', '--app-health-probe-interval', '3'];
+}
+
 function daprdSpec(name: string, s: Sidecar, ports: Ports): ProcessSpec {
+  const cred = stackCredentials()[s.service];
   return {
     name, group: 'app', port: s.httpPort, stopSignal: 'SIGTERM', startTimeoutMs: 90_000,
     health: { kind: 'http', url: `http://127.0.0.1:${s.healthz}/v1.0/healthz` },
     cmd: paths.daprBin('daprd'),
-    args: ['--mode', 'standalone', '--app-id', s.appId, '--app-port', String(s.appPort), '--app-protocol', 'http',
-      '--app-channel-address', '127.0.0.1',
+    args: ['--mode', 'standalone', '--app-id', s.appId, ...appChannelArgs(s),
       '--dapr-http-port', String(s.httpPort), '--dapr-grpc-port', String(s.grpc), '--dapr-internal-grpc-port', String(s.internalGrpc),
       '--dapr-listen-addresses', '127.0.0.1', '--dapr-internal-grpc-listen-address', '127.0.0.1',
       '--dapr-public-port', String(s.healthz), '--dapr-public-listen-address', '127.0.0.1',
       '--metrics-port', String(s.metrics), '--metrics-listen-address', '127.0.0.1',
       '--placement-host-address', `127.0.0.1:${config.placementPort}`, '--scheduler-host-address', `127.0.0.1:${config.schedulerPort}`,
       '--resources-path', paths.components, '--config', path.join(paths.components, 'config.yaml'),
-      '--enable-app-health-check', '--app-health-check-path', '/healthz', '--app-health-probe-interval', '3',
       '--dapr-graceful-shutdown-seconds', '10', '--log-as-json'],
     env: {
       ...process.env,
+      // Dapr's two tokens (common/daprAccess.ts): the app must send DAPR_API_TOKEN; daprd sends APP_API_TOKEN to the app.
+      DAPR_API_TOKEN: cred.daprToken,
+      APP_API_TOKEN: s.service === 'gateway' ? '' : cred.appToken,
       // Read by components/secretstore.yaml (secretstores.local.env with prefix TODO_SECRET_).
       TODO_SECRET_PG_CONNECTION_STRING: `host=${config.pgHost} port=${ports.pg} user=${config.pgUser} password=${config.pgPassword} dbname=${config.pgDatabase} sslmode=disable`,
-      TODO_SECRET_KAFKA_BROKERS: config.kafkaBrokers,
     },
     // components/config.yaml names the SQLite name-resolution database by a path relative to here.
     cwd: paths.data('dapr'),
@@ -180,11 +211,12 @@ export function appSpecs(ports: Ports, actorHosts = config.actorHosts): ProcessS
   const sc = sidecars();
   const app = (name: string, script: string, s: Sidecar, env: NodeJS.ProcessEnv = {}): ProcessSpec => ({
     name, group: 'app', port: s.appPort, stopSignal: 'SIGTERM', startTimeoutMs: 90_000,
-    health: { kind: 'http', url: `http://127.0.0.1:${s.appPort}/readyz` },
-    ...node(script), env: { ...serviceEnv(ports, s.httpPort), ...env }, cwd: REPO_ROOT,
+    health: { kind: 'http', url: `http://127.0.0.1:${s.appMetricsPort}/readyz` },
+    ...node(script), env: { ...serviceEnv(ports, s.httpPort, s.service), ...env }, cwd: REPO_ROOT,
   });
   const extraActorHosts = extraActorHostSidecars(actorHosts).flatMap((s, k) => [
-    app(`actors-${k + 2}`, 'actors/main.js', s, { ACTORS_PORT: String(s.appPort) }), daprdSpec(`daprd-actors-${k + 2}`, s, ports),
+    app(`actors-${k + 2}`, 'actors/main.js', s, { ACTORS_PORT: String(s.appPort), ACTORS_METRICS_PORT: String(s.appMetricsPort) }),
+    daprdSpec(`daprd-actors-${k + 2}`, s, ports),
   ]);
   return [
     app('actors', 'actors/main.js', sc.actors), daprdSpec('daprd-actors', sc.actors, ports), ...extraActorHosts,

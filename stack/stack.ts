@@ -15,6 +15,8 @@ import { paths, REPO_ROOT, DAPR_VERSION } from './paths';
 import { ensureDatabase, ensureDirs, postgresRunAs, prepareKafka, preparePostgres } from './prepare';
 import { isAlive, spawnDetached, stopProcess, tailOf } from './processes';
 import { say, step, StepError } from './progress';
+import { DAPR_TOKEN_HEADER } from '../common/daprAccess';
+import { stackCredentials } from './credentials';
 import { appSpecs, infraSpecs, type ProcessSpec } from './services';
 import { clearState, planUp, readState, writeState, type ProcessRecord, type StackState } from './stackState';
 
@@ -109,7 +111,7 @@ async function waitForActorPlacement(): Promise<void> {
   let last = '';
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(url, { method: 'POST', body: JSON.stringify({ taskId: 'probe' }), headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(5000) });
+      const res = await fetch(url, { method: 'POST', body: JSON.stringify({ taskId: 'probe' }), headers: { 'content-type': 'application/json', [DAPR_TOKEN_HEADER]: stackCredentials().gateway.daprToken }, signal: AbortSignal.timeout(5000) });
       if (res.ok) return;
       last = `${res.status} ${(await res.text()).slice(0, 200)}`;
     } catch (err) {

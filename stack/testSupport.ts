@@ -2,6 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { config } from '../common/config';
 import { signDevToken } from '../gateway/auth';
+import { DAPR_TOKEN_HEADER } from '../common/daprAccess';
+import { stackCredentials, type Service } from './credentials';
+import { sidecars } from './services';
 
 export const gatewayUrl = (): string => `http://127.0.0.1:${config.gatewayPort}`;
 
@@ -61,3 +64,26 @@ export async function inParallel<T>(items: readonly T[], workers: number, fn: (i
     while (next < items.length) await fn(items[next++]);
   }));
 }
+
+/**
+ * The header a test needs to call a service's Dapr sidecar directly (its HTTP API answers only
+ * with the service's DAPR_API_TOKEN, which the stack made: stack/credentials.ts).
+ */
+export function sidecarHeaders(service: Service): Record<string, string> {
+  return { [DAPR_TOKEN_HEADER]: stackCredentials()[service].daprToken };
+}
+
+/** The header daprd sends a service's app port (APP_API_TOKEN), for tests that play the sidecar. */
+export function appHeaders(service: Exclude<Service, 'gateway'>): Record<string, string> {
+  return { [DAPR_TOKEN_HEADER]: stackCredentials()[service].appToken };
+}
+
+/** GET /metrics of a service (its metrics port, common/opsServer.ts): the text, or an error on a non-200. */
+export async function serviceMetrics(service: Service): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${sidecars()[service].appMetricsPort}/metrics`, { signal: AbortSignal.timeout(10_000) });
+  if (res.status !== 200) throw new Error(`GET /metrics of ${service} answered ${res.status}`);
+  return res.text();
+}
+
+/** URL of a service's Dapr sidecar HTTP API (send sidecarHeaders(service) with it). */
+export const sidecarUrl = (service: Service, path: string): string => `http://127.0.0.1:${sidecars()[service].httpPort}${path}`;

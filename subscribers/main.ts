@@ -9,7 +9,9 @@ import { createPool } from '../common/db/pool';
 import { migrate } from '../common/db/migrations';
 import { createKafka, ensureTopics } from '../common/kafka';
 import { createLogger } from '../common/logger';
-import { initMetrics, metricsHandler } from '../common/metrics';
+import { initMetrics } from '../common/metrics';
+import { requireAccessTokens, requireAppToken } from '../common/daprAccess';
+import { startOpsServer } from '../common/opsServer';
 import { AUDIT_GROUP, AUDITED_TOPICS, AuditConsumer } from './audit/auditConsumer';
 import { auditApi } from './audit/auditApi';
 import { AuditProgress } from './audit/auditProgress';
@@ -22,6 +24,7 @@ import { HEALTH_PATHS } from '../common/healthPaths';
 const log = createLogger('todo-subscribers');
 
 async function main(): Promise<void> {
+  requireAccessTokens('todo-subscribers', true);
   initMetrics('todo-subscribers');
   const pool = createPool('todo-subscribers');
   const applied = await migrate(pool);
@@ -38,20 +41,17 @@ async function main(): Promise<void> {
   let consuming = false;
   const lag = new ConsumerLagMonitor(kafka, { [AUDIT_GROUP]: [...AUDITED_TOPICS], [NOTIFICATIONS_GROUP]: [TOPICS.reminders] }, log);
 
+  const ops = startOpsServer('todo-subscribers', config.subscribersMetricsPort, async () => {
+    await pool.query('SELECT 1');
+    const waiting = consumers.filter((c) => !c.running).map((c) => c.name);
+    return waiting.length ? `consumers not running yet: ${waiting.join(', ')}` : undefined;
+  }, log);
+
+  // The app port: only the subscribers' daprd calls it (the gateway's audit queries, through Dapr).
   const app = express();
   app.disable('x-powered-by');
-  app.get(HEALTH_PATHS.liveness, (_req, res) => res.json({ status: 'ok' }));
-  app.get(HEALTH_PATHS.readiness, async (_req, res) => {
-    try {
-      await pool.query('SELECT 1');
-      const waiting = consumers.filter((c) => !c.running).map((c) => c.name);
-      if (waiting.length) throw new Error(`consumers not running yet: ${waiting.join(', ')}`);
-      res.json({ status: 'ready' });
-    } catch (err) {
-      res.status(503).json({ status: 'not ready', reason: String(err instanceof Error ? err.message : err) });
-    }
-  });
-  app.get('/metrics', metricsHandler);
+  app.use(requireAppToken());
+  app.get(HEALTH_PATHS.liveness, (_req, res) => res.json({ status: 'ok' })); // daprd's app health probe
   app.use(auditApi(pool, auditProgress, config.streamReplayAuditWaitMs));
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     log.error('audit query failed', { err: String(err) });
@@ -82,6 +82,7 @@ async function main(): Promise<void> {
     process.once(signal, async () => {
       log.info('shutting down', { signal });
       server.close();
+      ops.close();
       await lag.stop();
       await auditProgress.stop();
       for (const c of consumers) await c.stop();

@@ -85,7 +85,7 @@ async function settle(pool: Pool, maxS: number, polls: number): Promise<string> 
   let quiet = 0;
   let last = { lag: 0, outbox: 0, emails: 0 };
   while (Date.now() - t0 < maxS * 1000) {
-    last = await backlog(pool, config.subscribersPort);
+    last = await backlog(pool, config.subscribersMetricsPort);
     quiet = last.lag + last.outbox + last.emails === 0 ? quiet + 1 : 0;
     if (quiet >= polls) break;
     await new Promise((r) => setTimeout(r, 2500)); // the lag gauge is refreshed every 5 s

@@ -52,9 +52,9 @@ export function memoryOf(results: K6Result[]) {
   }]));
 }
 
-/** Every actor host's app port (for its /metrics). */
+/** Every actor host's metrics port (for its /metrics). */
 export function actorHostPorts(): number[] {
-  return [config.actorsPort, ...extraActorHostSidecars().map((s) => s.appPort)];
+  return [config.actorsMetricsPort, ...extraActorHostSidecars().map((s) => s.appMetricsPort)];
 }
 
 export async function mixedScenario(ctx: SuiteContext): Promise<ScenarioResult> {

@@ -63,7 +63,7 @@ export async function soakScenario(ctx: SuiteContext, minutes: number): Promise<
   const t0 = Date.now();
   const sample = async () => {
     const mem = memoryByGroup(groups);
-    const lag = Object.values(await consumerLag(config.subscribersPort).catch(() => ({}))).reduce((a, b) => a + b, 0);
+    const lag = Object.values(await consumerLag(config.subscribersMetricsPort).catch(() => ({}))).reduce((a, b) => a + b, 0);
     const ob = await outboxSize(ctx.pool);
     samples.push({
       t: (Date.now() - t0) / 1000,
