@@ -69,7 +69,8 @@ export const config = {
   daprPortBase: int('DAPR_SIDECAR_PORT_BASE', 3510, 'first of the ports the local stack gives the sidecars for gRPC, internal gRPC, metrics and healthz (12 ports from here, 4 more per extra actor host; keep them below the ephemeral range, 32768+, where outgoing connections can hold them)'),
   placementPort: int('DAPR_PLACEMENT_PORT', 50005, 'Dapr placement service gRPC port'),
   schedulerPort: int('DAPR_SCHEDULER_PORT', 50006, 'Dapr scheduler service gRPC port'),
-  daprControlPortBase: int('DAPR_CONTROL_PORT_BASE', 3530, 'first of the ports the local stack gives placement and scheduler for healthz, metrics, raft and etcd (7 ports from here)'),
+  sentryPort: int('DAPR_SENTRY_PORT', 50001, "local stack: Dapr sentry's gRPC port, the certificate authority of the sidecars' mTLS"),
+  daprControlPortBase: int('DAPR_CONTROL_PORT_BASE', 3530, 'first of the ports the local stack gives placement, scheduler and sentry for healthz, metrics, raft and etcd (9 ports from here)'),
 
   pgHost: str('PGHOST', '127.0.0.1', 'PostgreSQL host'),
   pgPort: int('PGPORT', 5432, 'PostgreSQL port; the local stack falls back to 55432 when 5432 is taken by a server it did not start'),

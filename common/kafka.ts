@@ -17,15 +17,25 @@ export function kafkaSecurity(c: Pick<Config, 'kafkaTls' | 'kafkaSaslMechanism' 
   return out;
 }
 
-export function createKafka(clientId: string, log: Logger): Kafka {
+export interface KafkaClientOptions {
+  /** Instead of KAFKA_TLS and KAFKA_SASL_*: another user's (tests and the stack's own admin). */
+  security?: Pick<KafkaConfig, 'ssl' | 'sasl'>;
+  retry?: KafkaConfig['retry'];
+  connectionTimeout?: number;
+  /** Log nothing (tests that provoke errors on purpose, the stack's health probe). */
+  quiet?: boolean;
+}
+
+/** The one place that builds Kafka clients: the configured brokers, TLS and SASL user, and logging into winston. */
+export function createKafka(clientId: string, log: Logger, opts: KafkaClientOptions = {}): Kafka {
   return new Kafka({
     clientId,
     brokers: kafkaBrokerList(),
-    ...kafkaSecurity(),
-    connectionTimeout: 3000,
+    ...(opts.security ?? kafkaSecurity()),
+    connectionTimeout: opts.connectionTimeout ?? 3000,
     requestTimeout: 10000,
-    retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
-    logLevel: logLevel.WARN,
+    retry: opts.retry ?? { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
+    logLevel: opts.quiet ? logLevel.NOTHING : logLevel.WARN,
     logCreator: () => ({ namespace, level, label, log: entry }) => {
       const { message, ...extra } = entry;
       const meta = { kafka: { namespace, label, ...extra } };

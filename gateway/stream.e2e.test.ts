@@ -6,13 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
 import type { Pool } from 'pg';
 import WebSocket from 'ws';
-import { config, kafkaBrokerList } from '../common/config';
+import { config } from '../common/config';
 import { createPool } from '../common/db/pool';
 import { deadLetterTopic, TOPICS } from '../common/events/envelope';
-import { partitionOf } from '../common/kafka';
+import { createKafka, partitionOf } from '../common/kafka';
+import { createLogger } from '../common/logger';
 import { api, eventually, tokenFor, uniqueUser } from '../stack/testSupport';
 
 const url = (q = '') => `ws://127.0.0.1:${config.gatewayPort}/v1/stream${q}`;
@@ -293,7 +293,7 @@ describe('device stream: replay on reconnect', function () {
   it('a poison message on task-updates goes to task-updates.dlt with the reason, and the stream goes on', async () => {
     const a = await newUser('stream-poison');
     const d = await device(url(`?token=${encodeURIComponent(a.token)}`));
-    const kafka = new Kafka({ clientId: 'stream-poison-test', brokers: kafkaBrokerList(), logLevel: logLevel.NOTHING });
+    const kafka = createKafka('stream-poison-test', createLogger('stream-poison-test'), { quiet: true });
     const marker = `poison-${randomUUID()}`;
     const consumer = kafka.consumer({ groupId: `stream-poison-test-${randomUUID()}` });
     const seen: Array<{ value: string; reason: string; group: string }> = [];

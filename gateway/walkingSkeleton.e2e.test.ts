@@ -7,8 +7,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import { config, kafkaBrokerList } from '../common/config';
+import type { Consumer, Kafka } from 'kafkajs';
+import { config } from '../common/config';
+import { createKafka } from '../common/kafka';
+import { createLogger } from '../common/logger';
 import { createPool } from '../common/db/pool';
 import { TOPICS } from '../common/events/envelope';
 import { commandLineOf, isAlive } from '../stack/processes';
@@ -29,7 +31,7 @@ describe('walking skeleton: a task travels through every layer of the real stack
   before(async () => {
     token = await tokenFor(user, `${user}@example.com`);
     pool = createPool('walking-skeleton-test');
-    kafka = new Kafka({ clientId: 'walking-skeleton-test', brokers: kafkaBrokerList(), logLevel: logLevel.NOTHING });
+    kafka = createKafka('walking-skeleton-test', createLogger('walking-skeleton-test'), { quiet: true });
     const admin = kafka.admin();
     await admin.connect();
     startOffsets = (await admin.fetchTopicOffsets(TOPICS.taskEvents)).map((p) => ({ partition: p.partition, offset: p.offset }));

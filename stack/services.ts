@@ -3,10 +3,12 @@
  * Infrastructure first (PostgreSQL, Kafka, the SMTP sink, Dapr placement and scheduler), then each
  * service with its own daprd sidecar. Every Dapr process gets its own healthz and metrics ports.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { config, kafkaBrokerList, SERVICE_APP_IDS } from '../common/config';
 import { stackCredentials, type Service } from './credentials';
 import type { HealthCheck } from './health';
+import { kafkaUserSecurity, serviceKafkaEnv } from './kafka/security';
 import { paths, REPO_ROOT } from './paths';
 
 export const KAFKA_LOG_FLAGS = ['-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-Dorg.slf4j.simpleLogger.log.kafka.server.KafkaRaftServer=info',
@@ -85,7 +87,31 @@ export function controlPlanePorts() {
   return {
     placementHealthz: b, placementMetrics: b + 1, placementRaft: b + 2,
     schedulerHealthz: b + 3, schedulerMetrics: b + 4, schedulerEtcdClient: b + 5, schedulerEtcdPeer: b + 6,
+    sentryHealthz: b + 7, sentryMetrics: b + 8,
   };
+}
+
+/**
+ * mTLS in the local stack, as in the cluster: the stack's sentry is the certificate authority (it
+ * makes its root and issuer certificates in data/sentry on its first start); placement, scheduler
+ * and every daprd get their identity from it and trust its root. Self-hosted Dapr names the trust
+ * domain `localhost` and the namespace `default` for the control plane and the apps alike.
+ */
+export const sentryCredentials = () => paths.data('sentry');
+export const trustAnchorsFile = () => path.join(sentryCredentials(), 'ca.crt');
+const sentryAddress = () => `127.0.0.1:${config.sentryPort}`;
+
+function controlPlaneTlsArgs(): string[] {
+  return ['--tls-enabled', '--trust-anchors-file', trustAnchorsFile(), '--sentry-address', sentryAddress(), '--trust-domain', 'localhost'];
+}
+
+/** The root certificate daprd trusts (DAPR_TRUST_ANCHORS), once sentry has made it. */
+function trustAnchors(): string {
+  try {
+    return fs.readFileSync(trustAnchorsFile(), 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 /** Every service process of the stack (each actor host apart) with the port Prometheus scrapes. */
@@ -106,6 +132,7 @@ export function serviceEnv(ports: Ports, daprHttpPort: number, service: Service)
     ...process.env,
     APP_API_TOKEN: service === 'gateway' ? '' : cred.appToken,
     DAPR_API_TOKEN: cred.daprToken,
+    ...serviceKafkaEnv(service),
     PGHOST: config.pgHost,
     PGPORT: String(ports.pg),
     PGUSER: config.pgUser,
@@ -125,6 +152,17 @@ export function infraSpecs(ports: Ports, java: string, pgBin: string, runAsPostg
   const cp = controlPlanePorts();
   const kafkaPort = Number(kafkaBrokerList()[0].split(':')[1] ?? 9092);
   return [
+    // First, and alone (stack.ts): the others read the root certificate it makes.
+    {
+      name: 'sentry', group: 'infra', port: config.sentryPort, stopSignal: 'SIGTERM', startTimeoutMs: 60_000,
+      health: { kind: 'http', url: `http://127.0.0.1:${cp.sentryHealthz}/healthz` },
+      cmd: paths.daprBin('sentry'),
+      args: ['--port', String(config.sentryPort), '--listen-address', '127.0.0.1', '--healthz-port', String(cp.sentryHealthz),
+        '--healthz-listen-address', '127.0.0.1', '--metrics-port', String(cp.sentryMetrics), '--metrics-listen-address', '127.0.0.1',
+        '--issuer-credentials', sentryCredentials(), '--trust-domain', 'localhost', '--mode', 'standalone',
+        '--config', path.join(REPO_ROOT, 'stack', 'dapr', 'sentry.yaml'), '--log-as-json'],
+      env: process.env, cwd: sentryCredentials(),
+    },
     {
       name: 'postgres', group: 'infra', port: ports.pg, health: { kind: 'postgres', port: ports.pg }, stopSignal: 'SIGINT', startTimeoutMs: 60_000,
       cmd: path.join(pgBin, 'postgres'),
@@ -133,7 +171,7 @@ export function infraSpecs(ports: Ports, java: string, pgBin: string, runAsPostg
       env: { ...process.env, LC_ALL: 'C' }, cwd: paths.data('postgres'), runAs: runAsPostgres,
     },
     {
-      name: 'kafka', group: 'infra', port: kafkaPort, health: { kind: 'kafka', brokers: kafkaBrokerList() }, stopSignal: 'SIGTERM', startTimeoutMs: 120_000,
+      name: 'kafka', group: 'infra', port: kafkaPort, health: { kind: 'kafka', brokers: kafkaBrokerList(), security: kafkaUserSecurity('admin') }, stopSignal: 'SIGTERM', startTimeoutMs: 120_000,
       cmd: java,
       // Flags measured in stack/kafka/NOTES.md; slf4j-simple logs to stderr, i.e. the log file.
       args: ['-Xms256m', '-Xmx1g', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true',
@@ -152,7 +190,7 @@ export function infraSpecs(ports: Ports, java: string, pgBin: string, runAsPostg
       cmd: paths.daprBin('placement'),
       args: ['--port', String(config.placementPort), '--listen-address', '127.0.0.1', '--healthz-port', String(cp.placementHealthz),
         '--healthz-listen-address', '127.0.0.1', '--metrics-port', String(cp.placementMetrics), '--metrics-listen-address', '127.0.0.1',
-        '--initial-cluster', `dapr-placement-0=127.0.0.1:${cp.placementRaft}`, '--log-as-json'],
+        '--initial-cluster', `dapr-placement-0=127.0.0.1:${cp.placementRaft}`, ...controlPlaneTlsArgs(), '--log-as-json'],
       env: process.env, cwd: paths.data('placement'),
     },
     {
@@ -164,7 +202,7 @@ export function infraSpecs(ports: Ports, java: string, pgBin: string, runAsPostg
         '--etcd-data-dir', paths.data('scheduler'), '--etcd-client-port', String(cp.schedulerEtcdClient),
         '--etcd-client-listen-address', '127.0.0.1',
         '--etcd-initial-cluster', `dapr-scheduler-server-0=http://127.0.0.1:${cp.schedulerEtcdPeer}`, '--id', 'dapr-scheduler-server-0',
-        '--log-as-json'],
+        ...controlPlaneTlsArgs(), '--log-as-json'],
       env: process.env, cwd: paths.data('scheduler'),
     },
   ];
@@ -193,12 +231,14 @@ function daprdSpec(name: string, s: Sidecar, ports: Ports): ProcessSpec {
       '--metrics-port', String(s.metrics), '--metrics-listen-address', '127.0.0.1',
       '--placement-host-address', `127.0.0.1:${config.placementPort}`, '--scheduler-host-address', `127.0.0.1:${config.schedulerPort}`,
       '--resources-path', paths.components, '--config', path.join(paths.components, 'config.yaml'),
+      '--enable-mtls', '--sentry-address', sentryAddress(),
       '--dapr-graceful-shutdown-seconds', '10', '--log-as-json'],
     env: {
       ...process.env,
       // Dapr's two tokens (common/daprAccess.ts): the app must send DAPR_API_TOKEN; daprd sends APP_API_TOKEN to the app.
       DAPR_API_TOKEN: cred.daprToken,
       APP_API_TOKEN: s.service === 'gateway' ? '' : cred.appToken,
+      DAPR_TRUST_ANCHORS: trustAnchors(),
       // Read by components/secretstore.yaml (secretstores.local.env with prefix TODO_SECRET_).
       TODO_SECRET_PG_CONNECTION_STRING: `host=${config.pgHost} port=${ports.pg} user=${config.pgUser} password=${config.pgPassword} dbname=${config.pgDatabase} sslmode=disable`,
     },

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { config } from '../common/config';
 import { USER_ACTOR_TYPE } from '../common/actorApi';
 import { check, describe, portInUse } from './health';
-import { installDapr } from './install/dapr';
+import { installDapr, installSentry } from './install/dapr';
 import { installKafka, javaBin } from './install/kafka';
 import { installPostgres, postgresBinDir } from './install/postgres';
 import { paths, REPO_ROOT, DAPR_VERSION } from './paths';
@@ -17,6 +17,7 @@ import { isAlive, spawnDetached, stopProcess, tailOf } from './processes';
 import { say, step, StepError } from './progress';
 import { DAPR_TOKEN_HEADER } from '../common/daprAccess';
 import { stackCredentials } from './credentials';
+import { applyKafkaAcls } from './kafka/security';
 import { appSpecs, infraSpecs, type ProcessSpec } from './services';
 import { clearState, planUp, readState, writeState, type ProcessRecord, type StackState } from './stackState';
 
@@ -50,6 +51,7 @@ export async function installAll(): Promise<void> {
   await installPostgres();
   await installKafka();
   await installDapr();
+  await installSentry();
 }
 
 async function choosePgPort(): Promise<number> {
@@ -160,12 +162,17 @@ export async function up(): Promise<StackState> {
   const java = javaBin();
   ensureDirs();
 
-  await step('starting PostgreSQL, Kafka, the SMTP sink, Dapr placement and scheduler', async (h) => {
+  await step('starting Dapr sentry, PostgreSQL, Kafka, the SMTP sink, Dapr placement and scheduler', async (h) => {
     if (!state.processes.some((p) => p.name === 'postgres')) preparePostgres(pgBin);
     if (!state.processes.some((p) => p.name === 'kafka')) prepareKafka(java);
-    const infra = await startOrReuse(state, infraSpecs(ports, java, pgBin, postgresRunAs()));
+    const specs = infraSpecs(ports, java, pgBin, postgresRunAs());
+    // Sentry first: placement and scheduler read the root certificate it makes on its first start.
+    await waitAll(await startOrReuse(state, specs.filter((x) => x.name === 'sentry')), h.progress);
+    const infra = await startOrReuse(state, specs.filter((x) => x.name !== 'sentry'));
     await waitAll(infra, h.progress);
     await ensureDatabase(ports.pg);
+    h.progress('Kafka ACLs');
+    await applyKafkaAcls();
   });
 
   await step('starting todo-actors, todo-subscribers, todo-gateway and their Dapr sidecars', async (h) => {

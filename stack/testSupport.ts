@@ -5,6 +5,10 @@ import { signDevToken } from '../gateway/auth';
 import { DAPR_TOKEN_HEADER } from '../common/daprAccess';
 import { stackCredentials, type Service } from './credentials';
 import { sidecars } from './services';
+import { actAsLocalKafkaAdmin } from './kafka/security';
+
+// Kafka clients of tests (createKafka) are the local stack's admin: nobody sets credentials by hand.
+actAsLocalKafkaAdmin();
 
 export const gatewayUrl = (): string => `http://127.0.0.1:${config.gatewayPort}`;
 

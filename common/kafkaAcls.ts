@@ -1,0 +1,61 @@
+/**
+ * Who may do what on Kafka: one SASL user per service, and the ACLs the broker's StandardAuthorizer
+ * enforces for it (no ACL, no access: allow.everyone.if.no.acl.found=false). Only the actor host
+ * writes the task and reminder events; each consumer group reads only its topics; the others
+ * write only the dead-letter topics of what they read. The local stack creates these users and
+ * ACLs (stack/kafka/security.ts); a cluster's Kafka gets the same (helm/README.md lists them).
+ * Every service may describe and create the project's topics (ensureTopics runs at every start).
+ */
+import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes, type AclEntry } from 'kafkajs';
+import { SERVICE_APP_IDS } from './config';
+import { ALL_TOPICS, deadLetterTopic, TOPICS } from './events/envelope';
+
+/** The Kafka user of each service is its Dapr app id. */
+export const KAFKA_USERS = SERVICE_APP_IDS;
+export type KafkaService = keyof typeof KAFKA_USERS;
+
+export interface ServiceAcls {
+  writes: readonly string[];
+  reads: readonly string[];
+  /** Consumer groups, by exact name or (ending in *) by prefix. */
+  groups: readonly string[];
+}
+
+/** Consumer groups (subscribers/audit/auditConsumer.ts, subscribers/notifications/reminderEvents.ts, gateway/stream/syncConsumer.ts). */
+const AUDIT = 'audit';
+const NOTIFICATIONS = 'notifications';
+const SYNC_PREFIX = 'sync-*';
+
+export const SERVICE_ACLS: Record<KafkaService, ServiceAcls> = {
+  actors: { writes: [TOPICS.taskEvents, TOPICS.reminders, TOPICS.taskUpdates], reads: [], groups: [] },
+  subscribers: {
+    writes: [deadLetterTopic(TOPICS.taskEvents), deadLetterTopic(TOPICS.reminders)],
+    reads: [TOPICS.taskEvents, TOPICS.reminders],
+    groups: [AUDIT, NOTIFICATIONS],
+  },
+  gateway: { writes: [deadLetterTopic(TOPICS.taskUpdates)], reads: [TOPICS.taskUpdates], groups: [SYNC_PREFIX] },
+};
+
+function entry(principal: string, resourceType: AclResourceTypes, name: string, operation: AclOperationTypes): AclEntry {
+  const prefixed = name.endsWith('*');
+  return {
+    resourceType, resourceName: prefixed ? name.slice(0, -1) : name,
+    resourcePatternType: prefixed ? ResourcePatternTypes.PREFIXED : ResourcePatternTypes.LITERAL,
+    principal, host: '*', operation, permissionType: AclPermissionTypes.ALLOW,
+  };
+}
+
+/** Every ACL of every service user, as kafkajs's admin.createAcls takes them. */
+export function kafkaAcls(users: Record<KafkaService, string> = KAFKA_USERS): AclEntry[] {
+  const out: AclEntry[] = [];
+  for (const service of Object.keys(SERVICE_ACLS) as KafkaService[]) {
+    const a = SERVICE_ACLS[service];
+    const p = `User:${users[service]}`;
+    for (const t of ALL_TOPICS) out.push(entry(p, AclResourceTypes.TOPIC, t, AclOperationTypes.DESCRIBE), entry(p, AclResourceTypes.TOPIC, t, AclOperationTypes.CREATE));
+    for (const t of a.writes) out.push(entry(p, AclResourceTypes.TOPIC, t, AclOperationTypes.WRITE));
+    for (const t of a.reads) out.push(entry(p, AclResourceTypes.TOPIC, t, AclOperationTypes.READ));
+    for (const g of a.groups) out.push(entry(p, AclResourceTypes.GROUP, g, AclOperationTypes.READ), entry(p, AclResourceTypes.GROUP, g, AclOperationTypes.DESCRIBE));
+    if (a.writes.length) out.push(entry(p, AclResourceTypes.CLUSTER, 'kafka-cluster', AclOperationTypes.IDEMPOTENT_WRITE));
+  }
+  return out;
+}
