@@ -26,7 +26,9 @@ RUN npx tsc -b \
  && find dist -name '*.test.js*' -delete
 
 FROM ${NODE_IMAGE} AS runtime
+# NODE_OPTIONS: kafkajs's negative timeouts are not worth a warning per request (stack/bootstrap.js).
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--disable-warning=TimeoutNegativeWarning \
     BIND_HOST=0.0.0.0 \
     NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /app
