@@ -3,7 +3,8 @@
  * database, publishes the outbox to Kafka and relays what a crash left behind.
  */
 import { CommunicationProtocolEnum, DaprServer } from '@dapr/dapr';
-import express from 'express';
+import { createRequire } from 'node:module';
+import type express from 'express';
 import { config } from '../common/config';
 import { createPool } from '../common/db/pool';
 import { migrate } from '../common/db/migrations';
@@ -17,10 +18,9 @@ import { OutboxPublisher } from './outboxPublisher';
 import { OutboxPruner } from './outboxPruner';
 import { countPendingRemindersEvery15s } from './pendingReminders';
 import { ReminderSync } from './reminderSync';
-import { checkRecurrence, planNext } from './recurrencePolicy';
-import { provideActorDeps, UserActor } from './UserActor';
+import { userActorClass } from './UserActor';
 import { warmUp } from './chat/parser';
-import { faultPointFor } from './testFaults';
+import { armTestFault } from './testFaults';
 
 const log = createLogger('todo-actors');
 
@@ -30,7 +30,9 @@ const log = createLogger('todo-actors');
  * i.e. every interface, whatever serverHost says).
  */
 function actorHostApp(): express.Express {
-  const app = express();
+  // The express the SDK itself depends on (4.x; the project's is 5.x), as the SDK would make it.
+  const sdkExpress = createRequire(require.resolve('@dapr/dapr'))('express') as typeof express;
+  const app = sdkExpress();
   app.disable('x-powered-by');
   app.use(requireAppToken());
   const listen = app.listen.bind(app) as (port: number, host: string, cb?: () => void) => ReturnType<express.Express['listen']>;
@@ -75,10 +77,8 @@ async function main(): Promise<void> {
   const reminders = new ReminderSync(pool, config.daprHttpPort, log);
   reminders.startReconciler(config.outboxRelayIntervalMs);
   const pendingCount = countPendingRemindersEvery15s(pool, log);
-  provideActorDeps({
-    pool, kickOutbox: (u) => outbox.kick(u), syncReminders: (u) => reminders.kick(u), now: () => new Date(), log, planNext, checkRecurrence,
-    faultPoint: faultPointFor(config.testFault, log),
-  });
+  armTestFault(config.testFault, log);
+  const UserActor = userActorClass({ pool, kickOutbox: (u) => outbox.kick(u), syncReminders: (u) => reminders.kick(u), now: () => new Date(), log });
 
   const server = new DaprServer({
     serverHost: config.bindHost,

@@ -3,12 +3,13 @@
  * Infrastructure first (PostgreSQL, Kafka, the SMTP sink, Dapr placement and scheduler), then each
  * service with its own daprd sidecar. Every Dapr process gets its own healthz and metrics ports.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { config, kafkaBrokerList, SERVICE_APP_IDS } from '../common/config';
 import { stackCredentials, type Service } from './credentials';
 import type { HealthCheck } from './health';
-import { kafkaUserSecurity, serviceKafkaEnv } from './kafka/security';
+import { kafkaSecurityFingerprint, kafkaUserSecurity, serviceKafkaEnv } from './kafka/security';
 import { paths, REPO_ROOT } from './paths';
 
 export const KAFKA_LOG_FLAGS = ['-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-Dorg.slf4j.simpleLogger.log.kafka.server.KafkaRaftServer=info',
@@ -28,6 +29,17 @@ export interface ProcessSpec {
   /** How long a first start may take before it counts as failed. */
   startTimeoutMs: number;
   runAs?: { uid: number; gid: number };
+  /** Settings it reads from a file of its own (Kafka's server.properties and users), for specFingerprint. */
+  configFingerprint?: string;
+}
+
+/**
+ * What a process is started with: its command, arguments and own settings. `up` restarts an
+ * infrastructure process whose fingerprint changed (say, placement without mTLS, or Kafka without
+ * SASL, left running by an older checkout).
+ */
+export function specFingerprint(spec: ProcessSpec): string {
+  return createHash('sha256').update(JSON.stringify([spec.cmd, spec.args, spec.configFingerprint ?? ''])).digest('hex').slice(0, 16);
 }
 
 export interface Ports {
@@ -177,7 +189,7 @@ export function infraSpecs(ports: Ports, java: string, pgBin: string, runAsPostg
       args: ['-Xms256m', '-Xmx1g', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true',
         ...KAFKA_LOG_FLAGS, '-cp', `${paths.kafkaLibs}/*`,
         'kafka.Kafka', path.join(paths.data('kafka'), 'server.properties')],
-      env: process.env, cwd: paths.data('kafka'),
+      env: process.env, cwd: paths.data('kafka'), configFingerprint: kafkaSecurityFingerprint(),
     },
     {
       name: 'smtp-sink', group: 'infra', port: config.smtpSinkHttpPort, stopSignal: 'SIGTERM', startTimeoutMs: 20_000,

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { config } from '../common/config';
-import { USER_ACTOR_TYPE } from '../common/actorApi';
+import { actorMethodPath } from '../common/actorApi';
 import { check, describe, portInUse } from './health';
 import { installDapr, installSentry } from './install/dapr';
 import { installKafka, javaBin } from './install/kafka';
@@ -18,7 +18,7 @@ import { say, step, StepError } from './progress';
 import { DAPR_TOKEN_HEADER } from '../common/daprAccess';
 import { stackCredentials } from './credentials';
 import { applyKafkaAcls } from './kafka/security';
-import { appSpecs, infraSpecs, type ProcessSpec } from './services';
+import { appSpecs, infraSpecs, specFingerprint, type ProcessSpec } from './services';
 import { clearState, planUp, readState, writeState, type ProcessRecord, type StackState } from './stackState';
 
 const FALLBACK_PG_PORT = 55432;
@@ -89,7 +89,7 @@ async function startOrReuse(state: StackState, specs: ProcessSpec[]): Promise<Ar
     }
     const log = paths.log(spec.name);
     const started = spawnDetached({ cmd: spec.cmd, args: spec.args, env: spec.env, cwd: spec.cwd, log, uid: spec.runAs?.uid, gid: spec.runAs?.gid });
-    const rec: ProcessRecord = { name: spec.name, group: spec.group, pid: started.pid, startTime: started.startTime, port: spec.port, log };
+    const rec: ProcessRecord = { name: spec.name, group: spec.group, pid: started.pid, startTime: started.startTime, port: spec.port, log, spec: specFingerprint(spec) };
     state.processes.push(rec);
     writeState(state); // recorded at once, so `down` can stop it even if `up` fails later
     out.push([spec, rec]);
@@ -108,7 +108,7 @@ async function waitAll(started: Array<[ProcessSpec, ProcessRecord]>, progress: (
 
 /** Until the gateway's sidecar can reach a UserActor (placement has disseminated the actor type). */
 async function waitForActorPlacement(): Promise<void> {
-  const url = `http://127.0.0.1:${config.gatewayDaprHttpPort}/v1.0/actors/${USER_ACTOR_TYPE}/stack-probe/method/getTask`;
+  const url = `http://127.0.0.1:${config.gatewayDaprHttpPort}${actorMethodPath('stack-probe', 'getTask')}`;
   const deadline = Date.now() + 60_000;
   let last = '';
   while (Date.now() < deadline) {
@@ -161,6 +161,19 @@ export async function up(): Promise<StackState> {
   if (!pgBin) throw new StepError('starting PostgreSQL', 'no PostgreSQL server binaries found');
   const java = javaBin();
   ensureDirs();
+
+  // Infrastructure left running with other settings (an older checkout's placement without mTLS,
+  // its Kafka without SASL users) is stopped here and started again below with the current ones.
+  const wanted = new Map(infraSpecs(ports, java, pgBin, postgresRunAs()).map((x) => [x.name, specFingerprint(x)]));
+  const outdated = state.processes.filter((p) => p.group === 'infra' && wanted.has(p.name) && p.spec !== wanted.get(p.name));
+  if (outdated.length) {
+    await step(`restarting ${outdated.map((p) => p.name).join(', ')} with their current settings`, async () => {
+      await stopRecords(state.processes.filter((p) => p.group === 'app'));
+      await stopRecords(outdated);
+      state.processes = state.processes.filter((p) => p.group !== 'app' && !outdated.includes(p));
+      writeState(state);
+    });
+  }
 
   await step('starting Dapr sentry, PostgreSQL, Kafka, the SMTP sink, Dapr placement and scheduler', async (h) => {
     if (!state.processes.some((p) => p.name === 'postgres')) preparePostgres(pgBin);
