@@ -10,6 +10,7 @@ import { migrate } from '../common/db/migrations';
 import { createKafka, ensureTopics } from '../common/kafka';
 import { ACTOR_RUNTIME } from '../common/daprResources';
 import { createLogger } from '../common/logger';
+import { refuseUnsafeSettings } from '../common/startupChecks';
 import { initMetrics, metricsHandler } from '../common/metrics';
 import { OutboxPublisher } from './outboxPublisher';
 import { OutboxPruner } from './outboxPruner';
@@ -22,6 +23,7 @@ import { HEALTH_PATHS } from '../common/healthPaths';
 import { faultPointFor } from './testFaults';
 
 const log = createLogger('todo-actors');
+refuseUnsafeSettings(log);
 
 async function main(): Promise<void> {
   initMetrics('todo-actors');

@@ -41,6 +41,10 @@ export const PG_SSL_MODES = ['disable', 'require', 'verify-full'] as const;
 export const KAFKA_SASL_MECHANISMS = ['none', 'plain', 'scram-sha-256', 'scram-sha-512'] as const;
 export const SMTP_TLS_MODES = ['none', 'starttls', 'tls'] as const;
 
+/** The HS256 secret a development stack signs with: public, so never acceptable in production. */
+export const DEV_JWT_SECRET = 'dev-secret-change-me';
+export const MIN_JWT_SECRET_BYTES = 32;
+
 const cacheDefault = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'todo-actors');
 
 export const config = {
@@ -97,10 +101,13 @@ export const config = {
   notifyMaxAgeMs: int('NOTIFY_MAX_AGE_MS', 3_600_000, 'reminder emails: a reminder.due whose first try comes more than this long after the actor emitted it is not sent but failed as "expired" (say, old events a new consumer group reads from the topic); 0 sends whatever the age'),
   notifySmtpConnections: int('NOTIFY_SMTP_CONNECTIONS', 10, 'reminder emails: SMTP connections each subscriber process keeps open and sends over in parallel'),
 
-  jwtSecret: str('JWT_SECRET', 'dev-secret-change-me', 'HS256 secret for development tokens (ignored when JWT_JWKS_URL is set)'),
-  jwtJwksUrl: str('JWT_JWKS_URL', '', 'production: verify tokens against this JWKS URL instead of JWT_SECRET'),
-  jwtIssuer: str('JWT_ISSUER', '', 'if set, tokens must carry this iss'),
-  jwtAudience: str('JWT_AUDIENCE', '', 'if set, tokens must carry this aud'),
+  nodeEnv: str('NODE_ENV', '', 'production (the image sets it): every service refuses to start with a JWT_SECRET that is unset, the development default or shorter than 32 bytes, unless JWT_JWKS_URL is set'),
+  jwtSecret: str('JWT_SECRET', DEV_JWT_SECRET, `HS256 secret for development tokens (ignored when JWT_JWKS_URL is set); with NODE_ENV=production it must be set, not the default, and at least ${MIN_JWT_SECRET_BYTES} bytes`),
+  jwtJwksUrl: str('JWT_JWKS_URL', '', 'production: verify tokens against this JWKS URL instead of JWT_SECRET (then JWT_ISSUER and JWT_AUDIENCE are required)'),
+  jwtIssuer: str('JWT_ISSUER', '', 'tokens must carry this iss (required with JWT_JWKS_URL; optional for HS256 tokens)'),
+  jwtAudience: str('JWT_AUDIENCE', '', 'tokens must carry this aud (required with JWT_JWKS_URL; optional for HS256 tokens)'),
+  jwtMaxLifetimeSeconds: int('JWT_MAX_LIFETIME_SECONDS', 24 * 3600, 'longest a token may live: exp − iat (or exp − now without iat); a token that would live longer is refused, and so is one without exp'),
+  jwtClockSkewSeconds: int('JWT_CLOCK_SKEW_SECONDS', 60, 'clock difference tolerated between the token issuer and the gateway (exp, nbf and an iat in the future)'),
 
   rateLimitPerSecond: int('RATE_LIMIT_PER_SECOND', 50, 'gateway: requests per second each user may make (sustained); 0 turns the limit off'),
   rateLimitBurst: int('RATE_LIMIT_BURST', 100, 'gateway: requests a user may make at once before the per-second limit applies'),
@@ -131,4 +138,23 @@ export const SERVICE_APP_IDS = {
 
 export function kafkaBrokerList(c: Config = config): string[] {
   return c.kafkaBrokers.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/**
+ * Settings no service may start with (each reason names the variable): in production, an HS256
+ * secret that is missing, the public development default, or shorter than 32 bytes; anywhere, a
+ * JWKS without the issuer and audience its tokens must carry (any tenant of a shared identity
+ * provider could mint a token the gateway would accept).
+ */
+export function unsafeSettings(c: Pick<Config, 'nodeEnv' | 'jwtSecret' | 'jwtJwksUrl' | 'jwtIssuer' | 'jwtAudience'> = config): string[] {
+  const out: string[] = [];
+  if (c.jwtJwksUrl) {
+    if (!c.jwtIssuer) out.push('JWT_ISSUER must be set when JWT_JWKS_URL is (tokens must carry this iss)');
+    if (!c.jwtAudience) out.push('JWT_AUDIENCE must be set when JWT_JWKS_URL is (tokens must carry this aud)');
+  } else if (c.nodeEnv === 'production') {
+    const bytes = Buffer.byteLength(c.jwtSecret, 'utf8');
+    if (c.jwtSecret === DEV_JWT_SECRET) out.push('JWT_SECRET is unset or the public development default; with NODE_ENV=production set JWT_JWKS_URL, or JWT_SECRET to a random secret of at least 32 bytes');
+    else if (bytes < MIN_JWT_SECRET_BYTES) out.push(`JWT_SECRET is ${bytes} bytes; with NODE_ENV=production it must be at least ${MIN_JWT_SECRET_BYTES} (or set JWT_JWKS_URL)`);
+  }
+  return out;
 }

@@ -2,6 +2,7 @@
 import { config } from '../common/config';
 import { createKafka } from '../common/kafka';
 import { createLogger } from '../common/logger';
+import { refuseUnsafeSettings } from '../common/startupChecks';
 import { initMetrics } from '../common/metrics';
 import { createApp } from './app';
 import { StreamHub } from './stream/streamHub';
@@ -10,6 +11,7 @@ import { attachStream } from './stream/streamServer';
 import { SyncConsumer, syncGroupId } from './stream/syncConsumer';
 
 const log = createLogger('todo-gateway');
+refuseUnsafeSettings(log);
 initMetrics('todo-gateway');
 
 const hub = new StreamHub();

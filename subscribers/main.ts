@@ -9,6 +9,7 @@ import { createPool } from '../common/db/pool';
 import { migrate } from '../common/db/migrations';
 import { createKafka, ensureTopics } from '../common/kafka';
 import { createLogger } from '../common/logger';
+import { refuseUnsafeSettings } from '../common/startupChecks';
 import { initMetrics, metricsHandler } from '../common/metrics';
 import { AUDIT_GROUP, AUDITED_TOPICS, AuditConsumer } from './audit/auditConsumer';
 import { auditApi } from './audit/auditApi';
@@ -20,6 +21,7 @@ import { TOPICS } from '../common/events/envelope';
 import { HEALTH_PATHS } from '../common/healthPaths';
 
 const log = createLogger('todo-subscribers');
+refuseUnsafeSettings(log);
 
 async function main(): Promise<void> {
   initMetrics('todo-subscribers');

@@ -189,6 +189,21 @@ must add up (values.yaml explains the order of shutdown). Fails the render with 
 {{- if and (not .Values.auth.jwksUrl) (not .Values.auth.hs256Secret.existingSecret) -}}
 {{- fail "auth: set auth.jwksUrl, or auth.hs256Secret.existingSecret (a Secret with the HS256 key); without either the gateway would accept tokens signed with its development secret" -}}
 {{- end -}}
+{{- if and .Values.auth.jwksUrl (or (not .Values.auth.issuer) (not .Values.auth.audience)) -}}
+{{- fail "auth.jwksUrl is set: set auth.issuer and auth.audience too (JWT_ISSUER, JWT_AUDIENCE); without them any token the identity provider signs, for any application, would be accepted, and the gateway refuses to start" -}}
+{{- end -}}
+{{- if not .Values.auth.jwksUrl -}}
+{{- /* Only on install/upgrade against a cluster: `helm template` cannot read Secrets (lookup is empty). */ -}}
+{{- $jwt := lookup "v1" "Secret" .Release.Namespace .Values.auth.hs256Secret.existingSecret -}}
+{{- if and $jwt $jwt.data -}}
+{{- $raw := index $jwt.data .Values.auth.hs256Secret.key | default "" | b64dec -}}
+{{- if eq $raw "dev-secret-change-me" -}}
+{{- fail (printf "auth.hs256Secret: Secret %s key %s holds the public development secret; put a random secret of at least 32 bytes there (openssl rand -base64 48)" .Values.auth.hs256Secret.existingSecret .Values.auth.hs256Secret.key) -}}
+{{- else if lt (len $raw) 32 -}}
+{{- fail (printf "auth.hs256Secret: Secret %s key %s holds %d bytes; JWT_SECRET must be at least 32 (openssl rand -base64 48), and the gateway refuses to start with less" .Values.auth.hs256Secret.existingSecret .Values.auth.hs256Secret.key (len $raw)) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- if and (ne .Values.kafka.sasl.mechanism "none") (not .Values.kafka.sasl.existingSecret) -}}
 {{- fail (printf "kafka.sasl.mechanism is %s: set kafka.sasl.existingSecret (the Secret with the SASL user name and password)" .Values.kafka.sasl.mechanism) -}}
 {{- end -}}
