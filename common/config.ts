@@ -106,8 +106,8 @@ export const config = {
   jwtJwksUrl: str('JWT_JWKS_URL', '', 'production: verify tokens against this JWKS URL instead of JWT_SECRET (then JWT_ISSUER and JWT_AUDIENCE are required)'),
   jwtIssuer: str('JWT_ISSUER', '', 'tokens must carry this iss (required with JWT_JWKS_URL; optional for HS256 tokens)'),
   jwtAudience: str('JWT_AUDIENCE', '', 'tokens must carry this aud (required with JWT_JWKS_URL; optional for HS256 tokens)'),
-  jwtMaxLifetimeSeconds: int('JWT_MAX_LIFETIME_SECONDS', 24 * 3600, 'longest a token may live: exp − iat (or exp − now without iat); a token that would live longer is refused, and so is one without exp'),
-  jwtClockSkewSeconds: int('JWT_CLOCK_SKEW_SECONDS', 60, 'clock difference tolerated between the token issuer and the gateway (exp, nbf and an iat in the future)'),
+  jwtMaxLifetimeSeconds: int('JWT_MAX_LIFETIME_SECONDS', 24 * 3600, 'gateway: longest a token may live, exp − iat (exp − now without iat); a token that would live longer is refused, and so is one without exp; npm run token stays within it'),
+  jwtClockSkewSeconds: int('JWT_CLOCK_SKEW_SECONDS', 60, 'gateway: how far in the future a token\'s iat may be (the issuer\'s clock ahead of ours) before the token is refused; also the slack on the lifetime check'),
 
   rateLimitPerSecond: int('RATE_LIMIT_PER_SECOND', 50, 'gateway: requests per second each user may make (sustained); 0 turns the limit off'),
   rateLimitBurst: int('RATE_LIMIT_BURST', 100, 'gateway: requests a user may make at once before the per-second limit applies'),

@@ -16,7 +16,7 @@ const withoutId = ({ $id: _id, ...rest }: Record<string, unknown>) => rest;
 
 const errors = {
   400: json('Error', 'invalid input; `details` names every offending field'),
-  401: json('Error', 'no token, a bad signature, `alg: none`, or an expired token'),
+  401: json('Error', 'no token, a bad signature, `alg: none`, an expired token, or a token outside the policy: no `exp`, a lifetime over JWT_MAX_LIFETIME_SECONDS (24 h), an `iat` in the future, a wrong or (with a JWKS) missing `iss`/`aud`, an `email` that is not one mailbox; `error.message` gives the reason (gateway/security/README.md)'),
   413: json('Error', 'the body is over 1 MiB'),
   429: { ...json('Error', 'too many requests for this user'), headers: { 'Retry-After': { schema: { type: 'integer' } } } },
   503: json('Error', 'a dependency did not answer; retry (POST with the same Idempotency-Key)'),

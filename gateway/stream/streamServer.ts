@@ -12,7 +12,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../../common/logger';
 import type { FieldError } from '../../common/validation';
-import { callerFrom, tokenFrom, verifyToken } from '../auth';
+import { callerFrom, tokenFrom, TokenRefused, verifyToken } from '../auth';
+import { ApiError } from '../errors';
 import type { StreamHub } from './streamHub';
 import { parseReplayRequest } from './replayRequest';
 import type { FetchReplay } from './replay';
@@ -53,7 +54,10 @@ export function attachStream(server: http.Server, hub: StreamHub, fetchReplay: F
           if (request) void replayInto(hub, device, request, fetchReplay, log);
         });
       })
-      .catch(() => refuse(socket, 401, 'the token is not valid'));
+      .catch((err: unknown) => {
+        if (err instanceof ApiError && err.status === 400) return refuse(socket, 400, err.message, err.details);
+        refuse(socket, 401, err instanceof TokenRefused || err instanceof ApiError ? err.message : 'the token is not valid');
+      });
   });
 
   const heartbeat = setInterval(() => {

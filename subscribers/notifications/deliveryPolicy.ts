@@ -4,6 +4,7 @@
  * transport; the worker only stores the outcome.
  */
 import { retryDelayMs, type RetryPolicy } from './backoff';
+import { isSingleAddress } from '../../common/validation';
 
 export interface OutgoingMail {
   to: string;
@@ -42,15 +43,6 @@ export interface AttemptDeps {
 export const NO_ADDRESS = 'no address';
 export const INVALID_ADDRESS = 'invalid address';
 export const EXPIRED = 'expired';
-
-/**
- * False for a value that could make the mailer write to someone else: several addresses, a display
- * name, line breaks (nodemailer parses "a@x\r\nBcc: b@y" as b@y). Syntax beyond that is the SMTP
- * server's to judge.
- */
-export function isSingleAddress(s: string): boolean {
-  return /^[^\s,;<>"'()\\]+@[^\s,;<>"'()\\]+$/.test(s) && s.length <= 320;
-}
 
 /**
  * An SMTP answer that no retry can change: a 5xx reply (RFC 5321 §4.2.1, "permanent negative
