@@ -4,6 +4,7 @@
  * turn, so one user's commands never run at the same time on one host; the version column still
  * guards every write against a second host during a placement rebalance.
  */
+import { keyReusedError, requestHash, reusedWithAnotherRequest } from './idempotency';
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import type {
@@ -171,7 +172,8 @@ function badVersion(v: unknown): Fail | undefined {
   return undefined;
 }
 
-export async function createTask(deps: TaskCommandDeps, userId: string, req: CreateTaskRequest): Promise<CreateTaskResult> {
+/** `hash` is the fingerprint the Idempotency-Key is bound to: the input's, unless the caller (chat) binds it to its own request. */
+export async function createTask(deps: TaskCommandDeps, userId: string, req: CreateTaskRequest, hash?: string): Promise<CreateTaskResult> {
   if (!req || typeof req !== 'object') return invalid('the request must be a JSON object', [{ field: '(body)', message: 'must be an object' }]);
   const v = validateTaskCreate(req.input);
   if (!v.ok) return invalid('the task is invalid', v.details);
@@ -179,10 +181,12 @@ export async function createTask(deps: TaskCommandDeps, userId: string, req: Cre
   if (key !== undefined && key !== null && (typeof key !== 'string' || key.length === 0 || key.length > 200)) {
     return invalid('the idempotency key is invalid', [{ field: 'Idempotency-Key', message: 'must be 1..200 characters' }]);
   }
+  const fingerprint = hash ?? requestHash('createTask', req.input);
   if (key) {
-    const existing = await store.taskIdForIdempotencyKey(deps.pool, userId, key);
+    const existing = await store.idempotencyRecord(deps.pool, userId, key);
     if (existing) {
-      const task = await store.getTask(deps.pool, userId, existing);
+      if (reusedWithAnotherRequest(existing.requestHash, fingerprint)) return keyReusedError();
+      const task = await store.getTask(deps.pool, userId, existing.taskId);
       if (task) return { ok: true, task, created: false };
     }
   }
@@ -193,7 +197,7 @@ export async function createTask(deps: TaskCommandDeps, userId: string, req: Cre
   await commit(deps, userId, [e], async (tx) => {
     await store.upsertUser(tx, userId, req.caller?.email, req.caller?.zoneGiven ? req.caller.timezone : undefined);
     await store.insertTask(tx, userId, task);
-    if (key) await store.recordIdempotencyKey(tx, userId, key, task.id);
+    if (key) await store.recordIdempotencyKey(tx, userId, key, task.id, fingerprint);
     return true;
   }, task.reminders.length ? [scheduleOf(task, deps.now())] : []);
   return { ok: true, task, created: true };

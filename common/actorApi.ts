@@ -61,10 +61,10 @@ export interface ChatRequest {
   caller?: CallerContext;
 }
 
-export type ActorErrorCode = 'invalid_input' | 'not_found' | 'version_conflict' | 'precondition_failed' | 'internal';
+export type ActorErrorCode = 'invalid_input' | 'not_found' | 'version_conflict' | 'precondition_failed' | 'idempotency_key_reused' | 'internal';
 
 export interface ActorError {
-  status: 400 | 404 | 409 | 412 | 500;
+  status: 400 | 404 | 409 | 412 | 422 | 500;
   code: ActorErrorCode;
   message: string;
   details?: FieldError[];

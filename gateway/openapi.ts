@@ -21,6 +21,7 @@ const errors = {
   429: { ...json('Error', 'too many requests for this user'), headers: { 'Retry-After': { schema: { type: 'integer' } } } },
   503: json('Error', 'a dependency did not answer; retry (POST with the same Idempotency-Key)'),
 };
+const keyReused = { 422: json('Error', '`idempotency_key_reused`: this Idempotency-Key was used before with a different request') };
 const notFound = { 404: json('Error', 'no such task for this user') };
 const taskId = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const ifMatch = { name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'the task version last seen, e.g. "3"; a stale one answers 412' };
@@ -40,10 +41,10 @@ export const openApiDocument = {
     '/v1/tasks': {
       post: {
         summary: 'Create a task',
-        parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 }, description: 'the same key returns the same task, never a second one' },
+        parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 }, description: 'the same key with the same body returns the same task, never a second one; with another body it is 422 (draft-ietf-httpapi-idempotency-key-header)' },
           { name: 'X-Timezone', in: 'header', required: false, schema: { type: 'string' }, description: 'the caller\'s IANA zone when the token has no zoneinfo claim' }],
         requestBody: { required: true, content: { 'application/json': { schema: ref('TaskCreate') } } },
-        responses: { 201: taskResponse('created'), 200: taskResponse('the task this Idempotency-Key created before'), ...errors },
+        responses: { 201: taskResponse('created'), 200: taskResponse('the task this Idempotency-Key created before'), ...keyReused, ...errors },
       },
       get: {
         summary: 'List the caller\'s tasks',
@@ -86,10 +87,10 @@ export const openApiDocument = {
       post: {
         summary: 'Plain-English task management: one message, one reply',
         description: 'The message runs through the caller\'s UserActor like the REST calls. Dates are read in the caller\'s zone (zoneinfo claim or X-Timezone). Where a reference is ambiguous or matches nothing, the answer is `clarify` with a question naming the candidates, and nothing changes; the next message may answer it ("the second one", "yes"). Unknown input answers `help` or `clarify`, never creates a task.',
-        parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 }, description: 'a retried message that creates a task returns the same task' },
+        parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 }, description: 'a retried message that creates a task returns the same task; the same key with another message is 422' },
           { name: 'X-Timezone', in: 'header', required: false, schema: { type: 'string' }, description: 'the caller\'s IANA zone when the token has no zoneinfo claim' }],
         requestBody: { required: true, content: { 'application/json': { schema: ref('ChatRequest') } } },
-        responses: { 200: json('ChatReply', 'the reply'), ...errors },
+        responses: { 200: json('ChatReply', 'the reply'), ...keyReused, ...errors },
       },
     },
     '/v1/audit': {
