@@ -41,6 +41,9 @@ export const PG_SSL_MODES = ['disable', 'require', 'verify-full'] as const;
 export const KAFKA_SASL_MECHANISMS = ['none', 'plain', 'scram-sha-256', 'scram-sha-512'] as const;
 export const SMTP_TLS_MODES = ['none', 'starttls', 'tls'] as const;
 
+/** The public development secret: while JWT_SECRET is this, the gateway offers development sign-in (POST /dev/token). */
+export const DEV_JWT_SECRET = 'dev-secret-change-me';
+
 const cacheDefault = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'todo-actors');
 
 export const config = {
@@ -97,10 +100,11 @@ export const config = {
   notifyMaxAgeMs: int('NOTIFY_MAX_AGE_MS', 3_600_000, 'reminder emails: a reminder.due whose first try comes more than this long after the actor emitted it is not sent but failed as "expired" (say, old events a new consumer group reads from the topic); 0 sends whatever the age'),
   notifySmtpConnections: int('NOTIFY_SMTP_CONNECTIONS', 10, 'reminder emails: SMTP connections each subscriber process keeps open and sends over in parallel'),
 
-  jwtSecret: str('JWT_SECRET', 'dev-secret-change-me', 'HS256 secret for development tokens (ignored when JWT_JWKS_URL is set)'),
+  jwtSecret: str('JWT_SECRET', DEV_JWT_SECRET, 'HS256 secret for development tokens (ignored when JWT_JWKS_URL is set)'),
   jwtJwksUrl: str('JWT_JWKS_URL', '', 'production: verify tokens against this JWKS URL instead of JWT_SECRET'),
   jwtIssuer: str('JWT_ISSUER', '', 'if set, tokens must carry this iss'),
   jwtAudience: str('JWT_AUDIENCE', '', 'if set, tokens must carry this aud'),
+  streamTicketSecret: str('STREAM_TICKET_SECRET', '', 'gateway: HMAC key of the device stream\'s tickets (POST /v1/stream/ticket), the same in every gateway process; unset: derived from JWT_SECRET, or with JWT_JWKS_URL a random key per process (a ticket is then redeemed only by the process that issued it)'),
 
   rateLimitPerSecond: int('RATE_LIMIT_PER_SECOND', 50, 'gateway: requests per second each user may make (sustained); 0 turns the limit off'),
   rateLimitBurst: int('RATE_LIMIT_BURST', 100, 'gateway: requests a user may make at once before the per-second limit applies'),

@@ -14,6 +14,8 @@ import { errorHandler, sendError } from './errors';
 import { auditRouter } from './routes/audit';
 import { chatRouter } from './routes/chat';
 import { tasksRouter } from './routes/tasks';
+import { streamTicketRouter } from './routes/streamTicket';
+import { webRouter } from './web/webRoutes';
 import { HEALTH_PATHS } from '../common/healthPaths';
 
 export const BODY_LIMIT = '1mb';
@@ -49,6 +51,7 @@ export function createApp(log: Logger, notReady: ReadinessCheck = () => undefine
 
   app.use(securityHeaders());
   app.use(cors(config.corsOrigins));
+  app.use(webRouter());
   app.get('/v1/openapi.json', (_req, res) => res.json(openApiDocument));
   app.use('/v1', express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use('/v1', requireAuth());
@@ -56,6 +59,7 @@ export function createApp(log: Logger, notReady: ReadinessCheck = () => undefine
   app.use('/v1/tasks', tasksRouter());
   app.use('/v1/audit', auditRouter());
   app.use('/v1/chat', chatRouter());
+  app.use('/v1/stream/ticket', streamTicketRouter());
   app.use((_req, res) => sendError(res, 404, 'not_found', 'no such route'));
   app.use(errorHandler(log));
   return app;

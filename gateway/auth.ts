@@ -89,6 +89,7 @@ export function requireAuth() {
     }
     try {
       res.locals.caller = callerFrom(payload, req.header('x-timezone') ?? undefined);
+      res.locals.tokenExp = payload.exp;
     } catch (err) {
       return next(err);
     }

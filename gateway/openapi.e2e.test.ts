@@ -66,6 +66,7 @@ describe('the OpenAPI document matches real responses', function () {
     await call('POST', `/v1/tasks/${id}/reopen`);
     await call('GET', '/v1/audit?limit=5');
     await call('GET', '/v1/audit?limit=0');
+    await call('POST', '/v1/stream/ticket');
     await call('DELETE', `/v1/tasks/${id}`);
     await call('DELETE', `/v1/tasks/${id}`);
     const anon = await api('GET', '/v1/tasks');
@@ -73,7 +74,7 @@ describe('the OpenAPI document matches real responses', function () {
     assert.equal(anon.status, 401);
 
     for (const op of ['POST /v1/tasks', 'GET /v1/tasks', 'GET /v1/tasks/{id}', 'PATCH /v1/tasks/{id}', 'DELETE /v1/tasks/{id}',
-      'POST /v1/tasks/{id}/complete', 'POST /v1/tasks/{id}/reopen', 'GET /v1/audit']) {
+      'POST /v1/tasks/{id}/complete', 'POST /v1/tasks/{id}/reopen', 'GET /v1/audit', 'POST /v1/stream/ticket']) {
       assert.ok(exercised.has(op), `${op} was checked`);
     }
   });

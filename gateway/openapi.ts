@@ -103,9 +103,9 @@ export const openApiDocument = {
     '/v1/stream': {
       get: {
         summary: 'WebSocket: every event of the caller\'s tasks, live, with replay of what a device missed',
-        description: 'Upgrade to a WebSocket (token as Bearer header or `?token=`). Every frame is one JSON object: an `Event` (CONTRACT.md §5), or, only after a replay request, a control frame whose `type` starts with `stream.`: `stream.replayed` (`count`, `lastEventId`: the missed events were sent, what follows is live) or `stream.resync` (`reason`: unknown_event, too_many, audit_behind, audit_unavailable; fetch GET /v1/tasks, then apply the live events that follow). `after` is the last eventId the device saw; the missed events come in the user\'s commit order, then the live ones, each once. A socket with over 1 MiB unsent is closed with 4008. Protocol: gateway/stream/README.md.',
+        description: 'Upgrade to a WebSocket. The caller: a Bearer header, or `?ticket=` from POST /v1/stream/ticket (browsers cannot set headers on a WebSocket); a JWT in the URL (`?token=`) is refused. Every frame is one JSON object: an `Event` (CONTRACT.md §5), or, only after a replay request, a control frame whose `type` starts with `stream.`: `stream.replayed` (`count`, `lastEventId`: the missed events were sent, what follows is live) or `stream.resync` (`reason`: unknown_event, too_many, audit_behind, audit_unavailable; fetch GET /v1/tasks, then apply the live events that follow). `after` is the last eventId the device saw; the missed events come in the user\'s commit order, then the live ones, each once. A socket with over 1 MiB unsent is closed with 4008. Protocol: gateway/stream/README.md.',
         parameters: [
-          { name: 'token', in: 'query', required: false, schema: { type: 'string' }, description: 'the JWT, for clients that cannot set the Authorization header' },
+          { name: 'ticket', in: 'query', required: false, schema: { type: 'string' }, description: 'a single-use ticket from POST /v1/stream/ticket (valid 60 s), for clients that cannot set the Authorization header' },
           { name: 'after', in: 'query', required: false, schema: { type: 'string', format: 'uuid' }, description: 'replay: the events after this one (the last eventId this device saw)' },
           { name: 'since', in: 'query', required: false, schema: { type: 'string', format: 'date-time' }, description: 'replay: every event whose time is at or after this instant (not with after)' },
           { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string', format: 'uuid' }, description: 'the same as after' },
@@ -113,7 +113,27 @@ export const openApiDocument = {
         responses: {
           101: { description: 'switching to the WebSocket protocol; frames as described above' },
           400: json('Error', 'after, since or Last-Event-ID is malformed, or after and since are both given; `details` names the field'),
-          401: errors[401],
+          401: json('Error', 'no Bearer token and no ticket; a token that is not valid; a ticket that is forged, expired or already used; or a JWT in the URL'),
+        },
+      },
+    },
+    '/v1/stream/ticket': {
+      post: {
+        summary: 'A single-use ticket for GET /v1/stream?ticket=…, valid 60 s',
+        description: 'For browsers, which cannot send an Authorization header on a WebSocket: the long-lived token stays in the header of this request, and only the short-lived ticket goes into the stream\'s URL. A ticket opens one socket, once, for the caller (and zone) of the token it was issued for, and not past that token\'s expiry. Protocol: gateway/stream/README.md.',
+        responses: { 201: json('StreamTicket', 'the ticket'), 401: errors[401], 429: errors[429] },
+      },
+    },
+    '/': { get: { summary: 'The web page (gateway/web/README.md): chat, the task list, live updates', security: [], responses: { 200: { description: 'HTML' } } } },
+    '/dev/token': {
+      post: {
+        summary: 'Development sign-in: a token for any user name. Exists only while JWT_SECRET is the development default and no JWKS is set (404 otherwise)',
+        security: [],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['user'], properties: { user: { type: 'string' }, email: { type: 'string', format: 'email' } } } } } },
+        responses: {
+          200: { description: 'the token', content: { 'application/json': { schema: { type: 'object', required: ['token', 'expiresIn'], properties: { token: { type: 'string' }, expiresIn: { type: 'integer', description: 'seconds' } } } } } },
+          400: errors[400],
+          404: json('Error', 'not the development secret: there is no development sign-in'),
         },
       },
     },
@@ -146,6 +166,10 @@ export const openApiDocument = {
           intent: { enum: [...CHAT_INTENTS] },
           tasks: { type: 'array', items: ref('Task'), description: 'the tasks the reply is about' },
         },
+      },
+      StreamTicket: {
+        type: 'object', additionalProperties: false, required: ['ticket', 'expiresAt'],
+        properties: { ticket: { type: 'string', description: 'opaque; pass it as GET /v1/stream?ticket=…' }, expiresAt: { type: 'string', format: 'date-time' } },
       },
       Event: withoutId(envelopeSchema),
       AuditPage: {

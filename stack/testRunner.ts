@@ -3,7 +3,8 @@
  * installed into the cache), then the tests of the deploy checks, then the stack (installed and
  * started as `up` does) and the integration and end-to-end tests against it. A stack this run
  * started is stopped at the end; one that was already running from this checkout is left running.
- * Test files: `*.test.ts` beside the code; those named `*.integration.test.ts` or `*.e2e.test.ts`
+ * Test files: `*.test.ts` beside the code (and `*.test.mts` of the web page's browser modules,
+ * compiled to ES modules, gateway/web/client/); those named `*.integration.test.ts` or `*.e2e.test.ts`
  * need the real stack; those named `*.deploycheck.test.ts` need the deploy tools (each prepares
  * what it needs in a before() hook) but no stack.
  * `--unit` stops before the stack. `--grep` skips the deploy:check step (the deploy-check tests
@@ -29,7 +30,7 @@ export function testFiles(dir = path.join(REPO_ROOT, 'dist')): string[] {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.test.js')) out.push(p);
+      else if (e.name.endsWith('.test.js') || e.name.endsWith('.test.mjs')) out.push(p);
     }
   };
   if (fs.existsSync(dir)) walk(dir);
@@ -43,14 +44,15 @@ function runMocha(files: string[], totals: Totals, grep?: string): Promise<void>
   if (files.length === 0) return Promise.resolve();
   const mocha = new Mocha({ reporter: 'spec', timeout: 60_000, slow: 2_000, color: process.stdout.isTTY === true, grep });
   for (const f of files) mocha.addFile(f);
-  return new Promise((resolve) => {
+  // loadFilesAsync: some test files are ES modules (.mjs), which require() cannot load on every Node.
+  return mocha.loadFilesAsync().then(() => new Promise<void>((resolve) => {
     const runner = mocha.run(() => {
       totals.passed += runner.stats?.passes ?? 0;
       totals.failed += runner.stats?.failures ?? 0;
       totals.skipped += runner.stats?.pending ?? 0;
       resolve();
     });
-  });
+  }));
 }
 
 export async function runTests(args: string[]): Promise<number> {

@@ -248,7 +248,7 @@ export async function devicesScenario(ctx: SuiteContext): Promise<ScenarioResult
   const delivered = s.map((x) => 100 * stat(x, 'device_events', 'count') / (stat(x, 'device_writes_ok', 'count') * perUser));
   return {
     name: 'devices', title: 'WebSocket devices while writes go on (k6 scenario 4)',
-    setup: `${nUsers} users × ${perUser} devices = ${nUsers * perUser} WebSockets on GET /v1/stream?token=, open for the whole run; from 3 s on, ${writeRate} creates/s for ${writeSeconds} s for those users; latency = arrival of the task.created on a device − the start of the create request`,
+    setup: `${nUsers} users × ${perUser} devices = ${nUsers * perUser} WebSockets on GET /v1/stream (Bearer header), open for the whole run; from 3 s on, ${writeRate} creates/s for ${writeSeconds} s for those users; latency = arrival of the task.created on a device − the start of the create request`,
     commands: [rs[0].command],
     figures: [
       figure('devices.p50', 'write → device p50', 'ms', t('med')),
