@@ -21,6 +21,7 @@ const USAGE = `usage:
 function printUrls(pgPort: number): void {
   const sc = sidecars();
   say('');
+  say(`web page                    http://127.0.0.1:${config.gatewayPort}/   (sign in with any user name)`);
   say(`gateway (REST, WebSocket)   http://127.0.0.1:${config.gatewayPort}/v1   (health: /healthz, /readyz, metrics: /metrics)`);
   say(`gateway's Dapr sidecar      http://127.0.0.1:${sc.gateway.httpPort}/v1.0/metadata`);
   say(`actor host's Dapr sidecar   http://127.0.0.1:${sc.actors.httpPort}/v1.0/actors/UserActor/<user>/method/<name>`);
