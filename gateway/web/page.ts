@@ -102,6 +102,7 @@ button:disabled { opacity: .6; cursor: progress; }
 form button[type=submit] { margin-top: .6rem; }
 .hint { color: var(--muted); font-size: .9rem; }
 #signin-error { color: var(--danger); }
+#dev-signin:not([hidden]) + #token-signin { margin-top: 1.5rem; padding-top: .8rem; border-top: 1px solid var(--line); }
 #connection { margin: 0; display: flex; align-items: center; gap: .35rem; font-size: .9rem; }
 #connection .dot { width: .7rem; height: .7rem; border-radius: 50%; background: var(--muted); display: inline-block; }
 #connection[data-state=live] .dot { background: var(--ok); }
