@@ -26,7 +26,7 @@ type Doc = Record<string, any>;
 /** The variable each service reads its app port from (common/config.ts). */
 const PORT_VARIABLE: Record<keyof typeof SERVICE_APP_IDS, string> = { gateway: 'GATEWAY_PORT', actors: 'ACTORS_PORT', subscribers: 'SUBSCRIBERS_PORT' };
 /** Variables that hold secrets: never a plain value in a manifest. */
-const SECRET_VARIABLES = ['PGPASSWORD', 'JWT_SECRET', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'SMTP_USER', 'SMTP_PASSWORD'];
+const SECRET_VARIABLES = ['PGPASSWORD', 'JWT_SECRET', 'STREAM_TICKET_SECRET', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'SMTP_USER', 'SMTP_PASSWORD'];
 const SECRET_METADATA = ['connectionString', 'password', 'saslUsername', 'saslPassword', 'token'];
 
 const settings = new Map(documentedSettings().map((s) => [s.name, s.default]));

@@ -150,6 +150,9 @@ https://{{ .Values.ingress.host }}
   value: {{ .issuer | quote }}
 - name: JWT_AUDIENCE
   value: {{ .audience | quote }}
+{{- if .streamTicketSecret.existingSecret }}
+{{ include "todo-actors.secretEnv" (dict "name" "STREAM_TICKET_SECRET" "secret" .streamTicketSecret.existingSecret "key" .streamTicketSecret.key) }}
+{{- end }}
 {{- end }}
 {{- end }}
 {{- if eq .svc.key "actors" }}
