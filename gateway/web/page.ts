@@ -37,7 +37,7 @@ export const INDEX_HTML = `<!doctype html>
     <form id="dev-signin" hidden>
       <p class="hint">This gateway runs with the development secret: pick any user name.</p>
       <label for="dev-user">User name</label>
-      <input id="dev-user" name="user" autocomplete="username" required maxlength="128" pattern="[A-Za-z0-9._@:|+\\-]{1,128}" title="letters, digits and . _ @ : | + -">
+      <input id="dev-user" name="user" autocomplete="username" required maxlength="128" pattern="[A-Za-z0-9._@:\\|+\\-]{1,128}" title="letters, digits and . _ @ : | + -">
       <label for="dev-email">Email for reminders (optional)</label>
       <input id="dev-email" name="email" type="email" autocomplete="email">
       <button type="submit">Sign in</button>
@@ -109,6 +109,7 @@ form button[type=submit] { margin-top: .6rem; }
 #connection[data-state=connecting] .dot, #connection[data-state=reconnecting] .dot { background: var(--warn); }
 #connection[data-state=offline] .dot { background: var(--danger); }
 #chat-log { list-style: none; margin: 0; padding: .5rem; max-height: 16rem; overflow-y: auto; border: 1px solid var(--line); border-radius: 6px; background: var(--card); min-height: 3rem; }
+#chat-log:empty::before { content: "Write what you want done, e.g. “remind me every Monday at 9 to send the report”, “what is due this week?”, “mark it as done”."; color: var(--muted); }
 #chat-log li { margin: .3rem 0; padding: .35rem .6rem; border-radius: 6px; max-width: 90%; }
 #chat-log .chat-me { margin-left: auto; background: var(--accent); color: #fff; width: fit-content; }
 #chat-log .chat-server { background: var(--bg); border: 1px solid var(--line); width: fit-content; }

@@ -3,7 +3,7 @@
  * from the device stream, reminders as notifications. Plain DOM; the markup is gateway/web/page.ts.
  */
 import { Api, ApiFailure } from './api.mjs';
-import { dueText, isOverdue, PRIORITY_LABEL, reminderText } from './format.mjs';
+import { dueText, formatInstant, isOverdue, PRIORITY_LABEL, reminderText } from './format.mjs';
 import { LiveStream, type ConnectionState } from './liveStream.mjs';
 import { recurrenceInWords } from './recurrenceWords.mjs';
 import { NO_FILTER, SeenIds, TaskStore, type Filter } from './taskStore.mjs';
@@ -180,7 +180,7 @@ function announce(text: string): void {
 function notifyReminder(e: StreamEvent): void {
   const task = e.data.task;
   const title = task?.title ?? 'a task';
-  const when = task?.due ? dueText(task, zone) : e.data.fireAt ? `fired ${new Date(e.data.fireAt).toLocaleTimeString()}` : '';
+  const when = task?.due ? dueText(task, zone) : e.data.fireAt ? `set for ${formatInstant(e.data.fireAt, zone)}` : '';
   const close = el('button', { type: 'button', class: 'dismiss', 'aria-label': `Dismiss the reminder for ${title}`, text: 'Dismiss' });
   const toast = el('div', { class: 'toast', role: 'alert', 'data-task-id': e.taskId },
     el('strong', { text: 'Reminder: ' }), el('span', { class: 'toast-title', text: title }), when ? el('span', { class: 'toast-when', text: ` — ${when}` }) : '', close);
@@ -263,9 +263,9 @@ function taskItem(t: Task): HTMLLIElement {
   const meta = el('ul', { class: 'meta' });
   const add = (cls: string, label: string, text: string) => meta.append(el('li', { class: cls }, el('span', { class: 'visually-hidden', text: `${label}: ` }), text));
   add(`due${isOverdue(t, Date.now()) ? ' overdue' : ''}`, 'Due', `${dueText(t, zone)}${isOverdue(t, Date.now()) ? ' · overdue' : ''}`);
-  if (t.recurrence) add('recurrence', 'Repeats', `🔁 ${recurrenceInWords(t.recurrence.rule, t.recurrence.from === 'completion')}`);
-  if (t.priority !== 'none') add(`priority priority-${t.priority}`, 'Priority', PRIORITY_LABEL[t.priority]);
-  if (t.reminders.length) add('reminders', 'Reminders', `🔔 ${t.reminders.map((r) => reminderText(r, zone)).join(', ')}`);
+  if (t.recurrence) add('recurrence', 'Repeats', `repeats ${recurrenceInWords(t.recurrence.rule, t.recurrence.from === 'completion')}`);
+  if (t.priority !== 'none') add(`priority priority-${t.priority}`, 'Priority', `${PRIORITY_LABEL[t.priority]} priority`);
+  if (t.reminders.length) add('reminders', 'Reminders', `${t.reminders.length === 1 ? 'reminder' : 'reminders'} ${t.reminders.map((r) => reminderText(r, zone)).join(', ')}`);
   const tags = t.tags.length ? el('ul', { class: 'tags', 'aria-label': 'Tags' }, ...t.tags.map((tag) => el('li', { class: 'tag', text: `#${tag}` }))) : '';
   const toggle = el('button', { type: 'button', 'data-action': t.status === 'open' ? 'complete' : 'reopen', 'aria-label': `${t.status === 'open' ? 'Complete' : 'Reopen'} “${t.title}”`, text: t.status === 'open' ? 'Complete' : 'Reopen' });
   const del = el('button', { type: 'button', class: 'danger', 'data-action': 'delete', 'aria-label': `Delete “${t.title}”`, text: 'Delete' });

@@ -40,4 +40,4 @@ export function reminderText(r: Reminder, zone: string): string {
   return words === '0 minutes' ? 'at the due time' : `${words} before`;
 }
 
-export const PRIORITY_LABEL: Record<Task['priority'], string> = { none: 'no priority', low: 'low', medium: 'medium', high: 'high', urgent: 'urgent' };
+export const PRIORITY_LABEL: Record<Task['priority'], string> = { none: 'no', low: 'low', medium: 'medium', high: 'high', urgent: 'urgent' };
