@@ -102,6 +102,10 @@ describe('the web page in a real browser', function () {
     assert.ok(stored && stored.split('.').length === 3, 'the token is in the tab\'s session storage');
     assert.ok(requested.every((u) => !u.includes(stored)), 'the token never appears in a URL');
     assert.ok(requested.some((u) => /\/v1\/stream\?ticket=/.test(u)), 'the stream was opened with a ticket');
+    const unlabelled = await a1.evaluate<string[]>(`[...document.querySelectorAll('input, select, textarea, button')]
+      .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !(e.tagName === 'BUTTON' && e.textContent.trim()))
+      .map((e) => e.id || e.outerHTML.slice(0, 60))`);
+    assert.deepEqual(unlabelled, [], 'every control has a label');
     await shot(a1, '02-signed-in-empty');
   });
 
@@ -134,7 +138,9 @@ describe('the web page in a real browser', function () {
         return ids.length === 1 && ids[0] !== firstId ? true : undefined;
       }, WAIT, 'the next occurrence of "send the report" listed instead of the completed one');
     }
-    await taskItem(a2, 'buy milk').getByRole('button', { name: /^Delete/ }).click();
+    // By keyboard: focus the button and press Enter.
+    await taskItem(a2, 'buy milk').getByRole('button', { name: /^Delete/ }).focus();
+    await a2.keyboard.press('Enter');
     await taskItem(a1, 'buy milk').waitFor({ state: 'detached', timeout: WAIT });
     await shot(a2, '04-second-page-phone');
 
