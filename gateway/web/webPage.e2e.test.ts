@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { config } from '../../common/config';
-import { USER_ACTOR_TYPE } from '../../common/actorApi';
+import { actorMethodPath, type CreateTaskRequest } from '../../common/actorApi';
 import { launchBrowser, testOutputDir, type Browser } from '../../stack/browser';
 import { isAlive, stopProcess } from '../../stack/processes';
 import { up } from '../../stack/stack';
@@ -198,8 +198,9 @@ describe('the web page in a real browser', function () {
       await shot(a1, '07-reconnecting');
       // A write while this gateway is down, as another gateway process would make it: through the
       // gateway's own Dapr sidecar, which keeps running.
-      const res = await fetch(`http://127.0.0.1:${config.gatewayDaprHttpPort}/v1.0/actors/${USER_ACTOR_TYPE}/${encodeURIComponent(alice)}/method/createTask`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input: { title: 'written while the gateway was down' } }),
+      const write: CreateTaskRequest = { input: { title: 'written while the gateway was down' } };
+      const res = await fetch(`http://127.0.0.1:${config.gatewayDaprHttpPort}${actorMethodPath(alice, 'createTask')}`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(write),
       });
       assert.equal(res.status, 200, await res.text());
     } finally {
