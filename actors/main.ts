@@ -2,9 +2,11 @@
  * The actor host (Dapr app id todo-actors): runs UserActor with Dapr's JS SDK, migrates the
  * database, publishes the outbox to Kafka and relays what a crash left behind.
  */
+import './tracing'; // first: it instruments http, express and pg as they load
 import { CommunicationProtocolEnum, DaprServer } from '@dapr/dapr';
 import type { Request, Response } from 'express';
 import { config } from '../common/config';
+import { stopTracing } from '../common/tracing';
 import { createPool } from '../common/db/pool';
 import { migrate } from '../common/db/migrations';
 import { createKafka, ensureTopics } from '../common/kafka';
@@ -108,6 +110,7 @@ async function main(): Promise<void> {
     await outbox.stop();
     await producer.disconnect().catch(() => undefined);
     await pool.end().catch(() => undefined);
+    await stopTracing();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -23,6 +23,7 @@ import type { ReminderData } from './reminderSync';
 import { reminderTimes } from '../common/recurrence';
 import { reminderFireLateness } from '../common/metrics';
 import type { FaultPoint, TestFault } from './testFaults';
+import { recurrenceOccurrencesCreated } from '../common/metrics';
 
 /** The next occurrence of a recurring task completed at `completedAt`, or null when the series has ended. */
 export type PlanNextOccurrence = (task: Task, completedAt: Date) => { due: Date; occurrence: number } | null;
@@ -299,6 +300,7 @@ export async function completeTask(deps: TaskCommandDeps, userId: string, req: T
     if (stored?.status === 'completed') return { ok: true, task: stored, next: await nextOf(stored) };
     return conflict();
   }
+  if (next) recurrenceOccurrencesCreated.inc();
   return { ok: true, task, next: next ?? existingNext };
 }
 

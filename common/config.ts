@@ -29,6 +29,15 @@ function int(name: string, def: number, description: string): number {
   return n;
 }
 
+function fraction(name: string, def: number, description: string): number {
+  const raw = str(name, String(def), description);
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || n > 1) {
+    throw new Error(`environment variable ${name} must be a number from 0 to 1, got ${JSON.stringify(raw)}`);
+  }
+  return n;
+}
+
 function oneOf<T extends string>(name: string, allowed: readonly T[], def: T, description: string): T {
   const raw = str(name, def, `${description} (${allowed.join(', ')})`);
   if (!(allowed as readonly string[]).includes(raw)) {
@@ -112,6 +121,15 @@ export const config = {
   outboxRetentionMs: int('OUTBOX_RETENTION_MS', 3_600_000, 'how long the actor host keeps an outbox row after it reached Kafka (nothing reads it then; the device stream replays from the audit store); 0 keeps them for ever'),
   outboxPruneIntervalMs: int('OUTBOX_PRUNE_INTERVAL_MS', 60_000, 'how often the actor host deletes outbox rows past OUTBOX_RETENTION_MS'),
   actorCallTimeoutMs: int('ACTOR_CALL_TIMEOUT_MS', 10000, 'gateway: timeout of one actor invocation through Dapr'),
+
+  prometheusPort: int('PROMETHEUS_PORT', 9090, 'local stack: Prometheus (scrapes every service, sidecar, placement and scheduler; evaluates monitoring/alerts/*.rules.yaml)'),
+  alertmanagerPort: int('ALERTMANAGER_PORT', 9094, 'local stack: Alertmanager (monitoring/alertmanager.yaml: alerts as emails to the SMTP sink); 9093 is the Kafka controller\'s'),
+  zipkinPort: int('ZIPKIN_PORT', 9411, 'local stack: Zipkin (traces of every service and sidecar, in memory)'),
+  alertEmailFrom: str('ALERT_EMAIL_FROM', 'alertmanager@todo.local', 'Alertmanager: sender of alert emails (monitoring/alertmanager.yaml; SMTP_HOST, SMTP_PORT, SMTP_TLS, SMTP_USER and SMTP_PASSWORD as for reminders)'),
+  alertEmailCritical: str('ALERT_EMAIL_CRITICAL', 'oncall@todo.local', 'Alertmanager: who gets alerts of severity critical (page now)'),
+  alertEmailWarning: str('ALERT_EMAIL_WARNING', 'operators@todo.local', 'Alertmanager: who gets alerts of severity warning (working hours)'),
+  tracingZipkinUrl: str('TRACING_ZIPKIN_URL', `http://127.0.0.1:${process.env.ZIPKIN_PORT || 9411}/api/v2/spans`, 'where the services send their spans (Zipkin v2 JSON API); empty: no spans are recorded (trace ids still flow into events and logs)', 'http://127.0.0.1:$ZIPKIN_PORT/api/v2/spans'),
+  tracingSamplingRate: fraction('TRACING_SAMPLING_RATE', 1, 'share of new traces the services record, 0 to 1 (a request that arrives with a traceparent follows its sampled flag); the chart\'s values-oke.yaml sets 0.1'),
 
   testFault: str('TODO_TEST_FAULT', '', 'TESTS ONLY, never in production: a fault the actor host injects on purpose; crash-after-complete-commit makes it exit right after a task completion commits, before it answers (actors/testFaults.ts)'),
 };

@@ -115,6 +115,21 @@ export const actorActivationDuration = new client.Histogram({
   registers: [registry],
 });
 
+export const recurrenceOccurrencesCreated = new client.Counter({
+  name: 'recurrence_occurrences_created_total',
+  help: 'next occurrences of recurring tasks created, each when its predecessor was completed',
+  registers: [registry],
+});
+recurrenceOccurrencesCreated.inc(0);
+
+export const recurrenceEvaluationDuration = new client.Histogram({
+  name: 'recurrence_evaluation_duration_seconds',
+  help: 'evaluating a recurrence rule: checking a new or changed rule (operation check) or planning the next occurrence of a completed task (operation plan_next)',
+  labelNames: ['operation'] as const,
+  buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
+  registers: [registry],
+});
+
 /** A PostgreSQL pool as the metrics see it (pg's Pool has these counters). */
 export interface PoolCounts {
   totalCount: number;

@@ -1,7 +1,9 @@
 /** The gateway (Dapr app id todo-gateway): the REST API in front of the users' actors, and the device stream. */
+import './tracing'; // first: it instruments http and express as they load
 import { config } from '../common/config';
 import { createKafka } from '../common/kafka';
 import { createLogger } from '../common/logger';
+import { stopTracing } from '../common/tracing';
 import { initMetrics } from '../common/metrics';
 import { createApp } from './app';
 import { StreamHub } from './stream/streamHub';
@@ -46,6 +48,6 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     // on the same host and port (same group) is not ready until then.
     const left = sync.stop().then(() => log.info('device stream left its consumer group'));
     const closed = new Promise<void>((r) => server.close(() => r())).then(() => log.info('http server closed'));
-    void Promise.all([left, closed]).then(() => process.exit(0));
+    void Promise.all([left, closed]).then(() => stopTracing()).then(() => process.exit(0));
   });
 }

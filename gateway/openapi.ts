@@ -25,7 +25,11 @@ const notFound = { 404: json('Error', 'no such task for this user') };
 const taskId = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const ifMatch = { name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'the task version last seen, e.g. "3"; a stale one answers 412' };
 const etag = { ETag: { schema: { type: 'string' }, description: 'the task version, quoted' } };
-const taskResponse = (description: string) => ({ ...json('Task', description), headers: etag });
+const trace = {
+  traceparent: { schema: { type: 'string' }, description: 'the W3C traceparent of this request\'s trace (every /v1 answer has it): its trace id finds the trace in Zipkin (monitoring/README.md)' },
+  'Server-Timing': { schema: { type: 'string' }, description: 'the same, as `traceparent;desc="00-<trace id>-<span id>-<flags>"`, which browsers\' developer tools show' },
+};
+const taskResponse = (description: string) => ({ ...json('Task', description), headers: { ...etag, ...trace } });
 
 export const openApiDocument = {
   openapi: '3.1.0',

@@ -25,6 +25,9 @@ function printUrls(pgPort: number): void {
   say(`gateway's Dapr sidecar      http://127.0.0.1:${sc.gateway.httpPort}/v1.0/metadata`);
   say(`actor host's Dapr sidecar   http://127.0.0.1:${sc.actors.httpPort}/v1.0/actors/UserActor/<user>/method/<name>`);
   say(`emails (SMTP sink)          http://127.0.0.1:${config.smtpSinkHttpPort}/messages   (SMTP on ${config.smtpPort})`);
+  say(`Prometheus                  http://127.0.0.1:${config.prometheusPort}/targets   (alerts: /alerts; every service, sidecar, placement, scheduler)`);
+  say(`Alertmanager                http://127.0.0.1:${config.alertmanagerPort}/#/alerts   (alerts are emails at the SMTP sink)`);
+  say(`Zipkin (traces)             http://127.0.0.1:${config.zipkinPort}/zipkin/   (a request's trace: its traceparent response header, monitoring/README.md)`);
   say(`PostgreSQL                  postgres://${config.pgUser}:${config.pgPassword}@127.0.0.1:${pgPort}/${config.pgDatabase}`);
   say(`Kafka                       ${config.kafkaBrokers}`);
   say(`JWT secret (development)    ${config.jwtSecret}`);

@@ -4,6 +4,8 @@ import type { EventEnvelope } from '../common/events/envelope';
 import { readEvent, seqOf } from '../common/events/consumedEvent';
 import type { DeadLetter } from '../common/deadLetters';
 
+export { tracedBatch } from '../common/traceContext';
+
 export interface ConsumedEvent {
   event: EventEnvelope<unknown>;
   offset: string;
@@ -33,3 +35,4 @@ export async function commitBatch(consumer: Consumer, batch: Batch, resolveOffse
   resolveOffset(last);
   await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
 }
+

@@ -3,8 +3,10 @@
  * `audit`, into PostgreSQL, with its query endpoint for the gateway; `notifications`, reminder
  * emails over SMTP (subscribers/notifications/README.md).
  */
+import './tracing'; // first: it instruments http, express and pg as they load
 import express from 'express';
 import { config } from '../common/config';
+import { stopTracing } from '../common/tracing';
 import { createPool } from '../common/db/pool';
 import { migrate } from '../common/db/migrations';
 import { createKafka, ensureTopics } from '../common/kafka';
@@ -86,6 +88,7 @@ async function main(): Promise<void> {
       await auditProgress.stop();
       for (const c of consumers) await c.stop();
       await pool.end().catch(() => undefined);
+      await stopTracing();
       process.exit(0);
     });
   }

@@ -1,5 +1,6 @@
 /** The event envelope of CONTRACT.md §5, and the topics events travel on. */
 import { randomUUID } from 'node:crypto';
+import { currentTraceId } from '../traceContext';
 
 /**
  * task-events and reminders carry each event once, by type; the audit and the notifications read
@@ -42,7 +43,8 @@ export const CURRENT_EVENT_VERSION = '1.0';
 
 export function buildEvent<D>(type: EventType, userId: string, taskId: string, data: D, time: Date, traceId?: string): EventEnvelope<D> {
   const e: EventEnvelope<D> = { eventId: randomUUID(), type, version: CURRENT_EVENT_VERSION, time: time.toISOString(), userId, taskId, data };
-  if (traceId) e.traceId = traceId;
+  const trace = traceId ?? currentTraceId(); // the request's, or the reminder firing's, trace
+  if (trace) e.traceId = trace;
   return e;
 }
 

@@ -14,6 +14,7 @@ import { TOPICS } from '../../common/events/envelope';
 import type { Logger } from '../../common/logger';
 import { readEvent, seqOf } from '../../common/events/consumedEvent';
 import type { StreamHub } from './streamHub';
+import { tracedBatch } from '../../common/traceContext';
 
 /** This process's group: SYNC_GROUP_ID, or one per host and port. */
 export function syncGroupId(): string {
@@ -38,7 +39,7 @@ export class SyncConsumer {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [TOPICS.taskUpdates], fromBeginning: false });
     await runConsumer(this.consumer, {
-      eachMessage: async ({ topic, message }) => {
+      eachMessage: ({ topic, message }) => tracedBatch(this.groupId, { topic, messages: [message] }, async () => {
         const read = readEvent(message.value);
         if ('reason' in read) {
           this.log.warn('event sent to dead-letter topic', { topic, group: this.groupId, reason: read.reason });
@@ -47,7 +48,7 @@ export class SyncConsumer {
         }
         const { event } = read;
         this.hub.publish(event.userId, { json: message.value?.toString('utf8') ?? '', eventId: event.eventId, seq: seqOf(message.headers) });
-      },
+      }),
     }, this.log);
     this.running = true;
   }

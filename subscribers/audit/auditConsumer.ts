@@ -10,7 +10,7 @@ import { runConsumer } from '../../common/kafka';
 import { eventsConsumed } from '../../common/metrics';
 import type { Logger } from '../../common/logger';
 import { insertAuditBatch, type AuditRecord } from './auditStore';
-import { commitBatch, parseBatch } from '../consumedBatch';
+import { commitBatch, parseBatch, tracedBatch } from '../consumedBatch';
 import { DeadLetters } from '../../common/deadLetters';
 
 export const AUDIT_GROUP = 'audit';
@@ -34,7 +34,7 @@ export class AuditConsumer {
     await this.consumer.subscribe({ topics: [...AUDITED_TOPICS], fromBeginning: true });
     // Several partitions at once: while one batch waits for PostgreSQL, another is parsed or committed.
     // Each partition still has one batch at a time, in offset order.
-    await runConsumer(this.consumer, { autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: AUDIT_PARTITIONS_CONCURRENTLY, eachBatch: (p) => this.handleBatch(p) }, this.log);
+    await runConsumer(this.consumer, { autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: AUDIT_PARTITIONS_CONCURRENTLY, eachBatch: (p) => tracedBatch(AUDIT_GROUP, p.batch, () => this.handleBatch(p)) }, this.log);
   }
 
   private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {

@@ -12,7 +12,7 @@ import { runConsumer } from '../../common/kafka';
 import type { Logger } from '../../common/logger';
 import { eventsConsumed } from '../../common/metrics';
 import type { DeadLetters } from '../../common/deadLetters';
-import { commitBatch, parseBatch } from '../consumedBatch';
+import { commitBatch, parseBatch, tracedBatch } from '../consumedBatch';
 import { insertDueNotifications } from './notificationStore';
 import { NOTIFICATIONS_GROUP, type ReminderDueData } from './reminderEvents';
 
@@ -42,7 +42,7 @@ export class NotificationConsumer {
     // Partitions are independent (one user's events share one): recording them one after the other
     // would put every partition's insert and offset commit in line behind the others'.
     await runConsumer(this.consumer, {
-      autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: PARTITIONS_AT_ONCE, eachBatch: (p) => this.handleBatch(p),
+      autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: PARTITIONS_AT_ONCE, eachBatch: (p) => tracedBatch(NOTIFICATIONS_GROUP, p.batch, () => this.handleBatch(p)),
     }, this.log);
   }
 

@@ -19,6 +19,7 @@ import { TOPICS } from '../../common/events/envelope';
 import { abandonedOutcome, attemptDelivery, type Outcome, type SendFn } from './deliveryPolicy';
 import { claimAbandoned, claimDue, settle, type ClaimedNotification } from './notificationStore';
 import { renderReminderEmail } from './renderEmail';
+import { contextOfTraceId, inSpan, SpanKind } from '../../common/traceContext';
 
 export interface WorkerOptions {
   policy: RetryPolicy;
@@ -149,7 +150,12 @@ export class NotificationWorker {
     return due.length;
   }
 
-  private async deliver(n: ClaimedNotification): Promise<void> {
+  /** One try, as a span of the reminder's trace (the firing's, common/traceContext.ts contextOfTraceId). */
+  private deliver(n: ClaimedNotification): Promise<void> {
+    return inSpan('send reminder email', SpanKind.CLIENT, contextOfTraceId(n.event.traceId, n.eventId), { 'todo.attempt': n.attempts + 1 }, () => this.deliverNow(n));
+  }
+
+  private async deliverNow(n: ClaimedNotification): Promise<void> {
     const { data } = n.event;
     const outcome = await attemptDelivery({
       recipient: n.recipient,

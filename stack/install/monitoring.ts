@@ -1,0 +1,78 @@
+/**
+ * The local stack's monitoring programs, in the cache, never in the system:
+ * - Prometheus: `usr/bin/prometheus` of Debian's `prometheus` package, the unpack promtool also
+ *   comes from (./promtool.ts);
+ * - Alertmanager: `usr/bin/prometheus-alertmanager` of Debian's `prometheus-alertmanager` package;
+ * - Zipkin: the `io.zipkin:zipkin-server` executable jar from Maven Central (Maven's
+ *   dependency:get into the shared Maven repository), run by the Java that runs Kafka.
+ * The next run finds them in the cache and fetches nothing.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { paths } from '../paths';
+import { exec, which } from '../exec';
+import { step, StepError } from '../progress';
+import { cachedDebianPackage, toolsDir, unpackDebianPackage } from './debianPackage';
+
+export const ZIPKIN_VERSION = '3.5.1';
+
+const PROMETHEUS_BIN = path.join('usr', 'bin', 'prometheus');
+const ALERTMANAGER_BIN = path.join('usr', 'bin', 'prometheus-alertmanager');
+
+export interface MonitoringBins {
+  prometheus: string;
+  alertmanager: string;
+  zipkinJar: string;
+}
+
+const zipkinJar = (): string => path.join(toolsDir(), `zipkin-${ZIPKIN_VERSION}`, 'zipkin-server-exec.jar');
+
+/** Where the programs are once installed (for `status`, which installs nothing). */
+export function monitoringBins(): MonitoringBins {
+  return {
+    prometheus: path.join(cachedDebianPackage('prometheus', PROMETHEUS_BIN)?.dir ?? '/nonexistent', PROMETHEUS_BIN),
+    alertmanager: path.join(cachedDebianPackage('prometheus-alertmanager', ALERTMANAGER_BIN)?.dir ?? '/nonexistent', ALERTMANAGER_BIN),
+    zipkinJar: zipkinJar(),
+  };
+}
+
+async function installZipkin(): Promise<string> {
+  const jar = zipkinJar();
+  if (fs.existsSync(jar)) return jar;
+  const name = `fetching Zipkin ${ZIPKIN_VERSION} (io.zipkin:zipkin-server, exec jar) from Maven Central`;
+  const log = paths.installLog('zipkin');
+  return step(name, async (h) => {
+    const mvn = which('mvn');
+    if (!mvn) throw new StepError(name, 'Maven (mvn) is not installed; it fetches the Zipkin jar from Maven Central');
+    const inRepo = path.join(paths.mavenRepo, 'io', 'zipkin', 'zipkin-server', ZIPKIN_VERSION);
+    // One 80 MB file: report how much of it (Maven's temporary files included) has arrived.
+    const ticker = setInterval(() => {
+      const bytes = fs.existsSync(inRepo) ? fs.readdirSync(inRepo).reduce((s, f) => s + (fs.statSync(path.join(inRepo, f), { throwIfNoEntry: false })?.size ?? 0), 0) : 0;
+      h.progress(`${(bytes / 1e6).toFixed(1)} MB downloaded`);
+    }, 1000);
+    try {
+      await exec(mvn, ['-B', `-Dmaven.repo.local=${paths.mavenRepo}`, 'dependency:get', `-Dartifact=io.zipkin:zipkin-server:${ZIPKIN_VERSION}:jar:exec`, '-Dtransitive=false'], { step: name, log });
+    } finally {
+      clearInterval(ticker);
+    }
+    const fetched = path.join(inRepo, `zipkin-server-${ZIPKIN_VERSION}-exec.jar`);
+    if (!fs.existsSync(fetched)) throw new StepError(name, `${fetched} is missing after the download`, log);
+    fs.mkdirSync(path.dirname(jar), { recursive: true });
+    fs.copyFileSync(fetched, `${jar}.partial`);
+    fs.renameSync(`${jar}.partial`, jar);
+    return jar;
+  }, log);
+}
+
+async function debianBin(pkg: string, bin: string, what: string): Promise<string> {
+  const cached = cachedDebianPackage(pkg, bin);
+  return path.join((cached ?? (await unpackDebianPackage(pkg, bin, what, pkg))).dir, bin);
+}
+
+export async function installMonitoring(): Promise<MonitoringBins> {
+  return {
+    prometheus: await debianBin('prometheus', PROMETHEUS_BIN, 'Prometheus'),
+    alertmanager: await debianBin('prometheus-alertmanager', ALERTMANAGER_BIN, 'Alertmanager'),
+    zipkinJar: await installZipkin(),
+  };
+}
