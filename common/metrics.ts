@@ -129,6 +129,7 @@ export const recurrenceEvaluationDuration = new client.Histogram({
   buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
   registers: [registry],
 });
+for (const operation of ['check', 'plan_next'] as const) recurrenceEvaluationDuration.zero({ operation });
 
 /** A PostgreSQL pool as the metrics see it (pg's Pool has these counters). */
 export interface PoolCounts {

@@ -61,3 +61,18 @@ export async function inParallel<T>(items: readonly T[], workers: number, fn: (i
     while (next < items.length) await fn(items[next++]);
   }));
 }
+
+/** The local Prometheus' answer to an instant query: its series, or the error Prometheus gave. */
+export async function promQuery(expr: string): Promise<{ ok: true; series: Array<{ metric: Record<string, string>; value: [number, string] }> } | { ok: false; error: string }> {
+  const res = await fetch(`http://127.0.0.1:${config.prometheusPort}/api/v1/query?query=${encodeURIComponent(expr)}`, { signal: AbortSignal.timeout(15_000) });
+  const body = (await res.json()) as { status: string; error?: string; data?: { resultType: string; result: unknown } };
+  if (body.status !== 'success') return { ok: false, error: body.error ?? `HTTP ${res.status}` };
+  const r = body.data!.result;
+  return { ok: true, series: body.data!.resultType === 'vector' || body.data!.resultType === 'matrix' ? (r as Array<{ metric: Record<string, string>; value: [number, string] }>) : [{ metric: {}, value: r as [number, string] }] };
+}
+
+/** Emails the SMTP sink received for `to`. */
+export async function sinkInbox(to: string): Promise<Array<{ to: string[]; subject: string; text: string; receivedAt: string }>> {
+  const res = await fetch(`http://127.0.0.1:${config.smtpSinkHttpPort}/messages?to=${encodeURIComponent(to)}`, { signal: AbortSignal.timeout(10_000) });
+  return (await res.json()) as Array<{ to: string[]; subject: string; text: string; receivedAt: string }>;
+}

@@ -129,6 +129,10 @@ https://{{ .Values.ingress.host }}
   value: {{ $v.port | quote }}
 - name: DAPR_HTTP_PORT
   value: {{ include "todo-actors.daprHttpPort" $root | quote }}
+- name: TRACING_ZIPKIN_URL
+  value: {{ $root.Values.dapr.tracing.zipkinEndpoint | quote }}
+- name: TRACING_SAMPLING_RATE
+  value: {{ $root.Values.dapr.tracing.samplingRate | quote }}
 {{ include "todo-actors.env.kafka" $root }}
 {{- if eq .svc.key "gateway" }}
 - name: ACTOR_CALL_TIMEOUT_MS
