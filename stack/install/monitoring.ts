@@ -2,7 +2,12 @@
  * The local stack's monitoring programs, in the cache, never in the system:
  * - Prometheus: `usr/bin/prometheus` of Debian's `prometheus` package, the unpack promtool also
  *   comes from (./promtool.ts);
- * - Alertmanager: `usr/bin/prometheus-alertmanager` of Debian's `prometheus-alertmanager` package;
+ * - Alertmanager: built with `go install` from the Go module proxy. Not Debian's
+ *   `prometheus-alertmanager`: Debian's build reads its notification templates from the absolute
+ *   /usr/share/prometheus/alertmanager/default.tmpl and exits when that file is missing, which it is
+ *   when the package is unpacked rather than installed. v0.31.1 is the newest release whose module
+ *   carries its web assets (later ones embed a UI build the module lacks, so go install fails);
+ *   its templates are compiled in;
  * - Zipkin: the `io.zipkin:zipkin-server` executable jar from Maven Central (Maven's
  *   dependency:get into the shared Maven repository), run by the Java that runs Kafka.
  * The next run finds them in the cache and fetches nothing.
@@ -13,11 +18,19 @@ import { paths } from '../paths';
 import { exec, which } from '../exec';
 import { step, StepError } from '../progress';
 import { cachedDebianPackage, toolsDir, unpackDebianPackage } from './debianPackage';
+import { goToolBin, installGoTool, type GoTool } from './goTool';
 
 export const ZIPKIN_VERSION = '3.5.1';
 
 const PROMETHEUS_BIN = path.join('usr', 'bin', 'prometheus');
-const ALERTMANAGER_BIN = path.join('usr', 'bin', 'prometheus-alertmanager');
+
+export const ALERTMANAGER_GO: GoTool = {
+  name: 'alertmanager',
+  pkg: 'github.com/prometheus/alertmanager/cmd/alertmanager',
+  version: 'v0.31.1',
+  minGo: [1, 24],
+  ldflags: '-X github.com/prometheus/common/version.Version=0.31.1',
+};
 
 export interface MonitoringBins {
   prometheus: string;
@@ -31,7 +44,7 @@ const zipkinJar = (): string => path.join(toolsDir(), `zipkin-${ZIPKIN_VERSION}`
 export function monitoringBins(): MonitoringBins {
   return {
     prometheus: path.join(cachedDebianPackage('prometheus', PROMETHEUS_BIN)?.dir ?? '/nonexistent', PROMETHEUS_BIN),
-    alertmanager: path.join(cachedDebianPackage('prometheus-alertmanager', ALERTMANAGER_BIN)?.dir ?? '/nonexistent', ALERTMANAGER_BIN),
+    alertmanager: goToolBin(ALERTMANAGER_GO),
     zipkinJar: zipkinJar(),
   };
 }
@@ -72,7 +85,7 @@ async function debianBin(pkg: string, bin: string, what: string): Promise<string
 export async function installMonitoring(): Promise<MonitoringBins> {
   return {
     prometheus: await debianBin('prometheus', PROMETHEUS_BIN, 'Prometheus'),
-    alertmanager: await debianBin('prometheus-alertmanager', ALERTMANAGER_BIN, 'Alertmanager'),
+    alertmanager: await installGoTool(ALERTMANAGER_GO),
     zipkinJar: await installZipkin(),
   };
 }
