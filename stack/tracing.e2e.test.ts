@@ -5,8 +5,8 @@
  * traceId is that trace's id, and the answers name the trace (`traceparent`, `Server-Timing`). A
  * reminder's firing starts a trace that reaches the span of its email.
  *
- * The services' spans carry the OpenTelemetry SDK's resource tags (`telemetry.sdk.language`);
- * daprd's, under the same app id as service name, do not.
+ * daprd's spans carry the service name of their app id, as the services' own spans do, and tags of
+ * their own (`dapr.api`, `dapr.protocol`), which tell them apart.
  */
 import assert from 'node:assert/strict';
 import { config, SERVICE_APP_IDS } from '../common/config';
@@ -28,7 +28,7 @@ async function trace(traceId: string): Promise<ZipkinSpan[]> {
 }
 
 /** Who made a span: `<app id>` for our services' OpenTelemetry spans, `daprd <app id>` for a sidecar's. */
-const maker = (s: ZipkinSpan): string => `${s.tags?.['telemetry.sdk.language'] ? '' : 'daprd '}${s.localEndpoint?.serviceName ?? '?'}`;
+const maker = (s: ZipkinSpan): string => `${s.tags?.['dapr.api'] || s.tags?.['dapr.protocol'] ? 'daprd ' : ''}${s.localEndpoint?.serviceName ?? '?'}`;
 
 const traceIdOf = (traceparent: string | null): string => {
   const m = /^00-([0-9a-f]{32})-[0-9a-f]{16}-0[01]$/.exec(traceparent ?? '');
@@ -63,7 +63,7 @@ describe('traces end to end, in Zipkin', function () {
     }, 60_000, `spans of ${want.join(', ')} in trace ${traceId}`);
     const makers = new Set(spans.map(maker));
     for (const w of want) assert.ok(makers.has(w), `a span of ${w}; the trace has ${[...makers].join(', ')}`);
-    assert.ok(spans.some((s) => maker(s) === SERVICE_APP_IDS.actors && s.tags?.['db.system'] === 'postgresql'), 'the actor host\'s PostgreSQL statements');
+    assert.ok(spans.some((s) => maker(s) === SERVICE_APP_IDS.actors && (s.tags?.['db.system.name'] ?? s.tags?.['db.system']) === 'postgresql'), 'the actor host\'s PostgreSQL statements');
     const publish = spans.find((s) => s.name === 'publish task-events' && s.kind === 'PRODUCER');
     assert.ok(publish, 'the outbox publish to task-events');
     const auditSpan = spans.find((s) => s.name === 'audit task.created')!;
