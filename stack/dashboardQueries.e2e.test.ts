@@ -17,10 +17,15 @@ import { api, eventually, promQuery, sinkInbox, tokenFor, uniqueUser } from './t
 /** Selectors of failures only; the query is then checked without them. */
 const FAILURE_ONLY = [/,?\s*status_code=~"5\.\."/, /,?\s*outcome="error"/, /,?\s*outcome="dead_lettered"/];
 
+/** Every query of every dashboard; a dashboard that cannot be read fails the test rather than being skipped. */
 export function dashboardQueries(): PanelQuery[] {
   const dir = path.join(REPO_ROOT, DASHBOARDS_DIR);
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
-    .flatMap((f) => readDashboard(`${DASHBOARDS_DIR}/${f}`, fs.readFileSync(path.join(dir, f), 'utf8')).queries);
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort().flatMap((f) => {
+    const d = readDashboard(`${DASHBOARDS_DIR}/${f}`, fs.readFileSync(path.join(dir, f), 'utf8'));
+    assert.deepEqual(d.defects, [], `${f} reads as a dashboard`);
+    assert.ok(d.queries.length > 0, `${f} has queries`);
+    return d.queries;
+  });
 }
 
 /** Work that touches every dashboard's metrics. */
