@@ -126,7 +126,7 @@ export function monitoringSpecs(java: string, bins: MonitoringBins): ProcessSpec
       env: process.env, cwd: paths.data('alertmanager'),
     },
     {
-      name: 'zipkin', group: 'infra', port: config.zipkinPort, stopSignal: 'SIGTERM', startTimeoutMs: 120_000,
+      name: 'zipkin', group: 'infra', port: config.zipkinPort, stopSignal: 'SIGTERM', startTimeoutMs: 300_000, // 13 s of CPU to start: minutes on a loaded machine
       health: { kind: 'http', url: `http://127.0.0.1:${config.zipkinPort}/health` },
       cmd: java,
       // In-memory storage (the default), at most 50,000 spans; loopback only.
