@@ -131,6 +131,17 @@ export const recurrenceEvaluationDuration = new client.Histogram({
 });
 for (const operation of ['check', 'plan_next'] as const) recurrenceEvaluationDuration.zero({ operation });
 
+/** Runs fn, timed as a recurrence evaluation of that kind; untimed when there is none (a task that does not recur). */
+export function timedRecurrence<T>(operation: 'check' | 'plan_next' | undefined, fn: () => T): T {
+  if (!operation) return fn();
+  const end = recurrenceEvaluationDuration.startTimer({ operation });
+  try {
+    return fn();
+  } finally {
+    end();
+  }
+}
+
 /** A PostgreSQL pool as the metrics see it (pg's Pool has these counters). */
 export interface PoolCounts {
   totalCount: number;
