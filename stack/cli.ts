@@ -1,6 +1,6 @@
 /** The commands of CONTRACT.md §1, reached through stack/bootstrap.js from package.json's scripts. */
 import { config } from '../common/config';
-import { signDevToken, SUB_PATTERN } from '../gateway/auth';
+import { OPERATOR_ROLE, signDevToken, SUB_PATTERN } from '../gateway/auth';
 import { say, StepError, timings } from './progress';
 import { isAlive } from './processes';
 import { down, status, up } from './stack';
@@ -16,6 +16,7 @@ const USAGE = `usage:
   npm test                         install, start the stack, run every test
   npm run stack -- up|down|status  background stack
   npm run token -- USER [EMAIL]    print a development JWT
+  npm run token -- --operator NAME print an operator's JWT (roles: ["operator"]; /v1/admin)
   npm run deploy:check [-- WORD]   validate the chart, Terraform, alert rules, dashboards and workflows offline`;
 
 function printUrls(pgPort: number): void {
@@ -69,16 +70,17 @@ async function foreground(): Promise<number> {
 }
 
 async function token(args: string[]): Promise<number> {
-  const [user, email] = args;
+  const operator = args[0] === '--operator';
+  const [user, email] = operator ? args.slice(1) : args;
   if (!user || user.startsWith('-')) {
-    say('usage: npm run token -- USER [EMAIL]');
+    say('usage: npm run token -- USER [EMAIL]     a user\'s token\n       npm run token -- --operator NAME    an operator\'s token (roles: ["operator"], for /v1/admin)');
     return 2;
   }
   if (!SUB_PATTERN.test(user)) {
     say('USER may contain letters, digits and . _ @ : | + - (at most 128 characters)');
     return 2;
   }
-  process.stdout.write(`${await signDevToken(user, email)}\n`);
+  process.stdout.write(`${await signDevToken(user, email, undefined, operator ? { roles: [OPERATOR_ROLE] } : {})}\n`);
   return 0;
 }
 
