@@ -112,6 +112,7 @@ export const config = {
 
   rateLimitPerSecond: int('RATE_LIMIT_PER_SECOND', 50, 'gateway: requests per second each user may make (sustained); 0 turns the limit off'),
   rateLimitBurst: int('RATE_LIMIT_BURST', 100, 'gateway: requests a user may make at once before the per-second limit applies'),
+  rateLimitGateways: int('RATE_LIMIT_GATEWAYS', 1, 'gateway: how many gateway processes share the limits above; each enforces its share (RATE_LIMIT_PER_SECOND and RATE_LIMIT_BURST divided by this), so a user is held to the configured rate however the requests spread. The chart sets the replica count (the autoscaler\'s maximum)'),
   corsOrigins: str('CORS_ORIGINS', '', 'gateway: browser origins allowed by CORS, comma separated, * for any; empty allows none'),
   syncGroupId: str('SYNC_GROUP_ID', '', "gateway: Kafka consumer group of this process's device stream; default sync-<hostname>-<GATEWAY_PORT>, one per process"),
   streamReplayMaxEvents: int('STREAM_REPLAY_MAX_EVENTS', 1000, 'gateway: most missed events a reconnecting device is sent (GET /v1/stream?after= or ?since=); beyond it the device is told to resync through the REST API'),

@@ -53,7 +53,7 @@ export function createApp(log: Logger, notReady: ReadinessCheck = () => undefine
   app.get('/v1/openapi.json', (_req, res) => res.json(openApiDocument));
   app.use('/v1', express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use('/v1', requireAuth());
-  app.use('/v1', rateLimitPerUser(config.rateLimitPerSecond, config.rateLimitBurst));
+  app.use('/v1', rateLimitPerUser(config.rateLimitPerSecond, config.rateLimitBurst, config.rateLimitGateways));
   app.use('/v1/tasks', tasksRouter());
   app.use('/v1/audit', auditRouter());
   app.use('/v1/chat', chatRouter());
