@@ -13,31 +13,9 @@ import { config, kafkaBrokerList } from '../common/config';
 import { createPool } from '../common/db/pool';
 import { deadLetterTopic, TOPICS } from '../common/events/envelope';
 import { partitionOf } from '../common/kafka';
-import { api, eventually, tokenFor, uniqueUser } from '../stack/testSupport';
+import { api, device, eventually, streamUrl, tokenFor, uniqueUser, type Device } from '../stack/testSupport';
 
-const url = (q = '') => `ws://127.0.0.1:${config.gatewayPort}/v1/stream${q}`;
-
-interface Device {
-  ws: WebSocket;
-  /** Every frame, events and control frames, in arrival order. */
-  frames: any[];
-  events: () => any[];
-}
-
-function device(u: string, headers: Record<string, string> = {}): Promise<Device> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(u, { headers });
-    const frames: any[] = [];
-    ws.on('message', (data) => frames.push(JSON.parse(data.toString())));
-    ws.once('open', () => resolve({ ws, frames, events: () => frames.filter((f) => !String(f.type).startsWith('stream.')) }));
-    ws.once('unexpected-response', (_req, res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => reject(new Error(`upgrade refused: ${res.statusCode} ${body}`)));
-    });
-    ws.once('error', reject);
-  });
-}
+const url = streamUrl;
 
 const closed = (d: Device) => new Promise<void>((resolve) => {
   if (d.ws.readyState === WebSocket.CLOSED) return resolve();

@@ -1,5 +1,6 @@
 /** Helpers for tests that run against the real local stack: HTTP calls, tokens, unique users, polling. */
 import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
 import { config } from '../common/config';
 import { signDevToken } from '../gateway/auth';
 
@@ -60,4 +61,29 @@ export async function inParallel<T>(items: readonly T[], workers: number, fn: (i
   await Promise.all(Array.from({ length: Math.min(workers, items.length) }, async () => {
     while (next < items.length) await fn(items[next++]);
   }));
+}
+
+/** A device on the stream (GET /v1/stream): every frame it received, events and control frames, in order. */
+export interface Device {
+  ws: WebSocket;
+  frames: any[];
+  events: () => any[];
+}
+
+export const streamUrl = (q = ''): string => `ws://127.0.0.1:${config.gatewayPort}/v1/stream${q}`;
+
+/** Connects a device to the stream; rejects with the status and body when the upgrade is refused. */
+export function device(u: string, headers: Record<string, string> = {}): Promise<Device> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(u, { headers });
+    const frames: any[] = [];
+    ws.on('message', (data) => frames.push(JSON.parse(data.toString())));
+    ws.once('open', () => resolve({ ws, frames, events: () => frames.filter((f) => !String(f.type).startsWith('stream.')) }));
+    ws.once('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => reject(new Error(`upgrade refused: ${res.statusCode} ${body}`)));
+    });
+    ws.once('error', reject);
+  });
 }
