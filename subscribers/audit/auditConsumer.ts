@@ -10,7 +10,7 @@ import type { Consumer, Kafka, EachBatchPayload } from 'kafkajs';
 import type { Pool } from 'pg';
 import { TOPICS } from '../../common/events/envelope';
 import { runConsumer, StoppedWhileRetrying } from '../../common/kafka';
-import { eventsConsumed } from '../../common/metrics';
+import { consumerRetries, eventsConsumed } from '../../common/metrics';
 import type { Logger } from '../../common/logger';
 import { insertAuditBatch, type AuditRecord } from './auditStore';
 import { commitBatch, parseBatch, sendDeadLetters, writeWithRetries, type BatchRetry } from '../consumedBatch';
@@ -28,6 +28,7 @@ export class AuditConsumer {
 
   constructor(kafka: Kafka, private readonly pool: Pool, private readonly log: Logger) {
     this.consumer = kafka.consumer({ groupId: AUDIT_GROUP, sessionTimeout: 30000, heartbeatInterval: 3000 });
+    for (const topic of AUDITED_TOPICS) for (const kind of ['transient', 'unknown']) consumerRetries.inc({ group: AUDIT_GROUP, topic, kind }, 0);
     this.deadLetters = new DeadLetters(kafka, AUDIT_GROUP);
   }
 

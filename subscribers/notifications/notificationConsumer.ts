@@ -12,7 +12,7 @@ import type { Pool } from 'pg';
 import { TOPICS, type EventEnvelope } from '../../common/events/envelope';
 import { runConsumer, StoppedWhileRetrying } from '../../common/kafka';
 import type { Logger } from '../../common/logger';
-import { eventsConsumed } from '../../common/metrics';
+import { consumerRetries, eventsConsumed } from '../../common/metrics';
 import type { DeadLetters } from '../../common/deadLetters';
 import { commitBatch, parseBatch, sendDeadLetters, writeWithRetries, type BatchRetry, type ConsumedEvent } from '../consumedBatch';
 import { insertDueNotifications, retryFailedNotifications } from './notificationStore';
@@ -32,6 +32,7 @@ export class NotificationConsumer {
     private readonly log: Logger,
   ) {
     this.consumer = kafka.consumer({ groupId: NOTIFICATIONS_GROUP, sessionTimeout: 30000, heartbeatInterval: 3000 });
+    for (const topic of [TOPICS.reminders]) for (const kind of ['transient', 'unknown']) consumerRetries.inc({ group: NOTIFICATIONS_GROUP, topic, kind }, 0);
   }
 
   /**
