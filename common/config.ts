@@ -82,7 +82,7 @@ export const config = {
   kafkaReplicationFactor: int('KAFKA_REPLICATION_FACTOR', 1, 'replication factor of the topics the services create (3 on a managed cluster)'),
   kafkaRetentionMs: int('KAFKA_RETENTION_MS', 7 * 24 * 3600 * 1000, 'retention of every topic the services create'),
 
-  consumerRetryPolicies: str('CONSUMER_RETRY_POLICIES', '', 'Kafka consumers: retry schedules of unclassified failures per consumer group and event type, `group/eventType=delay,…` separated by `;` (e.g. `audit/task.completed=30s,5m,30m`); they replace the defaults of the same group and type (docs/dead-letters.md has the table). Transient failures are retried without end, permanent ones dead-lettered at once'),
+  consumerRetryPolicies: str('CONSUMER_RETRY_POLICIES', '', 'Kafka consumers: retry schedules of unclassified failures per consumer group and event type, `group/eventType=delay,…` separated by `;` (e.g. `audit/task.completed=30s,5m,30m`); they replace the defaults of the same group and type (subscribers/deadLetters/README.md has the table). Transient failures are retried without end, permanent ones dead-lettered at once'),
   consumerTransientRetryBaseMs: int('CONSUMER_TRANSIENT_RETRY_BASE_MS', 500, 'Kafka consumers: ceiling of the first wait after a transient failure (database or Kafka unreachable, timeout); later ceilings double (full jitter); retried for as long as it lasts, never dead-lettered'),
   consumerTransientRetryCapMs: int('CONSUMER_TRANSIENT_RETRY_CAP_MS', 30_000, 'Kafka consumers: largest wait between tries of a transient failure'),
   dltRetentionTaskEventsMs: int('DLT_RETENTION_TASK_EVENTS_MS', 30 * 24 * 3600 * 1000, 'retention of task-events.dlt (task events, completions among them, the audit gave up on): 30 days'),

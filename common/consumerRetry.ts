@@ -1,6 +1,6 @@
 /**
  * What a Kafka consumer does when handling a message fails (the policies are tabled in
- * docs/dead-letters.md):
+ * subscribers/deadLetters/README.md):
  * - a **transient** failure (the database or Kafka unreachable, a timeout, a deadlock) is retried
  *   with backoff for as long as it lasts, and never dead-lettered: the message is held, not lost;
  * - a **permanent** one (a message that does not validate, an unknown major version, data the

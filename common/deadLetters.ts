@@ -2,7 +2,7 @@
  * What a consumer group gives up on goes to the source topic's dead-letter topic (`<topic>.dlt`,
  * retention per topic: DLT_RETENTION_*), with the message's own key and value and, in headers,
  * where it came from and why: the original topic, partition and offset, the consumer group, the
- * reason, the tries made and the time (docs/dead-letters.md). The operator API lists and replays
+ * reason, the tries made and the time (subscribers/deadLetters/README.md). The operator API lists and replays
  * them (subscribers/deadLetters/).
  */
 import type { IHeaders, Kafka, Producer } from 'kafkajs';

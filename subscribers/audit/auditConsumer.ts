@@ -3,7 +3,7 @@
  * into audit_log in one statement, and only then commits the batch's offsets. An event that does
  * not validate goes to its topic's dead-letter topic with the reason at once; a write that fails
  * transiently (the database down) is retried until it works, never dead-lettered; any other
- * failure is retried per event on the schedule of its type (docs/dead-letters.md), then
+ * failure is retried per event on the schedule of its type (subscribers/deadLetters/README.md), then
  * dead-lettered, and consumption goes on.
  */
 import type { Consumer, Kafka, EachBatchPayload } from 'kafkajs';
