@@ -10,6 +10,8 @@
  *
  * Pure: the classification and the decision take no I/O; common/kafka.ts's retryMessage runs them.
  */
+import { retryCeilingMs } from './backoff';
+
 export type FailureKind = 'transient' | 'permanent' | 'unknown';
 
 /** An error that says itself whether a retry can help (errors as values, for the callers' own checks). */
@@ -73,7 +75,7 @@ export const DEFAULT_POLICIES: readonly PolicyEntry[] = [
   { group: '*', eventType: '*', schedule: { delaysMs: [S, 5 * S, 30 * S, 2 * M, 10 * M] } },
 ];
 
-/** Backoff of transient failures: full jitter, ceilings doubling from base to cap, unbounded in number. */
+/** Backoff of transient failures: full jitter, ceilings doubling from base to cap (backoff.ts), unbounded in number. */
 export interface TransientBackoff {
   baseMs: number;
   capMs: number;
@@ -121,8 +123,7 @@ export type Decision =
 export function decide(kind: FailureKind, failedAttempts: number, schedule: RetrySchedule, backoff: TransientBackoff, error: string, random: () => number = Math.random): Decision {
   if (kind === 'permanent') return { action: 'dead-letter', reason: `can never succeed: ${error}` };
   if (kind === 'transient') {
-    const ceiling = Math.min(backoff.capMs, backoff.baseMs * 2 ** Math.min(failedAttempts - 1, 40));
-    return { action: 'retry', delayMs: Math.round(random() * ceiling) };
+    return { action: 'retry', delayMs: Math.round(random() * retryCeilingMs(failedAttempts, { ...backoff, maxRetries: Infinity })) };
   }
   // Transient failures in between do not use up the schedule: the caller counts only unknown ones.
   const delay = schedule.delaysMs[failedAttempts - 1];

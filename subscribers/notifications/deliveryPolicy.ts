@@ -3,7 +3,7 @@
  * from the `send` function it is given, so the whole retry state machine is unit-tested with a fake
  * transport; the worker only stores the outcome.
  */
-import { retryDelayMs, type RetryPolicy } from './backoff';
+import { retryDelayMs, type RetryPolicy } from '../../common/backoff';
 
 export interface OutgoingMail {
   to: string;

@@ -13,7 +13,7 @@
 import type { Pool } from 'pg';
 import type { Logger } from '../../common/logger';
 import { reminderDeliveryLateness, reminderEmailRetries, reminderEmailSendDuration, reminderEmailsFailed, reminderEmailsSent } from '../../common/metrics';
-import type { RetryPolicy } from './backoff';
+import type { RetryPolicy } from '../../common/backoff';
 import type { DeadLetters } from '../../common/deadLetters';
 import { TOPICS } from '../../common/events/envelope';
 import { abandonedOutcome, attemptDelivery, type Outcome, type SendFn } from './deliveryPolicy';
