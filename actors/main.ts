@@ -13,6 +13,7 @@ import { createLogger } from '../common/logger';
 import { initMetrics, metricsHandler } from '../common/metrics';
 import { OutboxPublisher } from './outboxPublisher';
 import { OutboxPruner } from './outboxPruner';
+import { RetentionPruner } from '../common/db/retention';
 import { countPendingRemindersEvery15s } from './pendingReminders';
 import { ReminderSync } from './reminderSync';
 import { checkRecurrence, planNext } from './recurrencePolicy';
@@ -55,6 +56,8 @@ async function main(): Promise<void> {
   outbox.startRelay(config.outboxRelayIntervalMs);
   const pruner = new OutboxPruner(pool, log, config.outboxRetentionMs);
   pruner.start(config.outboxPruneIntervalMs);
+  const retention = new RetentionPruner(pool, [{ table: 'idempotency_keys', timeColumn: 'created_at', retentionMs: config.idempotencyKeyRetentionMs }], log);
+  retention.start(config.retentionPruneIntervalMs);
 
   const reminders = new ReminderSync(pool, config.daprHttpPort, log);
   reminders.startReconciler(config.outboxRelayIntervalMs);
@@ -104,6 +107,7 @@ async function main(): Promise<void> {
     }
     pendingCount.stop();
     pruner.stop();
+    retention.stop();
     await reminders.stop();
     await outbox.stop();
     await producer.disconnect().catch(() => undefined);

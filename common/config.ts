@@ -120,6 +120,11 @@ export const config = {
   outboxRelayIntervalMs: int('OUTBOX_RELAY_INTERVAL_MS', 2000, 'how often the actor host re-publishes outbox rows a crash or a Kafka outage left behind'),
   outboxRetentionMs: int('OUTBOX_RETENTION_MS', 3_600_000, 'how long the actor host keeps an outbox row after it reached Kafka (nothing reads it then; the device stream replays from the audit store); 0 keeps them for ever'),
   outboxPruneIntervalMs: int('OUTBOX_PRUNE_INTERVAL_MS', 60_000, 'how often the actor host deletes outbox rows past OUTBOX_RETENTION_MS'),
+  auditRetentionMs: int('AUDIT_RETENTION_MS', 365 * 24 * 3600 * 1000, 'subscribers: how long an audit_log row, and an operator action in admin_actions, is kept after it was recorded (GET /v1/audit and the device stream\'s replay read audit_log); 0 keeps them for ever'),
+  idempotencyKeyRetentionMs: int('IDEMPOTENCY_KEY_RETENTION_MS', 7 * 24 * 3600 * 1000, 'actor host: how long an Idempotency-Key is remembered (the same key after that creates a new task); 0 keeps them for ever'),
+  notificationRetentionMs: int('NOTIFICATION_RETENTION_MS', 30 * 24 * 3600 * 1000, 'subscribers: how long a sent or failed notification row is kept (pending and sending ones are never deleted); must exceed the reminders topic\'s retention (KAFKA_RETENTION_MS), as the row is what stops a re-read reminder.due from being emailed twice; 0 keeps them for ever'),
+  deadLetterIndexRetentionMs: int('DEAD_LETTER_INDEX_RETENTION_MS', 30 * 24 * 3600 * 1000, 'subscribers: how long the dead-letter index keeps a row (the dead-letter topics keep their messages for DLT_RETENTION_*); 0 keeps them for ever'),
+  retentionPruneIntervalMs: int('RETENTION_PRUNE_INTERVAL_MS', 300_000, 'how often the services delete rows past the retentions above, in batches'),
   actorCallTimeoutMs: int('ACTOR_CALL_TIMEOUT_MS', 10000, 'gateway: timeout of one actor invocation through Dapr'),
 
   testFault: str('TODO_TEST_FAULT', '', 'TESTS ONLY, never in production: a fault the actor host injects on purpose; crash-after-complete-commit makes it exit right after a task completion commits, before it answers (actors/testFaults.ts)'),

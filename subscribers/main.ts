@@ -22,6 +22,8 @@ import { HEALTH_PATHS } from '../common/healthPaths';
 import { DeadLetterIndex, DEAD_LETTER_INDEX_GROUP, DEAD_LETTER_TOPICS } from './deadLetters/deadLetterIndex';
 import { deadLetterAdminApi, Replayer } from './deadLetters/adminApi';
 import { classifyFailure } from '../common/consumerRetry';
+import { RetentionPruner } from '../common/db/retention';
+import { subscriberRetention } from './retention';
 
 const log = createLogger('todo-subscribers');
 
@@ -30,6 +32,8 @@ async function main(): Promise<void> {
   const pool = createPool('todo-subscribers');
   const applied = await migrate(pool);
   if (applied.length) log.info('database migrated', { versions: applied });
+  const retention = new RetentionPruner(pool, subscriberRetention(config), log);
+  retention.start(config.retentionPruneIntervalMs);
   const kafka = createKafka('todo-subscribers', log);
   const audit = new AuditConsumer(kafka, pool, log);
   const auditProgress = new AuditProgress(kafka, AUDIT_GROUP, AUDITED_TOPICS);
@@ -99,6 +103,7 @@ async function main(): Promise<void> {
       log.info('shutting down', { signal });
       server.close();
       await lag.stop();
+      retention.stop();
       await auditProgress.stop();
       for (const c of consumers) await c.stop();
       await pool.end().catch(() => undefined);
