@@ -18,6 +18,7 @@ import type { Reminder, Task, TaskCreateInput } from '../common/tasks/task';
 import { validateEvent, validateTaskCreate, validateTaskPatch, type FieldError } from '../common/validation';
 import type { Logger } from '../common/logger';
 import * as store from './taskStore';
+import { withLastDelivery } from './reminderDelivery';
 import { desiredReminders, lockOtherDueRows, lockRow, markFired, peekRow, replaceSchedule, type DesiredReminder, type ScheduleRow } from './reminderSchedule';
 import type { ReminderData } from './reminderSync';
 import { reminderTimes } from '../common/recurrence';
@@ -202,7 +203,7 @@ export async function createTask(deps: TaskCommandDeps, userId: string, req: Cre
 export async function getTask(deps: TaskCommandDeps, userId: string, req: GetTaskRequest): Promise<GetTaskResult> {
   if (!req || !validTaskId(req.taskId)) return badTaskId();
   const task = await store.getTask(deps.pool, userId, req.taskId);
-  return task ? { ok: true, task } : notFound(req.taskId);
+  return task ? { ok: true, task: (await withLastDelivery(deps.pool, userId, [task]))[0] } : notFound(req.taskId);
 }
 
 export async function listTasks(deps: TaskCommandDeps, userId: string, req: ListTasksRequest): Promise<ListTasksResult> {
@@ -210,7 +211,7 @@ export async function listTasks(deps: TaskCommandDeps, userId: string, req: List
   const parsed = parseListQuery(raw);
   if (!parsed.ok) return invalid('the list query is invalid', parsed.details);
   const page = await store.listTasks(deps.pool, userId, parsed.query, deps.now());
-  return { ok: true, items: page.items, nextCursor: page.last ? encodeCursor(parsed.query, page.last) : null };
+  return { ok: true, items: await withLastDelivery(deps.pool, userId, page.items), nextCursor: page.last ? encodeCursor(parsed.query, page.last) : null };
 }
 
 /** Loads the task for a write, answering 404 or 412 (stale If-Match) when it cannot go ahead. */

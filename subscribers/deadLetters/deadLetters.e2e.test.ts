@@ -168,7 +168,7 @@ describe('dead letters, retries and the operator API', function () {
     assert.deepEqual(dead, [], 'no dead letter for a transient failure');
   });
 
-  it('an SMTP server refusing every mail ends in reminder.failed on the user\'s device; an operator\'s replay, twice, delivers the email once', async () => {
+  it('an SMTP server refusing every mail ends in reminder.failed on the user\'s device and on the task; an operator\'s replay, twice, delivers the email once', async () => {
     const user = uniqueUser('refused');
     const address = `${user}@example.com`;
     const token = await tokenFor(user, address);
@@ -182,6 +182,11 @@ describe('dead letters, retries and the operator API', function () {
       assert.equal(failed.data.reminderId, 'r1');
       assert.match(failed.data.reason, /refused by the SMTP server: .*550/);
       const dueEventId = failed.data.dueEventId as string;
+      const taskPath = `/v1/tasks/${created.body.id}`;
+      const onTask = (await api('GET', taskPath, { token })).body.reminders[0].lastDelivery;
+      assert.equal(onTask?.status, 'failed', `the task shows the failure: ${JSON.stringify(onTask)}`);
+      assert.match(onTask.reason, /550/);
+      assert.ok(onTask.reason.length <= 200);
 
       const [letter] = await eventually(async () => {
         const items = await listed(`topic=reminders&group=notifications&eventId=${dueEventId}`);
@@ -198,6 +203,8 @@ describe('dead letters, retries and the operator API', function () {
       }
       await eventually(async () => ((await mailsTo(address)).length >= 1 ? true : undefined), 60_000, 'the replayed reminder emailed');
       await eventually(async () => phone.events().find((e) => e.type === 'reminder.sent'), 30_000, 'reminder.sent on the device');
+      const listedTask = (await api('GET', '/v1/tasks', { token })).body.items.find((t: any) => t.id === created.body.id);
+      assert.equal(listedTask.reminders[0].lastDelivery.status, 'sent', 'the task shows the replayed delivery');
       await sleep(3000);
       const bulk = await api('POST', '/v1/admin/dead-letters/replay', { token: operator, body: { eventId: dueEventId, status: 'replayed' } });
       assert.equal(bulk.status, 200, JSON.stringify(bulk.body));
