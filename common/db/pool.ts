@@ -1,4 +1,5 @@
 /** The PostgreSQL pool of a service process, from the PG* settings. */
+import { createLogger } from '../logger';
 import fs from 'node:fs';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import { config, type Config } from '../config';
@@ -20,6 +21,8 @@ export function pgSsl(c: Pick<Config, 'pgSslMode' | 'pgSslRootCert'> = config, r
   }
 }
 
+const poolLog = createLogger('db-pool');
+
 /** Its connections and statements are in the service's metrics, labelled pool=<applicationName>. */
 export function createPool(applicationName: string): Pool {
   const pool = new Pool({
@@ -35,6 +38,10 @@ export function createPool(applicationName: string): Pool {
     Client: instrumentedClient(applicationName),
   });
   trackPool(applicationName, pool);
+  // An idle connection the server closed (PostgreSQL restarting, a failover) is an 'error' event on
+  // the pool; unhandled, it would end the process. The pool drops that connection and opens a new
+  // one when asked; the queries meanwhile fail and their callers retry.
+  pool.on('error', (err) => poolLog.warn('idle PostgreSQL connection lost; the pool opens a new one when needed', { pool: applicationName, err: String(err) }));
   return pool;
 }
 

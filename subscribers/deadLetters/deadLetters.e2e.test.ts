@@ -151,6 +151,7 @@ describe('dead letters, retries and the operator API', function () {
     const retriesBefore = await transientRetries();
     const postgres = readState()?.processes.find((p) => p.name === 'postgres');
     assert.ok(postgres, 'the stack runs PostgreSQL');
+    const subscribersPid = readState()?.processes.find((p) => p.name === 'subscribers')?.pid;
     try {
       await stopProcess(postgres, 'SIGINT', 30_000);
       await producer.send({ topic: TOPICS.taskEvents, acks: -1, messages: events.map((e) => ({ key: user, value: JSON.stringify(e) })) });
@@ -166,6 +167,7 @@ describe('dead letters, retries and the operator API', function () {
     }, 90_000, 'every event recorded once the database is back');
     const dead = (await readTopic(deadLetterTopic(TOPICS.taskEvents))).filter((m) => m.value.includes(user));
     assert.deepEqual(dead, [], 'no dead letter for a transient failure');
+    assert.equal(readState()?.processes.find((p) => p.name === 'subscribers')?.pid, subscribersPid, 'the subscribers rode out the outage (not restarted)');
   });
 
   it('an SMTP server refusing every mail ends in reminder.failed on the user\'s device and on the task; an operator\'s replay, twice, delivers the email once', async () => {
