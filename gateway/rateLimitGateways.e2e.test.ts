@@ -28,7 +28,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startGateway(port: number): Promise<ChildProcess> {
+async function startGateway(port: number, started: ChildProcess[]): Promise<void> {
   const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'gateway', 'main.js')], {
     env: {
       ...process.env, GATEWAY_PORT: String(port), DAPR_HTTP_PORT: String(config.gatewayDaprHttpPort), SYNC_GROUP_ID: `rate-limit-test-${randomUUID()}`,
@@ -36,12 +36,12 @@ async function startGateway(port: number): Promise<ChildProcess> {
     },
     stdio: 'ignore',
   });
-  await eventually(async () => ((await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status === 200 ? true : undefined), 30_000, `the gateway on ${port}`);
-  return child;
+  started.push(child); // stopped by after() even if it never answers
+  await eventually(async () => ((await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status === 200 ? true : undefined), 120_000, `the gateway on ${port}`);
 }
 
 describe('the rate limit across gateways', function () {
-  this.timeout(90_000);
+  this.timeout(240_000);
   const children: ChildProcess[] = [];
   after(async () => {
     await Promise.all(children.map((c) => new Promise<void>((resolve) => {
@@ -53,7 +53,8 @@ describe('the rate limit across gateways', function () {
 
   it('two gateways hold one user to the configured rate and burst, however the requests spread', async () => {
     const ports = [await freePort(), await freePort()];
-    for (const p of ports) children.push(await startGateway(p));
+    // Started together: a node process can take many seconds to start on a loaded machine.
+    await Promise.all(ports.map((p) => startGateway(p, children)));
     const token = await tokenFor(uniqueUser('two-gateways'));
     // An unrouted /v1 path: limited like every /v1 call, answered without an actor call.
     const call = (port: number) => fetch(`http://127.0.0.1:${port}/v1/no-such-route`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
