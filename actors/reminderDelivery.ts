@@ -60,3 +60,36 @@ export async function withLastDelivery(db: Pool | PoolClient, userId: string, ta
   const withReminders = tasks.filter((t) => t.reminders.length > 0).map((t) => t.id);
   return mergeLastDelivery(tasks, await lastDeliveries(db, userId, withReminders));
 }
+
+/** One reminder's latest email, for the chat's "did my reminder go out?". */
+export interface DeliveryReport {
+  taskId: string;
+  reminderId: string;
+  title: string;
+  status: 'pending' | 'sending' | 'sent' | 'failed';
+  /** When the row last changed: sent, given up, or the last failed try. */
+  at: string;
+  /** The last error (failed, or a pending retry's), one short line. */
+  reason: string | null;
+  /** Tries that failed so far (pending), or tries made (sent, failed). */
+  attempts: number;
+}
+
+/**
+ * The latest email of each reminder, newest first, at most `limit`: of these tasks, or, with
+ * taskIds null, of every task of the user.
+ */
+export async function deliveryReports(db: Pool | PoolClient, userId: string, taskIds: string[] | null, limit: number): Promise<DeliveryReport[]> {
+  const rows = (await db.query<{ task_id: string; reminder_id: string; title: string | null; status: DeliveryReport['status']; at: Date; reason: string | null; attempts: number }>(
+    `SELECT * FROM (
+       SELECT DISTINCT ON (task_id, reminder_id) task_id, reminder_id, event->'data'->'task'->>'title' AS title, status, updated_at AS at, last_error AS reason, attempts
+         FROM notifications WHERE user_id = $1 AND ($2::text[] IS NULL OR task_id = ANY($2::text[]))
+        ORDER BY task_id, reminder_id, created_at DESC) latest
+     ORDER BY at DESC LIMIT $3`,
+    [userId, taskIds, limit],
+  )).rows;
+  return rows.map((r) => ({
+    taskId: r.task_id, reminderId: r.reminder_id, title: r.title ?? '', status: r.status, at: r.at.toISOString(),
+    reason: r.reason ? shortReason(r.reason) : null, attempts: r.attempts,
+  }));
+}

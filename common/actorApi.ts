@@ -50,7 +50,7 @@ export interface TaskRefRequest {
 
 /** The longest chat message accepted (the chat parser's limit as well). */
 export const MAX_CHAT_MESSAGE_LENGTH = 1000;
-export const CHAT_INTENTS = ['create', 'list', 'complete', 'reopen', 'update', 'delete', 'remind', 'help', 'clarify'] as const;
+export const CHAT_INTENTS = ['create', 'list', 'complete', 'reopen', 'update', 'delete', 'remind', 'delivery', 'help', 'clarify'] as const;
 export type ChatIntent = (typeof CHAT_INTENTS)[number];
 
 export interface ChatRequest {

@@ -13,8 +13,9 @@ import { reminderTimes } from '../../common/recurrence';
 import type { Reminder, Task, TaskCreateInput } from '../../common/tasks/task';
 import { readPick, readYesNo } from './answers';
 import { MAX_CANDIDATES, MAX_MENTIONED, openQuestion, type ChatContext, type PendingQuestion, type TaskAction } from './context';
-import { matchTasks, parseMessage, type CreateIntent, type ListFilter, type ParsedIntent, type TaskRef, type TaskSummary, type UnknownIntent } from './parser';
+import { matchTasks, parseMessage, type CreateIntent, type DeliveryIntent, type ListFilter, type ParsedIntent, type TaskRef, type TaskSummary, type UnknownIntent } from './parser';
 import { durationText, whenText } from './whenText';
+import type { DeliveryReport } from '../reminderDelivery';
 
 
 /** A task as the conversation needs it to resolve references. */
@@ -32,6 +33,8 @@ export interface ChatPorts {
   reopen(taskId: string): Promise<ReopenTaskResult>;
   remove(taskId: string): Promise<DeleteTaskResult>;
   update(taskId: string, changes: Record<string, unknown>): Promise<UpdateTaskResult>;
+  /** The latest email of each reminder, newest first: of these tasks, or of all the user's (null). */
+  deliveries(taskIds: string[] | null, limit: number): Promise<DeliveryReport[]>;
 }
 
 export interface ChatTurn {
@@ -50,6 +53,8 @@ export interface ChatOutcome {
 }
 
 export const LIST_LIMIT = 20;
+/** Reminder emails a "did my reminder go out?" answer names. */
+export const DELIVERIES_SHOWN = 5;
 const LIST_SHOWN = 10;
 
 export const HELP_TEXT = [
@@ -60,6 +65,7 @@ export const HELP_TEXT = [
   '• "mark it as done", "reopen buy stamps", "delete old idea"',
   '• "move the dentist appointment to friday at 3pm", "rename X to Y", "make X urgent"',
   '• "remind me about the grant application 1 hour before"',
+  '• "did my reminder go out?", "was the reminder for rent sent?"',
 ].join('\n');
 
 const quote = (title: string) => `“${title.length > 80 ? `${title.slice(0, 79)}…` : title}”`;
@@ -141,6 +147,8 @@ class Conversation {
       case 'update':
       case 'remind':
         return this.resolveAndAct(parsed);
+      case 'delivery':
+        return this.deliveries(parsed);
       case 'unknown':
         return this.notUnderstood(parsed);
     }
@@ -202,6 +210,51 @@ class Conversation {
     const remind = this.remindersText(t);
     if (remind) parts.push(` I'll remind you ${remind}.`);
     return { reply: parts.join(''), intent: 'create', tasks: [t] };
+  }
+
+  /** "Did my reminder go out?": the latest email of the named task's reminders, or of the user's recent ones. */
+  private async deliveries(d: DeliveryIntent): Promise<Done> {
+    let taskIds: string[] | null = null;
+    if (d.ref) {
+      const all = await this.summaries();
+      const { matches } = matchTasks(d.ref, all, this.turn.context.lastMentioned);
+      if (matches.length !== 1) {
+        const which = refText(d.ref);
+        const named = matches.slice(0, MAX_CANDIDATES).map((id) => all.find((t) => t.id === id)?.title).filter((x): x is string => x !== undefined);
+        const reply = matches.length === 0
+          ? `I couldn't find ${which ? `a task matching ${quote(which)}` : 'the task you mean'}. Ask "did my reminder go out?" to hear about your recent reminders.`
+          : `Which task do you mean: ${named.map(quote).join(', ')}?`;
+        return { reply, intent: 'clarify', tasks: [] };
+      }
+      taskIds = matches;
+    }
+    const reports = await this.ports.deliveries(taskIds, DELIVERIES_SHOWN);
+    const tasks = (await Promise.all([...new Set(reports.map((r) => r.taskId))].map((id) => this.ports.get(id)))).filter((t): t is Task => t !== null);
+    if (reports.length === 0) {
+      const reply = taskIds ? 'None of its reminders has gone off yet, so no email was sent.' : 'No reminder of yours has gone off yet, so no email was sent.';
+      return { reply, intent: 'delivery', tasks, mentioned: taskIds ?? [] };
+    }
+    const lines = reports.map((r) => `• ${quote(r.title)}: ${this.deliveryText(r)}`);
+    const failed = reports.filter((r) => r.status === 'failed').length;
+    const head = reports.length === 1 ? '' : `Your ${taskIds ? '' : 'latest '}reminder emails:\n`;
+    const tail = failed ? '\nA reminder that could not be delivered can be sent again by an operator once the cause is fixed.' : '';
+    return { reply: reports.length === 1 ? `${lines[0].slice(2)}${tail}` : `${head}${lines.join('\n')}${tail}`, intent: 'delivery', tasks };
+  }
+
+  private deliveryText(r: DeliveryReport): string {
+    const when = this.when(r.at);
+    switch (r.status) {
+      case 'sent':
+        return `the reminder email went out ${when}.`;
+      case 'failed':
+        return `the reminder email could not be delivered (${r.reason ?? 'no reason given'}), ${when}.`;
+      case 'sending':
+        return 'the reminder email is being sent right now.';
+      case 'pending':
+        return r.attempts === 0
+          ? 'the reminder email is about to go out.'
+          : `the reminder email has not gone out yet: ${r.attempts} ${r.attempts === 1 ? 'try' : 'tries'} failed (${r.reason ?? 'no reason given'}); it is tried again.`;
+    }
   }
 
   private async list(f: ListFilter): Promise<Done> {

@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import corpusFile from './parser/corpus.json';
-import { parseMessage, type ParsedIntent } from './parser';
+import { parseMessage, type ParsedIntent, type TaskRef } from './parser';
 import { api, inParallel, tokenFor, uniqueUser } from '../../stack/testSupport';
 
 interface Case {
@@ -53,7 +53,7 @@ function sameReminders(actual: Json[], expected: Array<{ before?: string; at?: s
 const dayAhead = () => new Date(Date.now() + 26 * 3600_000).toISOString();
 
 /** Seeds the task a reference names, so the message has something to act on. */
-async function seed(token: string, p: Extract<ParsedIntent, { ref: unknown }>, zone: string): Promise<Json> {
+async function seed(token: string, p: Extract<ParsedIntent, { ref: TaskRef }>, zone: string): Promise<Json> {
   const headers = { 'X-Timezone': zone };
   const title = p.ref.kind === 'text' ? p.ref.text : 'the task just mentioned';
   const body = { title, due: dayAhead(), reminders: [{ before: 'PT5M' }] };
@@ -98,7 +98,7 @@ async function runCase(c: Case): Promise<void> {
     await call('POST', '/v1/tasks', token, { title: 'buy milk', due: new Date(Date.now() - 3600_000).toISOString() }, headers);
     const old = (await call('POST', '/v1/tasks', token, { title: 'old idea', priority: 'low' }, headers)).body;
     await call('POST', `/v1/tasks/${old.id}/complete`, token);
-  } else if ('ref' in plan) {
+  } else if ('ref' in plan && plan.intent !== 'delivery') {
     seeded = await seed(token, plan, zone);
   }
 
@@ -157,6 +157,11 @@ async function runCase(c: Case): Promise<void> {
     }
     case 'help':
       assert.equal(out.intent, 'help', what);
+      break;
+    case 'delivery':
+      // A new user has no reminder that went off: the answer says so, or asks which task is meant.
+      assert.ok(plan.ref === null ? out.intent === 'delivery' : ['delivery', 'clarify'].includes(out.intent), `${what}: ${out.intent} ${out.reply}`);
+      assert.equal((await tasks()).length, 0, `${what}: created a task`);
       break;
     case 'unknown':
       assert.ok(['help', 'clarify'].includes(out.intent), `${what}: ${out.intent}`);
