@@ -189,6 +189,9 @@ describe('dead letters, retries and the operator API', function () {
       assert.equal(onTask?.status, 'failed', `the task shows the failure: ${JSON.stringify(onTask)}`);
       assert.match(onTask.reason, /550/);
       assert.ok(onTask.reason.length <= 200);
+      const asked = await api('POST', '/v1/chat', { token, body: { message: 'did my reminder go out?' } });
+      assert.equal(asked.body.intent, 'delivery', JSON.stringify(asked.body));
+      assert.match(asked.body.reply, /“Water the plants”: the reminder email could not be delivered \(refused by the SMTP server: .*550/);
 
       const [letter] = await eventually(async () => {
         const items = await listed(`topic=reminders&group=notifications&eventId=${dueEventId}`);
@@ -207,6 +210,7 @@ describe('dead letters, retries and the operator API', function () {
       await eventually(async () => phone.events().find((e) => e.type === 'reminder.sent'), 30_000, 'reminder.sent on the device');
       const listedTask = (await api('GET', '/v1/tasks', { token })).body.items.find((t: any) => t.id === created.body.id);
       assert.equal(listedTask.reminders[0].lastDelivery.status, 'sent', 'the task shows the replayed delivery');
+      assert.match((await api('POST', '/v1/chat', { token, body: { message: 'was the reminder for the plants sent?' } })).body.reply, /“Water the plants”: the reminder email went out/);
       await sleep(3000);
       const bulk = await api('POST', '/v1/admin/dead-letters/replay', { token: operator, body: { eventId: dueEventId, status: 'replayed' } });
       assert.equal(bulk.status, 200, JSON.stringify(bulk.body));
