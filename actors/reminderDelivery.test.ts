@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { newTask } from './taskCommands';
+import { newTask } from './taskRules';
 import { mergeLastDelivery, shortReason } from './reminderDelivery';
 import { validateEvent, validateTaskCreate } from '../common/validation';
 import { buildEvent } from '../common/events/envelope';

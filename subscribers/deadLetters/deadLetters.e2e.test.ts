@@ -13,7 +13,7 @@ import type { Pool } from 'pg';
 import { config, kafkaBrokerList } from '../../common/config';
 import { createPool } from '../../common/db/pool';
 import { buildEvent, deadLetterTopic, TOPICS } from '../../common/events/envelope';
-import { newTask } from '../../actors/taskCommands';
+import { newTask } from '../../actors/taskRules';
 import { stopProcess } from '../../stack/processes';
 import { up } from '../../stack/stack';
 import { readState } from '../../stack/stackState';
