@@ -1,6 +1,6 @@
 /** The gateway (Dapr app id todo-gateway): the REST API in front of the users' actors, and the device stream. */
 import { config } from '../common/config';
-import { createKafka } from '../common/kafka';
+import { consumerPolicies, createKafka } from '../common/kafka';
 import { createLogger } from '../common/logger';
 import { initMetrics } from '../common/metrics';
 import { createApp } from './app';
@@ -11,6 +11,7 @@ import { SyncConsumer, syncGroupId } from './stream/syncConsumer';
 
 const log = createLogger('todo-gateway');
 initMetrics('todo-gateway');
+consumerPolicies(); // an invalid CONSUMER_RETRY_POLICIES stops the start here, with the reason
 
 const hub = new StreamHub();
 // One consumer group per gateway process: every process must see every event for its own sockets.

@@ -8,7 +8,7 @@ import express from 'express';
 import { config } from '../common/config';
 import { createPool } from '../common/db/pool';
 import { migrate } from '../common/db/migrations';
-import { createKafka, ensureTopics } from '../common/kafka';
+import { consumerPolicies, createKafka, ensureTopics } from '../common/kafka';
 import { createLogger } from '../common/logger';
 import { initMetrics, metricsHandler } from '../common/metrics';
 import { AUDIT_GROUP, AUDITED_TOPICS, AuditConsumer } from './audit/auditConsumer';
@@ -29,6 +29,7 @@ const log = createLogger('todo-subscribers');
 
 async function main(): Promise<void> {
   initMetrics('todo-subscribers');
+  consumerPolicies(); // an invalid CONSUMER_RETRY_POLICIES stops the start here, with the reason
   const pool = createPool('todo-subscribers');
   const applied = await migrate(pool);
   if (applied.length) log.info('database migrated', { versions: applied });
