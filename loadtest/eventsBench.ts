@@ -17,7 +17,6 @@
  *     the 201's arrival at the writer (and − the request's start).
  */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Pool } from 'pg';

@@ -30,6 +30,7 @@ import { DAPR_VERSION, KAFKA_VERSION, paths, REPO_ROOT } from '../../stack/paths
 import { say } from '../../stack/progress';
 import { withStack } from '../../stack/stack';
 import { runApiBench } from '../apiBench';
+import { RESULTS_DIR } from '../kit';
 import { runChatBench } from '../chatBench';
 import { runEventsBench } from '../eventsBench';
 import { runReminderBench } from '../reminderBench';
@@ -142,7 +143,7 @@ async function suite(k6: string, opts: SuiteOptions, args: string[]): Promise<nu
   const stamp = date.slice(0, 19).replace(/:/g, '-');
   const loadStart = os.loadavg();
   const command = `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`;
-  const resultsDir = path.join(REPO_ROOT, 'loadtest', 'results');
+  const resultsDir = RESULTS_DIR;
   fs.mkdirSync(resultsDir, { recursive: true });
   const before = new Set(fs.readdirSync(resultsDir));
   const pool = createPool('bench');
@@ -150,7 +151,7 @@ async function suite(k6: string, opts: SuiteOptions, args: string[]): Promise<nu
   const results: ScenarioResult[] = [];
   const failures: string[] = [];
   const nodeReports: Record<string, unknown> = {};
-  let versions: Record<string, string> = {};
+  let versions: Record<string, string>;
   try {
     const pg = await pool.query<{ server_version: string }>('SHOW server_version');
     versions = {
