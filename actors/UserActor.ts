@@ -86,7 +86,7 @@ export class UserActor extends AbstractActor {
 
   /**
    * Dapr calls this when one of this user's reminders fires; `data` is what ReminderSync registered.
-   * It never throws: a throwing reminder handler can take the process down (ARCHITECTURE.md).
+   * It never throws: a throwing reminder handler can take the process down (docs/ARCHITECTURE.md, "Where a reminder goes").
    */
   override async receiveReminder(data: unknown): Promise<void> {
     const d = reminderDataOf(data);

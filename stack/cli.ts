@@ -1,4 +1,4 @@
-/** The commands of CONTRACT.md §1, reached through stack/bootstrap.js from package.json's scripts. */
+/** The commands of package.json (README.md, "Run it, test it"), reached through stack/bootstrap.js from package.json's scripts. */
 import { config } from '../common/config';
 import { signDevToken, SUB_PATTERN } from '../gateway/auth';
 import { say, StepError, timings } from './progress';
