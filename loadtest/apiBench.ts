@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Pool } from 'pg';
 import { createPool, inTransaction } from '../common/db/pool';
 import { insertTask } from '../actors/taskStore';
-import { newTask } from '../actors/taskCommands';
+import { newTask } from '../actors/taskRules';
 import { DAPR_VERSION, KAFKA_VERSION, REPO_ROOT } from '../stack/paths';
 import { say } from '../stack/progress';
 import { benchCommand, gateway, load, percentile, summarizeRuns, users, writeResultsFile, type Summary } from './kit';

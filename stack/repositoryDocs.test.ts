@@ -29,15 +29,17 @@ describe('the repository’s own documents', () => {
   });
 
   it('nothing cites the design notes a clone does not have: the architecture is docs/ARCHITECTURE.md', () => {
+    // Spelled in parts, so that this test does not find itself.
     const contract = ['CONTRACT', 'md'].join('.');
+    const architecture = new RegExp(`(?<![\\w/])(?<!\\]\\()${['ARCHITECTURE', 'md'].join('\\.')}`);
     const offenders: string[] = [];
     for (const f of tracked) {
       const text = fs.readFileSync(path.join(REPO_ROOT, f), 'utf8');
       if (text.includes('\0')) continue;
       text.split('\n').forEach((line, i) => {
         if (line.includes(contract)) offenders.push(`${f}:${i + 1}: ${contract}`);
-        // ARCHITECTURE.md by itself, not as docs/ARCHITECTURE.md nor as a link target beside it.
-        if (/(?<![\w/])(?<!\]\()ARCHITECTURE\.md/.test(line) && f !== 'docs/ARCHITECTURE.md') offenders.push(`${f}:${i + 1}: a bare ARCHITECTURE.md`);
+        // The architecture by its file name alone, not as docs/… nor as a link target beside it.
+        if (architecture.test(line) && f !== 'docs/ARCHITECTURE.md') offenders.push(`${f}:${i + 1}: the architecture without docs/`);
       });
     }
     assert.deepEqual(offenders, []);
