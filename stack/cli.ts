@@ -1,4 +1,4 @@
-/** The commands of CONTRACT.md §1, reached through stack/bootstrap.js from package.json's scripts. */
+/** The commands of package.json (README.md, "Run it, test it"), reached through stack/bootstrap.js from package.json's scripts. */
 import { config } from '../common/config';
 import { signDevToken, SUB_PATTERN } from '../gateway/auth';
 import { say, StepError, timings } from './progress';
@@ -10,13 +10,15 @@ import { sidecars } from './services';
 import { runTests } from './testRunner';
 import { rewriteReadme } from './envTable';
 import { deployCheck } from './deployCheck/run';
+import { lint } from './lint';
 
 const USAGE = `usage:
   npm start                        install what is missing, start everything, run until Ctrl-C
   npm test                         install, start the stack, run every test
   npm run stack -- up|down|status  background stack
   npm run token -- USER [EMAIL]    print a development JWT
-  npm run deploy:check [-- WORD]   validate the chart, Terraform, alert rules, dashboards and workflows offline`;
+  npm run deploy:check [-- WORD]   validate the chart, Terraform, alert rules, dashboards and workflows offline
+  npm run lint [-- --fix]          ESLint (typescript-eslint, import-x/no-cycle) over the repository`;
 
 function printUrls(pgPort: number): void {
   const sc = sidecars();
@@ -96,6 +98,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runBenchSuite(rest);
       case 'deploy:check':
         return await deployCheck(rest);
+      case 'lint':
+        return await lint(rest);
       case 'docs':
         say(rewriteReadme() ? 'README.md: configuration table updated' : 'README.md: configuration table already up to date');
         return 0;
