@@ -13,7 +13,7 @@ import { config, kafkaBrokerList } from '../common/config';
 import { createPool } from '../common/db/pool';
 import { deadLetterTopic, TOPICS } from '../common/events/envelope';
 import { partitionOf } from '../common/kafka';
-import { api, device, eventually, streamUrl, tokenFor, uniqueUser, type Device } from '../stack/testSupport';
+import { api, device, eventually, streamUrl, tokenFor, uniqueUser, type Device, type Frame } from '../stack/testSupport';
 
 const url = streamUrl;
 
@@ -128,9 +128,10 @@ describe('device stream: replay on reconnect', function () {
   }
 
   const replayedFrame = (d: Device) => d.frames.find((f) => f.type === 'stream.replayed');
-  const afterReplayed = (d: Device) => d.frames.slice(d.frames.indexOf(replayedFrame(d)) + 1);
-  const beforeReplayed = (d: Device) => d.frames.slice(0, d.frames.indexOf(replayedFrame(d)));
-  const brief = (es: any[]) => es.map((e) => `${e.type} ${e.taskId}`);
+  const replayedAt = (d: Device) => d.frames.findIndex((f) => f.type === 'stream.replayed');
+  const afterReplayed = (d: Device) => d.frames.slice(replayedAt(d) + 1);
+  const beforeReplayed = (d: Device) => d.frames.slice(0, replayedAt(d));
+  const brief = (es: Frame[]) => es.map((e) => `${e.type} ${e.taskId}`);
 
   it('after=<last eventId>: exactly the missed events, in order, then the live ones; never another user\'s', async () => {
     const a = await newUser('replay-after');
@@ -247,7 +248,7 @@ describe('device stream: replay on reconnect', function () {
       try {
         const resync = await eventually(async () => d.frames.find((f) => f.type === 'stream.resync'), 30_000, 'the stream.resync frame');
         assert.equal(resync.reason, 'unknown_event');
-        assert.match(resync.message, /GET \/v1\/tasks/);
+        assert.match(resync.message ?? '', /GET \/v1\/tasks/);
         assert.equal(d.frames.indexOf(resync), 0, 'before anything else');
         const live = await a.create('live after the resync');
         await eventually(async () => d.events().find((e) => e.taskId === live), 30_000, 'the live event');

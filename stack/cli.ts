@@ -1,4 +1,4 @@
-/** The commands of CONTRACT.md §1, reached through stack/bootstrap.js from package.json's scripts. */
+/** The commands of package.json (README.md, "Run it, test it"), reached through stack/bootstrap.js from package.json's scripts. */
 import { config } from '../common/config';
 import { OPERATOR_ROLE, signDevToken, SUB_PATTERN } from '../gateway/auth';
 import { say, StepError, timings } from './progress';
@@ -10,6 +10,7 @@ import { sidecars } from './services';
 import { runTests } from './testRunner';
 import { rewriteReadme } from './envTable';
 import { deployCheck } from './deployCheck/run';
+import { lint } from './lint';
 
 const USAGE = `usage:
   npm start                        install what is missing, start everything, run until Ctrl-C
@@ -17,7 +18,8 @@ const USAGE = `usage:
   npm run stack -- up|down|status  background stack
   npm run token -- USER [EMAIL]    print a development JWT
   npm run token -- --operator NAME print an operator's JWT (roles: ["operator"]; /v1/admin)
-  npm run deploy:check [-- WORD]   validate the chart, Terraform, alert rules, dashboards and workflows offline`;
+  npm run deploy:check [-- WORD]   validate the chart, Terraform, alert rules, dashboards and workflows offline
+  npm run lint [-- --fix]          ESLint (typescript-eslint, import-x/no-cycle) over the repository`;
 
 function printUrls(pgPort: number): void {
   const sc = sidecars();
@@ -98,6 +100,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runBenchSuite(rest);
       case 'deploy:check':
         return await deployCheck(rest);
+      case 'lint':
+        return await lint(rest);
       case 'docs':
         say(rewriteReadme() ? 'README.md: configuration table updated' : 'README.md: configuration table already up to date');
         return 0;

@@ -23,7 +23,7 @@ export interface ConsumedEvent {
 }
 
 /**
- * The batch's valid events (CONTRACT.md §5), dead letters for the rest, each with its reason (a
+ * The batch's valid events (docs/API.md, "Events"), dead letters for the rest, each with its reason (a
  * message that does not validate can never succeed: one try, no retry), and how many messages an
  * operator replayed for another consumer group (skipped here).
  */

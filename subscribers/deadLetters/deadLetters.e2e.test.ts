@@ -17,7 +17,7 @@ import { newTask } from '../../actors/taskRules';
 import { stopProcess } from '../../stack/processes';
 import { up } from '../../stack/stack';
 import { readState } from '../../stack/stackState';
-import { api, device, eventually, streamUrl, tokenFor, uniqueUser } from '../../stack/testSupport';
+import { api, device, eventually, streamUrl, tokenFor, uniqueUser, type JsonBody } from '../../stack/testSupport';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const sinkUrl = (path: string) => `http://127.0.0.1:${config.smtpSinkHttpPort}${path}`;
@@ -75,7 +75,7 @@ describe('dead letters, retries and the operator API', function () {
   const listed = async (q: string) => {
     const res = await api('GET', `/v1/admin/dead-letters?${q}`, { token: operator });
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    return res.body.items as any[];
+    return res.body.items as JsonBody[];
   };
 
   it('a poison event is dead-lettered at once with its reason, listed (and kept on the topic), replayed once the fault is fixed, and consumed once', async () => {
@@ -128,7 +128,7 @@ describe('dead letters, retries and the operator API', function () {
       await eventually(async () => ((await listed(`eventId=${eventId}`))[0]?.replays === 2 ? true : undefined), 10_000, 'two replays counted');
       await sleep(3000);
       const trail = await api('GET', '/v1/audit?limit=50', { token });
-      assert.equal(trail.body.items.filter((e: any) => e.eventId === eventId).length, 1, 'consumed once');
+      assert.equal(trail.body.items.filter((e: JsonBody) => e.eventId === eventId).length, 1, 'consumed once');
       assert.equal((await listed(`eventId=${eventId}`)).length, 1, 'the replays made no new dead letter');
 
       const actions = (await pool.query('SELECT action, target, at FROM admin_actions WHERE target = $1 ORDER BY id', [letter.id])).rows;
@@ -182,7 +182,7 @@ describe('dead letters, retries and the operator API', function () {
       const failed = await eventually(async () => phone.events().find((e) => e.type === 'reminder.failed'), 60_000, 'reminder.failed on the device');
       assert.equal(failed.taskId, created.body.id);
       assert.equal(failed.data.reminderId, 'r1');
-      assert.match(failed.data.reason, /refused by the SMTP server: .*550/);
+      assert.match(failed.data.reason ?? '', /refused by the SMTP server: .*550/);
       const dueEventId = failed.data.dueEventId as string;
       const taskPath = `/v1/tasks/${created.body.id}`;
       const onTask = (await api('GET', taskPath, { token })).body.reminders[0].lastDelivery;
@@ -208,7 +208,7 @@ describe('dead letters, retries and the operator API', function () {
       }
       await eventually(async () => ((await mailsTo(address)).length >= 1 ? true : undefined), 60_000, 'the replayed reminder emailed');
       await eventually(async () => phone.events().find((e) => e.type === 'reminder.sent'), 30_000, 'reminder.sent on the device');
-      const listedTask = (await api('GET', '/v1/tasks', { token })).body.items.find((t: any) => t.id === created.body.id);
+      const listedTask = (await api('GET', '/v1/tasks', { token })).body.items.find((t: JsonBody) => t.id === created.body.id);
       assert.equal(listedTask.reminders[0].lastDelivery.status, 'sent', 'the task shows the replayed delivery');
       assert.match((await api('POST', '/v1/chat', { token, body: { message: 'was the reminder for the plants sent?' } })).body.reply, /“Water the plants”: the reminder email went out/);
       await sleep(3000);
