@@ -9,6 +9,7 @@ import type {
   ListTasksResult, ReopenTaskResult, TaskRefRequest, UpdateTaskRequest, UpdateTaskResult,
 } from '../common/actorApi';
 import { actorActivationDuration, actorsActive } from '../common/metrics';
+import { databaseUnavailable } from '../common/db/unavailable';
 import * as commands from './taskCommands';
 import { chat } from './chat/chatCommand';
 import { CHAT_STATE_KEY, type ChatContext } from './chat/context';
@@ -103,10 +104,15 @@ export class UserActor extends AbstractActor {
   }
 
   /** Unexpected failures become an error value (logged with the user), never an unhandled throw. */
-  private async guard<T>(method: string, fn: () => Promise<T>): Promise<T | { ok: false; error: { status: 500; code: 'internal'; message: string } }> {
+  private async guard<T>(method: string, fn: () => Promise<T>): Promise<T | { ok: false; error: { status: 500 | 503; code: 'internal' | 'unavailable'; message: string } }> {
     try {
       return await fn();
     } catch (err) {
+      const unavailable = databaseUnavailable(err);
+      if (unavailable) {
+        required().log.warn('actor method refused: database unavailable', { userId: this.userId, method, reason: unavailable, err: String(err) });
+        return { ok: false, error: { status: 503, code: 'unavailable', message: `${unavailable}: nothing was written; try again` } };
+      }
       required().log.error('actor method failed', { userId: this.userId, method, err: err instanceof Error ? err.stack : String(err) });
       return { ok: false, error: { status: 500, code: 'internal', message: 'the actor could not complete the call' } };
     }

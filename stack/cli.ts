@@ -5,6 +5,7 @@ import { say, StepError, timings } from './progress';
 import { isAlive } from './processes';
 import { down, status, up } from './stack';
 import { runBenchSuite } from '../loadtest/suite';
+import { runChaos } from '../loadtest/chaos/run';
 import { readState } from './stackState';
 import { sidecars } from './services';
 import { runTests } from './testRunner';
@@ -16,6 +17,7 @@ const USAGE = `usage:
   npm test                         install, start the stack, run every test
   npm run stack -- up|down|status  background stack
   npm run token -- USER [EMAIL]    print a development JWT
+  npm run chaos [-- --only 1,3 --runs N]  fault scenarios under load, then loadtest/RELIABILITY.md
   npm run deploy:check [-- WORD]   validate the chart, Terraform, alert rules, dashboards and workflows offline`;
 
 function printUrls(pgPort: number): void {
@@ -94,6 +96,8 @@ export async function main(argv: string[]): Promise<number> {
         return await token(rest);
       case 'bench':
         return await runBenchSuite(rest);
+      case 'chaos':
+        return await runChaos(rest);
       case 'deploy:check':
         return await deployCheck(rest);
       case 'docs':

@@ -4,6 +4,7 @@ import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import { config, type Config } from '../config';
 import { trackPool } from '../metrics';
 import { instrumentedClient } from './instrumentedClient';
+import { createLogger } from '../logger';
 
 /**
  * TLS to PostgreSQL from PGSSLMODE and PGSSLROOTCERT, with libpq's meanings: `require` encrypts
@@ -34,6 +35,10 @@ export function createPool(applicationName: string): Pool {
     connectionTimeoutMillis: 5000,
     Client: instrumentedClient(applicationName),
   });
+  // An idle connection that PostgreSQL drops (a restart, a kill) is reported here; without a listener
+  // the pool's 'error' event would end the process. The next query opens a new connection.
+  const log = createLogger(applicationName);
+  pool.on('error', (err) => log.warn('idle PostgreSQL connection lost', { pool: applicationName, err: String(err) }));
   trackPool(applicationName, pool);
   return pool;
 }
