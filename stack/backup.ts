@@ -114,7 +114,12 @@ async function eventsSince(since: Date): Promise<KafkaEvent[]> {
     for (const topic of [TOPICS.taskEvents, TOPICS.reminders]) {
       const from = await admin.fetchTopicOffsetsByTimestamp(topic, since.getTime());
       const ends = await admin.fetchTopicOffsets(topic);
-      const todo = ends.filter((e) => Number(e.high) > Number(from.find((f) => f.partition === e.partition)?.offset ?? e.high));
+      // The first offset at or after `since` per partition; -1 (nothing that recent) means none to read.
+      const startOf = (partition: number, high: string) => {
+        const o = Number(from.find((f) => f.partition === partition)?.offset ?? -1);
+        return o < 0 ? Number(high) : o;
+      };
+      const todo = ends.filter((e) => Number(e.high) > startOf(e.partition, e.high));
       if (todo.length === 0) continue;
       const groupId = `todo-restore-${process.pid}-${Date.now()}`;
       const consumer = kafka.consumer({ groupId });
@@ -143,7 +148,7 @@ async function eventsSince(since: Date): Promise<KafkaEvent[]> {
         },
       });
       // Applied on the next fetch (kafkajs: seek after run).
-      for (const e of todo) consumer.seek({ topic, partition: e.partition, offset: from.find((f) => f.partition === e.partition)!.offset });
+      for (const e of todo) consumer.seek({ topic, partition: e.partition, offset: String(startOf(e.partition, e.high)) });
       const timer = setTimeout(() => done(), 120_000);
       await finished;
       clearTimeout(timer);

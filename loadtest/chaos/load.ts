@@ -65,7 +65,7 @@ export interface LoadOptions {
 }
 
 export const DEFAULT_LOAD: LoadOptions = {
-  users: 6, ratePerUser: 2, durationMs: 60_000, maxOpsPerUser: 400, reminderLeadMs: [12_000, 45_000], doomedLeadMs: 50_000,
+  users: 6, ratePerUser: 2, durationMs: 60_000, maxOpsPerUser: 400, reminderLeadMs: [12_000, 40_000], doomedLeadMs: 45_000,
   retryForMs: 45_000, label: 'chaos',
 };
 

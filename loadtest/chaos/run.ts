@@ -29,7 +29,7 @@ export interface RunOptions {
   settleMs: number;
 }
 
-export const DEFAULT_RUN: RunOptions = { load: DEFAULT_LOAD, preFaultMs: 15_000, postHealMs: 25_000, settleMs: 120_000 };
+export const DEFAULT_RUN: RunOptions = { load: DEFAULT_LOAD, preFaultMs: 10_000, postHealMs: 20_000, settleMs: 120_000 };
 
 /** The stack as the scenario needs it: its number of actor hosts, everything running and healthy. */
 async function stackFor(s: Scenario): Promise<void> {
