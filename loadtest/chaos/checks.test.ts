@@ -64,6 +64,7 @@ describe('the chaos verdict', () => {
     });
     const v = judge(o);
     assert.equal(v.emailsForDone, 1);
+    assert.equal(v.lost, 0, 'a created task that was then deleted is not lost');
     assert.equal(v.firedTwice, 1);
     assert.equal(v.lateAfterHeal, 1, 'the one emailed 12 s after its time, which came after the healing');
     assert.equal(v.maxLateAfterHealS, 12);

@@ -66,9 +66,11 @@ export function judge(o: Observed): Verdict {
   const acked = writes.filter((w) => w.acked);
 
   let lost = 0;
+  // A created task that the load then tried to delete (acknowledged or not: a delete may commit unanswered) may be gone.
+  const deleteTried = new Set(writes.filter((w) => w.op === 'deleteDoomed').map((w) => `${w.user}/${w.taskId}`));
   for (const w of acked) {
     const t = tasksById.get(`${w.user}/${w.taskId}`);
-    const ok = isCreate(w) ? !!t : w.op === 'deleteDoomed' ? !t : t?.status === 'completed';
+    const ok = isCreate(w) ? !!t || deleteTried.has(`${w.user}/${w.taskId}`) : w.op === 'deleteDoomed' ? !t : t?.status === 'completed';
     if (!ok) {
       lost++;
       note('lost', `${w.op} ${w.title} (${w.taskId})`);
