@@ -14,7 +14,7 @@ export const LATE_AFTER_HEAL_MS = 10_000;
 export const PAST_GRACE_MS = 1000;
 
 export interface StoredTask { user_id: string; id: string; title: string; status: string; occurrence: number }
-export interface StoredEvent { event_id: string; user_id: string; type: string; task_id: string | null; event_time?: Date }
+export interface StoredEvent { event_id: string; user_id: string; type: string; task_id: string | null; event_time?: Date; fired_at?: Date | null }
 export interface Email { to: string[]; subject: string; receivedAt: string }
 
 export interface Observed {
@@ -38,8 +38,12 @@ export interface Verdict {
   neverFired: number;
   firedTwice: number;
   emailsForDone: number;
+  /** Reminders that fired (their reminder.due's firedAt) more than 10 s after their time or the healing, whichever is later. */
   lateAfterHeal: number;
   maxLateAfterHealS: number;
+  /** The same for the emails (the SMTP sink's receipt): a figure, with the notification pipeline's own delay in it. */
+  emailsLateAfterHeal: number;
+  maxEmailLateAfterHealS: number;
   /** Creates acknowledged less than PAST_GRACE_MS before their reminder's time (a retry ran past it): not counted as never fired, reported. */
   acceptedPastTime: number;
   requestsDuringFault: number;
@@ -131,7 +135,13 @@ export function judge(o: Observed): Verdict {
 
   // Reminders: each expected one fired once (one reminder.due, one email), none for a task done before its time.
   const dueByTask = new Map<string, number>();
-  for (const e of o.audit) if (e.type === 'reminder.due') dueByTask.set(`${e.user_id}/${e.task_id}`, (dueByTask.get(`${e.user_id}/${e.task_id}`) ?? 0) + 1);
+  const firedAt = new Map<string, number>();
+  for (const e of o.audit) if (e.type === 'reminder.due') {
+    const k = `${e.user_id}/${e.task_id}`;
+    dueByTask.set(k, (dueByTask.get(k) ?? 0) + 1);
+    const t = (e.fired_at ?? e.event_time)?.getTime();
+    if (t !== undefined) firedAt.set(k, Math.min(t, firedAt.get(k) ?? Infinity));
+  }
   const emailsBySubject = new Map<string, Email[]>();
   for (const m of o.emails) for (const to of m.to) {
     const k = `${to.toLowerCase()}/${m.subject}`;
@@ -140,7 +150,7 @@ export function judge(o: Observed): Verdict {
   const emailOf = new Map(o.load.users.map((u) => [u.id, u.email.toLowerCase()]));
   const finishes = new Map<string, Write>();
   for (const w of writes) if (w.op === 'deleteDoomed' || w.op === 'completeDoomed') finishes.set(`${w.user}/${w.taskId}`, w);
-  let remindersExpected = 0, neverFired = 0, firedTwice = 0, emailsForDone = 0, lateAfterHeal = 0, acceptedPastTime = 0, maxLate = 0;
+  let remindersExpected = 0, neverFired = 0, firedTwice = 0, emailsForDone = 0, lateAfterHeal = 0, acceptedPastTime = 0, maxLate = 0, emailsLate = 0, maxEmailLate = 0;
   for (const w of acked.filter((x) => x.reminderAt !== undefined)) {
     const mails = emailsBySubject.get(`${emailOf.get(w.user)}/Reminder: ${w.title}`) ?? [];
     const fin = finishes.get(`${w.user}/${w.taskId}`);
@@ -167,12 +177,16 @@ export function judge(o: Observed): Verdict {
       firedTwice++;
       note('firedTwice', `${w.title} (${dues} reminder.due, ${mails.length} emails)`);
     }
-    const late = Date.parse(mails[0].receivedAt) - Math.max(w.reminderAt!, o.healedAt);
+    const from = Math.max(w.reminderAt!, o.healedAt);
+    const late = firedAt.get(`${w.user}/${w.taskId}`)! - from;
     maxLate = Math.max(maxLate, late);
     if (late > LATE_AFTER_HEAL_MS) {
       lateAfterHeal++;
-      note('lateAfterHeal', `${w.title}: ${(late / 1000).toFixed(1)} s`);
+      note('lateAfterHeal', `${w.title}: fired ${(late / 1000).toFixed(1)} s late`);
     }
+    const mailLate = Math.min(...mails.map((m) => Date.parse(m.receivedAt))) - from;
+    maxEmailLate = Math.max(maxEmailLate, mailLate);
+    if (mailLate > LATE_AFTER_HEAL_MS) emailsLate++;
   }
 
   const during = o.load.attempts.filter((a) => a.startedAt >= o.faultAt && a.startedAt <= o.healedAt);
@@ -181,7 +195,7 @@ export function judge(o: Observed): Verdict {
   const lastFailure = afterFault.reduce((m, a) => Math.max(m, a.endedAt), 0);
   return {
     ackedWrites: acked.length, lost, doubled, auditMissing: missing.size, deviceMissing, remindersExpected, neverFired, firedTwice,
-    emailsForDone, lateAfterHeal, maxLateAfterHealS: Math.max(0, maxLate) / 1000, acceptedPastTime,
+    emailsForDone, lateAfterHeal, maxLateAfterHealS: Math.max(0, maxLate) / 1000, emailsLateAfterHeal: emailsLate, maxEmailLateAfterHealS: Math.max(0, maxEmailLate) / 1000, acceptedPastTime,
     requestsDuringFault: during.length,
     errorRateDuringFault: during.length ? during.filter((a) => failed(a.status)).length / during.length : 0,
     fiveXxDuringFault: during.filter((a) => a.status >= 500).length,
@@ -203,7 +217,8 @@ export async function observe(pool: Pool, load: LoadResult, faultAt: number, hea
   const tasks = (await pool.query<StoredTask>('SELECT user_id, id, title, status, occurrence FROM tasks WHERE user_id = ANY($1)', [users])).rows;
   const outbox = (await pool.query<StoredEvent>(
     "SELECT event_id, user_id, payload->>'type' AS type, payload->>'taskId' AS task_id FROM outbox WHERE user_id = ANY($1)", [users])).rows;
-  const audit = (await pool.query<StoredEvent>('SELECT event_id, user_id, type, task_id, event_time FROM audit_log WHERE user_id = ANY($1)', [users])).rows;
+  const audit = (await pool.query<StoredEvent>(
+    "SELECT event_id, user_id, type, task_id, event_time, (event->'data'->>'firedAt')::timestamptz AS fired_at FROM audit_log WHERE user_id = ANY($1)", [users])).rows;
   const emails: Email[] = [];
   for (const u of load.users) {
     const res = await fetch(`http://127.0.0.1:${config.smtpSinkHttpPort}/messages?to=${encodeURIComponent(u.email)}`, { signal: AbortSignal.timeout(10_000) });

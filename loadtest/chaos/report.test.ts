@@ -4,7 +4,7 @@ import type { Verdict } from './checks';
 
 const verdict = (lost: number): Verdict => ({
   ackedWrites: 100, lost, doubled: 0, auditMissing: 0, deviceMissing: 0, remindersExpected: 10, neverFired: 0, firedTwice: 0, emailsForDone: 0,
-  lateAfterHeal: 0, maxLateAfterHealS: 1.5, acceptedPastTime: 0, requestsDuringFault: 20, errorRateDuringFault: 0.1, fiveXxDuringFault: 2,
+  lateAfterHeal: 0, maxLateAfterHealS: 1.5, emailsLateAfterHeal: 0, maxEmailLateAfterHealS: 2, acceptedPastTime: 0, requestsDuringFault: 20, errorRateDuringFault: 0.1, fiveXxDuringFault: 2,
   noAnswerDuringFault: 0, recoverS: 2, collateralExits: [], examples: {},
 });
 const run = (lost: number): ScenarioRun => ({ scenario: 3, key: 'postgres', title: 't', at: '2026-12-03T08:00:00.000Z', faultS: 12, notes: [], verdict: verdict(lost) });

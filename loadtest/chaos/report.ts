@@ -27,7 +27,7 @@ const fmt = (x: number, digits = 0) => (Number.isNaN(x) ? '–' : x.toFixed(digi
 
 /** One row: the median of each figure over the runs, and, for a zero goal missed in any run, the worst run in brackets. */
 export function rowOf(id: number, title: string, runs: ScenarioRun[]): string {
-  if (runs.length === 0) return `| ${id} | ${title} | 0 | not run yet |${' |'.repeat(16)}`;
+  if (runs.length === 0) return `| ${id} | ${title} | 0 | not run yet |${' |'.repeat(17)}`;
   const m = (f: (v: Verdict) => number, digits = 0) => {
     const xs = runs.map((r) => f(r.verdict));
     const med = fmt(median(xs), digits);
@@ -37,13 +37,13 @@ export function rowOf(id: number, title: string, runs: ScenarioRun[]): string {
   const collateral = [...new Set(runs.flatMap((r) => r.verdict.collateralExits))];
   return `| ${id} | ${title} | ${runs.length} | ${m((v) => v.ackedWrites)} | ${m((v) => v.lost)} | ${m((v) => v.doubled)} | ${m((v) => v.auditMissing)} | ${m((v) => v.deviceMissing)} | `
     + `${m((v) => v.remindersExpected)} | ${m((v) => v.neverFired)} | ${m((v) => v.firedTwice)} | ${m((v) => v.emailsForDone)} | ${m((v) => v.lateAfterHeal)} | `
-    + `${m((v) => v.maxLateAfterHealS, 1)} | ${m((v) => v.errorRateDuringFault * 100)} % | ${m((v) => v.fiveXxDuringFault)} | ${m((v) => v.recoverS, 1)} | `
+    + `${m((v) => v.maxLateAfterHealS, 1)} | ${m((v) => v.maxEmailLateAfterHealS ?? NaN, 1)} | ${m((v) => v.errorRateDuringFault * 100)} % | ${m((v) => v.fiveXxDuringFault)} | ${m((v) => v.recoverS, 1)} | `
     + `${m((r) => r.acceptedPastTime)} | ${collateral.join(', ') || 'none'} | ${runs.map((r) => r.at.slice(0, 16)).join(', ')} |`;
 }
 
 export function renderTable(latest: Record<string, ScenarioRun[]>): string {
-  const head = '| # | scenario | runs | acked writes | lost | applied twice | missing from audit | missing on a device | reminders due | never fired | fired twice | emails for done tasks | late > 10 s after healing | latest after healing (s) | errors during the fault | 5xx during the fault | recovered after (s) | reminders accepted after their time | other processes that died | runs at (UTC) |';
-  const sep = `|${'---|'.repeat(20)}`;
+  const head = '| # | scenario | runs | acked writes | lost | applied twice | missing from audit | missing on a device | reminders due | never fired | fired twice | emails for done tasks | fired > 10 s after healing | latest firing after healing (s) | latest email after healing (s) | errors during the fault | 5xx during the fault | recovered after (s) | reminders accepted after their time | other processes that died | runs at (UTC) |';
+  const sep = `|${'---|'.repeat(21)}`;
   return [head, sep, ...SCENARIOS.map((s) => rowOf(s.id, s.title, latest[String(s.id)] ?? []))].join('\n');
 }
 

@@ -122,7 +122,7 @@ export async function runChaos(args: string[]): Promise<number> {
 
 export function summaryLine(v: Verdict): string {
   return `acked ${v.ackedWrites}, lost ${v.lost}, doubled ${v.doubled}, audit missing ${v.auditMissing}, device missing ${v.deviceMissing}, `
-    + `reminders ${v.remindersExpected} (never ${v.neverFired}, twice ${v.firedTwice}, late ${v.lateAfterHeal}, max ${v.maxLateAfterHealS.toFixed(1)} s), `
+    + `reminders ${v.remindersExpected} (never ${v.neverFired}, twice ${v.firedTwice}, late ${v.lateAfterHeal}, max ${v.maxLateAfterHealS.toFixed(1)} s; emails max ${v.maxEmailLateAfterHealS.toFixed(1)} s after healing), `
     + `emails for done ${v.emailsForDone}, during fault ${v.requestsDuringFault} requests ${(100 * v.errorRateDuringFault).toFixed(0)} % errors ${v.fiveXxDuringFault} 5xx, `
     + `recovered ${v.recoverS.toFixed(1)} s, collateral ${v.collateralExits.join(' ') || 'none'}`
     + (Object.keys(v.examples).length ? `\n  examples: ${JSON.stringify(v.examples)}` : '');
