@@ -15,11 +15,10 @@ import { OutboxPublisher } from './outboxPublisher';
 import { OutboxPruner } from './outboxPruner';
 import { countPendingRemindersEvery15s } from './pendingReminders';
 import { ReminderSync } from './reminderSync';
-import { checkRecurrence, planNext } from './recurrencePolicy';
-import { provideActorDeps, UserActor } from './UserActor';
+import { userActorClass } from './UserActor';
 import { warmUp } from './chat/parser';
 import { HEALTH_PATHS } from '../common/healthPaths';
-import { faultPointFor } from './testFaults';
+import { armTestFault } from './testFaults';
 
 const log = createLogger('todo-actors');
 
@@ -59,10 +58,8 @@ async function main(): Promise<void> {
   const reminders = new ReminderSync(pool, config.daprHttpPort, log);
   reminders.startReconciler(config.outboxRelayIntervalMs);
   const pendingCount = countPendingRemindersEvery15s(pool, log);
-  provideActorDeps({
-    pool, kickOutbox: (u) => outbox.kick(u), syncReminders: (u) => reminders.kick(u), now: () => new Date(), log, planNext, checkRecurrence,
-    faultPoint: faultPointFor(config.testFault, log),
-  });
+  armTestFault(config.testFault, log);
+  const UserActor = userActorClass({ pool, kickOutbox: (u) => outbox.kick(u), syncReminders: (u) => reminders.kick(u), now: () => new Date(), log });
 
   const server = new DaprServer({
     serverHost: config.bindHost,

@@ -7,7 +7,7 @@
  * JS SDK's registerActorReminder takes durations and mangles those with days.
  */
 import type { Pool } from 'pg';
-import { USER_ACTOR_TYPE } from '../common/actorApi';
+import { actorMethodPath, USER_ACTOR_TYPE, type ReminderData } from '../common/actorApi';
 import { httpRequest } from '../common/httpClient';
 import type { Logger } from '../common/logger';
 import { every, type Periodic } from '../common/periodic';
@@ -16,14 +16,6 @@ import { overdueRows, unsyncedRows, type ScheduleRow } from './reminderSchedule'
 /** A reminder this late that has not fired is fired by the reconciler. */
 const OVERDUE_MS = 5000;
 
-/** What a fired reminder hands back to the actor (Dapr gives receiveReminder only this data). */
-export interface ReminderData {
-  name: string;
-  taskId: string;
-  reminderId: string;
-  occurrence: number;
-  fireAt: string;
-}
 
 export class ReminderSync {
   private readonly running = new Map<string, Promise<void>>();
@@ -82,7 +74,7 @@ export class ReminderSync {
     const data: ReminderData = { name: r.name, taskId: r.task_id, reminderId: r.reminder_id, occurrence: r.occurrence, fireAt: r.fire_at.toISOString() };
     const res = await httpRequest({
       port: this.daprHttpPort, method: 'POST', timeoutMs: 10_000, headers: { 'content-type': 'application/json' },
-      path: `/v1.0/actors/${USER_ACTOR_TYPE}/${encodeURIComponent(r.user_id)}/method/fireOverdueReminder`, body: JSON.stringify(data),
+      path: actorMethodPath(r.user_id, 'fireOverdueReminder'), body: JSON.stringify(data),
     });
     if (res.status !== 200) throw new Error(`firing overdue reminder ${r.name}: ${res.status} ${res.body.slice(0, 200)}`);
   }

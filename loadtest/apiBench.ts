@@ -14,7 +14,7 @@ import { config } from '../common/config';
 import { httpRequest } from '../common/httpClient';
 import { createPool, inTransaction } from '../common/db/pool';
 import { insertTask } from '../actors/taskStore';
-import { newTask } from '../actors/taskCommands';
+import { newTask } from '../actors/taskRules';
 import { DAPR_VERSION, KAFKA_VERSION, REPO_ROOT } from '../stack/paths';
 import { say } from '../stack/progress';
 import { tokenFor } from '../stack/testSupport';

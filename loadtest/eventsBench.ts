@@ -22,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Pool } from 'pg';
 import WebSocket from 'ws';
-import { newTask } from '../actors/taskCommands';
+import { newTask } from '../actors/taskRules';
 import { config } from '../common/config';
 import { createPool } from '../common/db/pool';
 import { buildEvent, TOPICS } from '../common/events/envelope';

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { config } from '../common/config';
-import { USER_ACTOR_TYPE } from '../common/actorApi';
+import { actorMethodPath } from '../common/actorApi';
 import { check, describe, portInUse } from './health';
 import { installDapr } from './install/dapr';
 import { installKafka, javaBin } from './install/kafka';
@@ -104,7 +104,7 @@ async function waitAll(started: Array<[ProcessSpec, ProcessRecord]>, progress: (
 
 /** Until the gateway's sidecar can reach a UserActor (placement has disseminated the actor type). */
 async function waitForActorPlacement(): Promise<void> {
-  const url = `http://127.0.0.1:${config.gatewayDaprHttpPort}/v1.0/actors/${USER_ACTOR_TYPE}/stack-probe/method/getTask`;
+  const url = `http://127.0.0.1:${config.gatewayDaprHttpPort}${actorMethodPath('stack-probe', 'getTask')}`;
   const deadline = Date.now() + 60_000;
   let last = '';
   while (Date.now() < deadline) {

@@ -4,6 +4,7 @@
  * the REST calls, and keeps the conversation's context in the actor's Dapr state.
  */
 import { MAX_CHAT_MESSAGE_LENGTH as MAX_MESSAGE_LENGTH, type ChatRequest, type ChatResult } from '../../common/actorApi';
+import type { ActorDeps } from '../actorDeps';
 import * as commands from '../taskCommands';
 import * as store from '../taskStore';
 import { contextFrom, type ChatContext } from './context';
@@ -18,7 +19,7 @@ export interface ChatState {
   save(ctx: ChatContext): Promise<void>;
 }
 
-export async function chat(deps: commands.TaskCommandDeps, userId: string, req: ChatRequest, state: ChatState): Promise<ChatResult> {
+export async function chat(deps: ActorDeps, userId: string, req: ChatRequest, state: ChatState): Promise<ChatResult> {
   if (!req || typeof req !== 'object' || typeof req.message !== 'string') {
     return { ok: false, error: { status: 400, code: 'invalid_input', message: 'message is required', details: [{ field: 'message', message: 'must be a string' }] } };
   }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { newTask } from '../../actors/taskCommands';
+import { newTask } from '../../actors/taskRules';
 import { buildEvent } from './envelope';
 import { readEvent, seqOf } from './consumedEvent';
 import { parseBatch } from '../../subscribers/consumedBatch';

@@ -8,8 +8,8 @@
 import type { Pool } from 'pg';
 import { inTransaction } from '../../common/db/pool';
 import { buildEvent, type EventEnvelope } from '../../common/events/envelope';
-// The one copy of the outbox insert; it lives with the actor host, which owns the outbox.
-import { insertOutboxEvent } from '../../common/db/outbox';
+// The one door into the outbox (the actor host's publisher sends what it holds).
+import { appendEvents } from '../../common/db/outbox';
 import type { Outcome } from './deliveryPolicy';
 import type { ReminderDueData } from './reminderEvents';
 
@@ -111,13 +111,13 @@ export async function settle(pool: Pool, n: ClaimedNotification, outcome: Outcom
     );
     if (res.rowCount !== 1) return false;
     if (outcome.status === 'sent') {
-      await insertOutboxEvent(tx, buildEvent('reminder.sent', n.userId, n.taskId, {
+      await appendEvents(tx, [buildEvent('reminder.sent', n.userId, n.taskId, {
         reminderId: n.reminderId, dueEventId: n.eventId, to: n.recipient ?? '', sentAt: outcome.sentAt.toISOString(), attempts: outcome.attempts,
-      }, outcome.sentAt, n.event.traceId));
+      }, outcome.sentAt, n.event.traceId)]);
     } else if (outcome.status === 'failed') {
-      await insertOutboxEvent(tx, buildEvent('reminder.failed', n.userId, n.taskId, {
+      await appendEvents(tx, [buildEvent('reminder.failed', n.userId, n.taskId, {
         reminderId: n.reminderId, dueEventId: n.eventId, attempts: outcome.attempts, reason: outcome.reason, failedAt: outcome.failedAt.toISOString(),
-      }, outcome.failedAt, n.event.traceId));
+      }, outcome.failedAt, n.event.traceId)]);
     }
     return true;
   });

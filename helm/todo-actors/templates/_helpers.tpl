@@ -226,7 +226,7 @@ must add up (values.yaml explains the order of shutdown). Fails the render with 
 {{- end -}}
 {{- end -}}
 
-{{/* USER_ACTOR_METHODS (common/actorApi.ts) and fireOverdueReminder: the metrics' path names. */}}
+{{/* USER_ACTOR_METHODS (common/actorApi.ts): the metrics' path names. */}}
 {{- define "todo-actors.actorMethods" -}}
 - createTask
 - getTask
