@@ -29,9 +29,20 @@ export async function kill9(name: string): Promise<ProcessRecord> {
   return p;
 }
 
-/** Starts whatever is not running and waits until the stack is healthy again (the stack's `up`). */
-export async function restartStopped(): Promise<void> {
-  await up();
+/**
+ * Starts whatever is not running and waits until the stack is healthy again (the stack's `up`).
+ * A start that times out is tried again, up to `attempts` times in all, as Kubernetes restarts a
+ * pod whose probes failed (on a loaded machine Kafka's restart after kill -9 took over 2 min).
+ */
+export async function restartStopped(attempts = 3): Promise<number> {
+  for (let i = 1; ; i++) {
+    try {
+      await up();
+      return i;
+    } catch (err) {
+      if (i >= attempts) throw err;
+    }
+  }
 }
 
 /**

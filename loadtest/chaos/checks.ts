@@ -20,7 +20,10 @@ export interface Email { to: string[]; subject: string; receivedAt: string }
 export interface Observed {
   load: LoadResult;
   faultAt: number;
+  /** When the fault healed; for a fault never healed, when it was injected (lateness and recovery count from there). */
   healedAt: number;
+  /** The end of the window of "requests during the fault": the healing, or the load's end for a fault never healed. */
+  faultEndsAt?: number;
   tasks: StoredTask[];
   outbox: StoredEvent[];
   audit: StoredEvent[];
@@ -189,7 +192,7 @@ export function judge(o: Observed): Verdict {
     if (mailLate > LATE_AFTER_HEAL_MS) emailsLate++;
   }
 
-  const during = o.load.attempts.filter((a) => a.startedAt >= o.faultAt && a.startedAt <= o.healedAt);
+  const during = o.load.attempts.filter((a) => a.startedAt >= o.faultAt && a.startedAt <= (o.faultEndsAt ?? o.healedAt));
   const failed = (s: number) => retryable(s);
   const afterFault = o.load.attempts.filter((a) => a.startedAt >= o.faultAt && failed(a.status));
   const lastFailure = afterFault.reduce((m, a) => Math.max(m, a.endedAt), 0);
@@ -212,7 +215,7 @@ export function stillSettling(v: Verdict, o: Observed, now: number): boolean {
   return now < lastReminder + 3000 || v.auditMissing > 0 || v.deviceMissing > 0 || v.neverFired > 0;
 }
 
-export async function observe(pool: Pool, load: LoadResult, faultAt: number, healedAt: number, collateral: string[]): Promise<Observed> {
+export async function observe(pool: Pool, load: LoadResult, faultAt: number, healedAt: number, collateral: string[], faultEndsAt?: number): Promise<Observed> {
   const users = load.users.map((u) => u.id);
   const tasks = (await pool.query<StoredTask>('SELECT user_id, id, title, status, occurrence FROM tasks WHERE user_id = ANY($1)', [users])).rows;
   const outbox = (await pool.query<StoredEvent>(
@@ -224,5 +227,5 @@ export async function observe(pool: Pool, load: LoadResult, faultAt: number, hea
     const res = await fetch(`http://127.0.0.1:${config.smtpSinkHttpPort}/messages?to=${encodeURIComponent(u.email)}`, { signal: AbortSignal.timeout(10_000) });
     emails.push(...((await res.json()) as Email[]));
   }
-  return { load, faultAt, healedAt, tasks, outbox, audit, emails, collateral };
+  return { load, faultAt, healedAt, faultEndsAt, tasks, outbox, audit, emails, collateral };
 }

@@ -46,6 +46,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = DEFAULT_RUN, p
   let notes: string[] = [];
   let faultAt = 0;
   let healedAt = 0;
+  let faultEndsAt = 0;
   let verdict: Verdict;
   try {
     await load.start();
@@ -55,14 +56,15 @@ export async function runScenario(s: Scenario, opts: RunOptions = DEFAULT_RUN, p
     faultAt = Date.now();
     progress(`  scenario ${s.id}: fault: ${s.title}`);
     notes = await s.inject(s.outageMs);
-    healedAt = Date.now();
+    healedAt = s.permanent ? faultAt : Date.now();
     progress(`  scenario ${s.id}: healed after ${((healedAt - faultAt) / 1000).toFixed(1)} s; load goes on`);
     await sleep(opts.postHealMs);
     await load.stop();
+    faultEndsAt = s.permanent ? Date.now() : healedAt;
     const collateral = collateralExits(before, s.targets);
     const deadline = Date.now() + opts.settleMs;
     for (;;) {
-      const o = await observe(pool, load.result, faultAt, healedAt, collateral);
+      const o = await observe(pool, load.result, faultAt, healedAt, collateral, faultEndsAt);
       verdict = judge(o);
       if (!stillSettling(verdict, o, Date.now()) || Date.now() > deadline) break;
       await sleep(2000);
@@ -72,7 +74,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = DEFAULT_RUN, p
     await pool.end();
     if (s.cleanup) await s.cleanup().catch((err) => progress(`  scenario ${s.id}: cleanup failed: ${String(err)}`));
   }
-  return { scenario: s.id, key: s.key, title: s.title, at: new Date(faultAt).toISOString(), faultS: (healedAt - faultAt) / 1000, notes, verdict: verdict! };
+  return { scenario: s.id, key: s.key, title: s.title, at: new Date(faultAt).toISOString(), faultS: (faultEndsAt - faultAt) / 1000, notes, verdict: verdict! };
 }
 
 function parseArgs(args: string[]): { only?: string; runs: number } {
@@ -96,13 +98,21 @@ export async function runChaos(args: string[]): Promise<number> {
   const scenarios = scenariosNamed(only);
   const hostsBefore = config.actorHosts;
   const done: ScenarioRun[] = [];
+  const failed: { scenario: number; key: string; at: string; reason: string }[] = [];
   try {
     for (const s of scenarios) {
       for (let r = 1; r <= runs; r++) {
         say(`▶ chaos scenario ${s.id} (${s.key}), run ${r}/${runs}`);
-        const run = await runScenario(s);
-        done.push(run);
-        say(`  ${summaryLine(run.verdict)}`);
+        try {
+          const run = await runScenario(s);
+          done.push(run);
+          say(`  ${summaryLine(run.verdict)}${run.notes.length ? `\n  notes: ${run.notes.join('; ')}` : ''}`);
+        } catch (err) {
+          // The stack did not come back (or the scenario could not be set up): that is a result too.
+          const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+          failed.push({ scenario: s.id, key: s.key, at: new Date().toISOString(), reason });
+          say(`  ✖ scenario ${s.id} run ${r} did not complete: ${reason}`);
+        }
       }
     }
   } finally {
@@ -110,14 +120,14 @@ export async function runChaos(args: string[]): Promise<number> {
   }
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-  fs.writeFileSync(path.join(RESULTS_DIR, `chaos-${stamp}.json`), `${JSON.stringify(done, null, 2)}\n`);
+  fs.writeFileSync(path.join(RESULTS_DIR, `chaos-${stamp}.json`), `${JSON.stringify({ runs: done, failed }, null, 2)}\n`);
   const latest: Record<string, ScenarioRun[]> = fs.existsSync(LATEST_FILE) ? JSON.parse(fs.readFileSync(LATEST_FILE, 'utf8')) : {};
-  for (const s of scenarios) latest[String(s.id)] = done.filter((d) => d.scenario === s.id);
+  for (const s of scenarios) if (done.some((d) => d.scenario === s.id)) latest[String(s.id)] = done.filter((d) => d.scenario === s.id);
   fs.writeFileSync(LATEST_FILE, `${JSON.stringify(latest, null, 2)}\n`);
   const file = path.join(REPO_ROOT, 'loadtest', 'RELIABILITY.md');
   fs.writeFileSync(file, renderReliability(latest, fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined));
   say(`wrote ${path.relative(REPO_ROOT, file)} and results/chaos-${stamp}.json`);
-  return 0;
+  return failed.length ? 1 : 0;
 }
 
 export function summaryLine(v: Verdict): string {
