@@ -10,8 +10,8 @@ import { retryable } from './load';
 
 /** A reminder this late after the fault healed (or after its time, if later) counts as late. */
 export const LATE_AFTER_HEAL_MS = 10_000;
-/** A reminder accepted less than this before its time was not registered by the code of this branch (actors/reminderSchedule.ts PAST_GRACE_MS). */
-export const PAST_GRACE_MS = 1000;
+/** A completion or deletion acknowledged at least this long before a reminder's time must stop its email (closer, it races the firing). */
+export const RACE_MARGIN_MS = 1000;
 
 export interface StoredTask { user_id: string; id: string; title: string; status: string; occurrence: number }
 export interface StoredEvent { event_id: string; user_id: string; type: string; task_id: string | null; event_time?: Date; fired_at?: Date | null }
@@ -47,7 +47,7 @@ export interface Verdict {
   /** The same for the emails (the SMTP sink's receipt): a figure, with the notification pipeline's own delay in it. */
   emailsLateAfterHeal: number;
   maxEmailLateAfterHealS: number;
-  /** Creates acknowledged less than PAST_GRACE_MS before their reminder's time (a retry ran past it): not counted as never fired, reported. */
+  /** Creates acknowledged after their reminder's time (a retry ran past it): the rule (actors/taskRules.ts) fires them at once, late; counted, and expected to fire. */
   acceptedPastTime: number;
   requestsDuringFault: number;
   errorRateDuringFault: number;
@@ -158,16 +158,15 @@ export function judge(o: Observed): Verdict {
     const mails = emailsBySubject.get(`${emailOf.get(w.user)}/Reminder: ${w.title}`) ?? [];
     const fin = finishes.get(`${w.user}/${w.taskId}`);
     if (fin) {
-      if (fin.acked && fin.ackedAt! < w.reminderAt! - PAST_GRACE_MS && mails.length > 0) {
+      if (fin.acked && fin.ackedAt! < w.reminderAt! - RACE_MARGIN_MS && mails.length > 0) {
         emailsForDone += mails.length;
         note('emailsForDone', `${fin.op} ${w.title}, then ${mails.length} email(s)`);
       }
       continue; // done (or being done) before its time: not expected to fire
     }
-    if (w.ackedAt! > w.reminderAt! - PAST_GRACE_MS) {
+    if (w.ackedAt! > w.reminderAt!) {
       acceptedPastTime++;
       note('acceptedPastTime', `${w.title}: acknowledged ${w.ackedAt! - w.reminderAt!} ms after its reminder's time`);
-      continue;
     }
     remindersExpected++;
     const dues = dueByTask.get(`${w.user}/${w.taskId}`) ?? 0;
@@ -180,7 +179,7 @@ export function judge(o: Observed): Verdict {
       firedTwice++;
       note('firedTwice', `${w.title} (${dues} reminder.due, ${mails.length} emails)`);
     }
-    const from = Math.max(w.reminderAt!, o.healedAt);
+    const from = Math.max(w.reminderAt!, o.healedAt, w.ackedAt!);
     const late = firedAt.get(`${w.user}/${w.taskId}`)! - from;
     maxLate = Math.max(maxLate, late);
     if (late > LATE_AFTER_HEAL_MS) {
