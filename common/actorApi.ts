@@ -84,7 +84,7 @@ export type DeleteTaskResult = ActorResult<{ deleted: true }>;
 export type CompleteTaskResult = ActorResult<{ task: Task; next: Task | null }>;
 export type ReopenTaskResult = ActorResult<{ task: Task }>;
 
-/** POST /v1/chat's answer (CONTRACT.md §4): a reply for the person, the intent, the tasks the reply is about. */
+/** POST /v1/chat's answer (docs/API.md, "REST calls"): a reply for the person, the intent, the tasks the reply is about. */
 export type ChatResult = ActorResult<{
   reply: string;
   intent: ChatIntent;

@@ -76,19 +76,49 @@ export async function runConsumer(consumer: Consumer, runConfig: ConsumerRunConf
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     if (payload.restart) return;
     log.warn('kafka consumer stopped by an error kafkajs does not retry; starting it again', { group: payload.groupId, err: String(payload.error) });
-    void (async () => {
-      for (let attempt = 1; ; attempt++) {
-        await new Promise((r) => setTimeout(r, Math.min(5000, 500 * attempt)));
-        try {
-          await consumer.connect();
-          await consumer.run(runConfig);
-          log.info('kafka consumer running again', { group: payload.groupId, attempt });
-          return;
-        } catch (err) {
-          log.warn('kafka consumer could not start again yet', { group: payload.groupId, attempt, err: String(err) });
-        }
-      }
-    })();
+    void untilKafkaAnswers(
+      async (attempt) => {
+        await consumer.connect();
+        await consumer.run(runConfig);
+        log.info('kafka consumer running again', { group: payload.groupId, attempt });
+      },
+      (err, attempt) => log.warn('kafka consumer could not start again yet', { group: payload.groupId, attempt, err: String(err) }),
+      { waitFirst: true },
+    );
   });
   await consumer.run(runConfig);
+}
+
+/** The wait after the `attempt`-th failed try to reach Kafka: half a second more each time, at most 5 s. */
+export const kafkaBackoffMs = (attempt: number): number => Math.min(5000, 500 * attempt);
+
+export interface UntilKafkaAnswersOptions {
+  /** Wait before the first try too (a consumer kafkajs just dropped: give the broker a moment). */
+  waitFirst?: boolean;
+  /** How to wait (tests pass one that does not). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * The one retry loop for reaching Kafka (at a service's start, or after kafkajs dropped a
+ * consumer): tries `step` until it resolves, waiting kafkaBackoffMs between tries and telling
+ * `failed` of each failure, for as long as the process lives. Kafka may be down for a while (a
+ * broker restart, the stack's start): the service goes on without it meanwhile. Resolves with
+ * what `step` returned.
+ */
+export async function untilKafkaAnswers<T>(
+  step: (attempt: number) => Promise<T>,
+  failed: (err: unknown, attempt: number) => void,
+  opts: UntilKafkaAnswersOptions = {},
+): Promise<T> {
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  if (opts.waitFirst) await sleep(kafkaBackoffMs(1));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step(attempt);
+    } catch (err) {
+      failed(err, attempt);
+      await sleep(kafkaBackoffMs(opts.waitFirst ? attempt + 1 : attempt));
+    }
+  }
 }

@@ -1,5 +1,5 @@
 /**
- * Bearer JWT authentication (CONTRACT.md §3): HS256 with JWT_SECRET in development, a JWKS URL in
+ * Bearer JWT authentication (docs/API.md, "Conventions"): HS256 with JWT_SECRET in development, a JWKS URL in
  * production. `alg: none`, bad signatures and expired tokens are 401. The caller is `sub` and
  * nothing else; the zone is the `zoneinfo` claim or the X-Timezone header.
  */

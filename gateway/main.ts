@@ -1,6 +1,6 @@
 /** The gateway (Dapr app id todo-gateway): the REST API in front of the users' actors, and the device stream. */
 import { config } from '../common/config';
-import { createKafka } from '../common/kafka';
+import { createKafka, untilKafkaAnswers } from '../common/kafka';
 import { createLogger } from '../common/logger';
 import { initMetrics } from '../common/metrics';
 import { createApp } from './app';
@@ -24,17 +24,13 @@ server.on('error', (err) => {
 });
 const stream = attachStream(server, hub, fetchReplayThroughDapr, log);
 
-void (async () => {
-  for (let attempt = 1; !sync.running; attempt++) {
-    try {
-      await sync.start();
-      log.info('device stream consuming', { group: sync.groupId });
-    } catch (err) {
-      log.warn('kafka not reachable yet for the device stream', { attempt, err: String(err) });
-      await new Promise((r) => setTimeout(r, Math.min(5000, 500 * attempt)));
-    }
-  }
-})();
+void untilKafkaAnswers(
+  async () => {
+    await sync.start();
+    log.info('device stream consuming', { group: sync.groupId });
+  },
+  (err, attempt) => log.warn('kafka not reachable yet for the device stream', { attempt, err: String(err) }),
+);
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {

@@ -1,4 +1,4 @@
-/** The commands of CONTRACT.md §1, reached through stack/bootstrap.js from package.json's scripts. */
+/** The commands of package.json (README.md, "Run it, test it"), reached through stack/bootstrap.js from package.json's scripts. */
 import { config } from '../common/config';
 import { signDevToken, SUB_PATTERN } from '../gateway/auth';
 import { say, step, StepError, timings } from './progress';
@@ -12,6 +12,7 @@ import { sidecars } from './services';
 import { runTests } from './testRunner';
 import { rewriteReadme } from './envTable';
 import { deployCheck } from './deployCheck/run';
+import { lint } from './lint';
 
 const USAGE = `usage:
   npm start                        install what is missing, start everything, run until Ctrl-C
@@ -21,7 +22,8 @@ const USAGE = `usage:
   npm run backup [-- FILE]         pg_dump of the stack's database (custom format), with its recovery point
   npm run restore -- FILE          replace the database by a backup; reports what was written after it as lost
   npm run chaos [-- --only 1,3 --runs N]  fault scenarios under load, then loadtest/RELIABILITY.md
-  npm run deploy:check [-- WORD]   validate the chart, Terraform, alert rules, dashboards and workflows offline`;
+  npm run deploy:check [-- WORD]   validate the chart, Terraform, alert rules, dashboards and workflows offline
+  npm run lint [-- --fix]          ESLint (typescript-eslint, import-x/no-cycle) over the repository`;
 
 function printUrls(pgPort: number): void {
   const sc = sidecars();
@@ -113,6 +115,8 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'deploy:check':
         return await deployCheck(rest);
+      case 'lint':
+        return await lint(rest);
       case 'docs':
         say(rewriteReadme() ? 'README.md: configuration table updated' : 'README.md: configuration table already up to date');
         return 0;

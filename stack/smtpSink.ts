@@ -1,7 +1,7 @@
 /**
  * Development SMTP sink: accepts every email on SMTP_PORT (no auth, no TLS) and keeps it, in
  * memory and appended to a JSON-lines file in the cache, so a restart loses nothing.
- * GET /messages on SMTP_SINK_HTTP_PORT lists them as CONTRACT.md §2 gives:
+ * GET /messages on SMTP_SINK_HTTP_PORT lists them as docs/API.md ("Emails") gives:
  * [{"from", "to": [...], "subject", "text", "receivedAt"}]; `?to=address` filters by recipient.
  *
  * Two reserved test domains (RFC 2606's .invalid) get a real SMTP refusal at RCPT TO, so that

@@ -11,7 +11,7 @@ export interface ConsumedEvent {
   seq: string | null;
 }
 
-/** The batch's valid events (CONTRACT.md §5), and dead letters for the rest, each with its reason. */
+/** The batch's valid events (docs/API.md, "Events"), and dead letters for the rest, each with its reason. */
 export function parseBatch(batch: Pick<Batch, 'messages'>): { events: ConsumedEvent[]; dead: DeadLetter[] } {
   const events: ConsumedEvent[] = [];
   const dead: DeadLetter[] = [];

@@ -7,7 +7,7 @@ import express from 'express';
 import { config } from '../common/config';
 import { createPool } from '../common/db/pool';
 import { migrate } from '../common/db/migrations';
-import { createKafka, ensureTopics } from '../common/kafka';
+import { createKafka, ensureTopics, untilKafkaAnswers } from '../common/kafka';
 import { createLogger } from '../common/logger';
 import { initMetrics, metricsHandler } from '../common/metrics';
 import { AUDIT_GROUP, AUDITED_TOPICS, AuditConsumer } from './audit/auditConsumer';
@@ -35,7 +35,6 @@ async function main(): Promise<void> {
     { name: 'audit', start: () => audit.start(), stop: () => audit.stop(), running: false },
     { name: 'notifications', start: () => notifications.start(), stop: () => notifications.stop(), running: false },
   ];
-  let consuming = false;
   const lag = new ConsumerLagMonitor(kafka, { [AUDIT_GROUP]: [...AUDITED_TOPICS], [NOTIFICATIONS_GROUP]: [TOPICS.reminders] }, log);
 
   const app = express();
@@ -59,8 +58,8 @@ async function main(): Promise<void> {
   });
   const server = app.listen(config.subscribersPort, config.bindHost, () => log.info('subscribers listening', { port: config.subscribersPort }));
 
-  for (let attempt = 1; !consuming; attempt++) {
-    try {
+  await untilKafkaAnswers(
+    async () => {
       const admin = kafka.admin();
       await admin.connect();
       await ensureTopics(admin);
@@ -70,13 +69,10 @@ async function main(): Promise<void> {
         c.running = true;
         log.info('consumer running', { group: c.name });
       }
-      consuming = true;
       lag.start(5000);
-    } catch (err) {
-      log.warn('kafka not reachable yet', { attempt, err: String(err) });
-      await new Promise((r) => setTimeout(r, Math.min(5000, 500 * attempt)));
-    }
-  }
+    },
+    (err, attempt) => log.warn('kafka not reachable yet', { attempt, err: String(err) }),
+  );
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, async () => {

@@ -1,4 +1,4 @@
-/** The task as clients see it (CONTRACT.md §4) and as the tasks table stores it. */
+/** The task as clients see it (docs/API.md, "A task") and as the tasks table stores it. */
 export const TASK_STATUSES = ['open', 'completed'] as const;
 export const TASK_PRIORITIES = ['none', 'low', 'medium', 'high', 'urgent'] as const;
 
