@@ -67,7 +67,10 @@ const isCreate = (w: Write) => w.op.startsWith('create');
 
 export function judge(o: Observed): Verdict {
   const ex: Record<string, string[]> = {};
-  const note = (k: string, s: string) => { (ex[k] ??= []).length < 5 && ex[k].push(s); };
+  const note = (k: string, s: string) => {
+    const list = (ex[k] ??= []);
+    if (list.length < 5) list.push(s);
+  };
   const tasksById = new Map(o.tasks.map((t) => [`${t.user_id}/${t.id}`, t]));
   const writes = o.load.writes;
   const acked = writes.filter((w) => w.acked);

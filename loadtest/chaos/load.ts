@@ -81,6 +81,7 @@ export interface LoadResult {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const base = () => `http://127.0.0.1:${config.gatewayPort}`;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the gateway's JSON, read by field where used
 interface Answer { status: number; body: any }
 
 async function http(method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {

@@ -43,10 +43,10 @@ export async function runScenario(s: Scenario, opts: RunOptions = DEFAULT_RUN, p
   await s.prepare?.();
   const pool = createPool('chaos');
   const load = new ChaosLoad({ ...opts.load, durationMs: 30 * 60_000, label: `chaos${s.id}` });
-  let notes: string[] = [];
-  let faultAt = 0;
-  let healedAt = 0;
-  let faultEndsAt = 0;
+  let notes: string[];
+  let faultAt: number;
+  let healedAt: number;
+  let faultEndsAt: number;
   let verdict: Verdict;
   try {
     await load.start();
@@ -74,7 +74,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = DEFAULT_RUN, p
     await pool.end();
     if (s.cleanup) await s.cleanup().catch((err) => progress(`  scenario ${s.id}: cleanup failed: ${String(err)}`));
   }
-  return { scenario: s.id, key: s.key, title: s.title, at: new Date(faultAt).toISOString(), faultS: (faultEndsAt - faultAt) / 1000, notes, verdict: verdict! };
+  return { scenario: s.id, key: s.key, title: s.title, at: new Date(faultAt!).toISOString(), faultS: (faultEndsAt! - faultAt!) / 1000, notes: notes!, verdict: verdict! };
 }
 
 function parseArgs(args: string[]): { only?: string; runs: number } {
