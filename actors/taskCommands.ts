@@ -16,7 +16,7 @@ import { validateTaskCreate, validateTaskPatch } from '../common/validation';
 import type { ActorDeps } from './actorDeps';
 import { badTaskId, badVersion, conflict, invalid, isFail, notFound, stale, validTaskId, type Fail } from './commandErrors';
 import { commit, scheduleOf } from './commit';
-import { applyPatch, changesReminderTimes, completedTask, crossFieldErrors, newTask, nextOccurrence, reopenedTask } from './taskRules';
+import { applyPatch, changesReminderTimes, completedTask, crossFieldErrors, newTask, nextOccurrence, pastReminderErrors, reopenedTask } from './taskRules';
 import * as store from './taskStore';
 import { withLastDelivery } from './reminderDelivery';
 
@@ -40,7 +40,7 @@ export async function createTask(deps: ActorDeps, userId: string, req: CreateTas
     }
   }
   const task = newTask(req.input, req.caller?.timezone ?? 'UTC', deps.now());
-  const errors = crossFieldErrors(task);
+  const errors = [...crossFieldErrors(task), ...pastReminderErrors(task, undefined, deps.now())];
   if (errors.length) return invalid('the task is invalid', errors);
   await commit(deps, {
     command: 'createTask',
@@ -92,7 +92,7 @@ export async function updateTask(deps: ActorDeps, userId: string, req: UpdateTas
   if (!v.ok) return invalid('the changes are invalid', v.details);
   const { task, changed } = applyPatch(current, req.changes, deps.now());
   if (changed.length === 0) return { ok: true, task };
-  const errors = crossFieldErrors(task);
+  const errors = [...crossFieldErrors(task), ...pastReminderErrors(task, current, deps.now())];
   if (errors.length) return invalid('the changes are invalid', errors);
   const ok = await commit(deps, {
     command: 'updateTask',

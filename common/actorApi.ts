@@ -63,10 +63,11 @@ export interface ChatRequest {
   caller?: CallerContext;
 }
 
-export type ActorErrorCode = 'invalid_input' | 'not_found' | 'version_conflict' | 'precondition_failed' | 'internal';
+export type ActorErrorCode = 'invalid_input' | 'not_found' | 'version_conflict' | 'precondition_failed' | 'internal' | 'unavailable';
 
 export interface ActorError {
-  status: 400 | 404 | 409 | 412 | 500;
+  /** 503 `unavailable`: the database could not take the call (down, restarting, out of disk); nothing was written, retry. */
+  status: 400 | 404 | 409 | 412 | 500 | 503;
   code: ActorErrorCode;
   message: string;
   details?: FieldError[];

@@ -43,6 +43,7 @@ export const openApiDocument = {
     '/v1/tasks': {
       post: {
         summary: 'Create a task',
+        description: 'A reminder whose time is less than 60 s in the past fires at once, late (its email says so); one further back, or a `before` reminder whose time has passed because the due time is near, answers 400 naming it (`reminders.<i>`). PATCH applies the same rule to the reminders it sets or moves.',
         parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 }, description: 'the same key returns the same task, never a second one' },
           { name: 'X-Timezone', in: 'header', required: false, schema: { type: 'string' }, description: 'the caller\'s IANA zone when the token has no zoneinfo claim' }],
         requestBody: { required: true, content: { 'application/json': { schema: ref('TaskCreate') } } },

@@ -1,10 +1,12 @@
 /** The commands of package.json (README.md, "Run it, test it"), reached through stack/bootstrap.js from package.json's scripts. */
 import { config } from '../common/config';
 import { OPERATOR_ROLE, signDevToken, SUB_PATTERN } from '../gateway/auth';
-import { say, StepError, timings } from './progress';
+import { say, step, StepError, timings } from './progress';
 import { isAlive } from './processes';
 import { down, status, up } from './stack';
 import { runBenchSuite } from '../loadtest/suite';
+import { runChaos } from '../loadtest/chaos/run';
+import { backup, printBackup, printRestoreSummary, restore } from './backup';
 import { readState } from './stackState';
 import { sidecars } from './services';
 import { runTests } from './testRunner';
@@ -18,6 +20,9 @@ const USAGE = `usage:
   npm run stack -- up|down|status  background stack
   npm run token -- USER [EMAIL]    print a development JWT
   npm run token -- --operator NAME print an operator's JWT (roles: ["operator"]; /v1/admin)
+  npm run backup [-- FILE]         pg_dump of the stack's database (custom format), with its recovery point
+  npm run restore -- FILE          replace the database by a backup; reports what was written after it as lost
+  npm run chaos [-- --only 1,3 --runs N]  fault scenarios under load, then loadtest/RELIABILITY.md
   npm run deploy:check [-- WORD]   validate the chart, Terraform, alert rules, dashboards and workflows offline
   npm run lint [-- --fix]          ESLint (typescript-eslint, import-x/no-cycle) over the repository`;
 
@@ -98,6 +103,18 @@ export async function main(argv: string[]): Promise<number> {
         return await token(rest);
       case 'bench':
         return await runBenchSuite(rest);
+      case 'chaos':
+        return await runChaos(rest);
+      case 'backup':
+        printBackup(await step('backing up the database (pg_dump)', () => backup(rest[0])));
+        return 0;
+      case 'restore':
+        if (!rest[0]) {
+          say('usage: npm run restore -- FILE   (a pg_dump custom-format file from npm run backup)');
+          return 2;
+        }
+        printRestoreSummary(await step('restoring the database (pg_restore), then the services', () => restore(rest[0])));
+        return 0;
       case 'deploy:check':
         return await deployCheck(rest);
       case 'lint':

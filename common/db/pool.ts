@@ -1,10 +1,10 @@
 /** The PostgreSQL pool of a service process, from the PG* settings. */
-import { createLogger } from '../logger';
 import fs from 'node:fs';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import { config, type Config } from '../config';
 import { trackPool } from '../metrics';
 import { instrumentedClient } from './instrumentedClient';
+import { createLogger } from '../logger';
 
 /**
  * TLS to PostgreSQL from PGSSLMODE and PGSSLROOTCERT, with libpq's meanings: `require` encrypts
@@ -21,8 +21,6 @@ export function pgSsl(c: Pick<Config, 'pgSslMode' | 'pgSslRootCert'> = config, r
   }
 }
 
-const poolLog = createLogger('db-pool');
-
 /** Its connections and statements are in the service's metrics, labelled pool=<applicationName>. */
 export function createPool(applicationName: string): Pool {
   const pool = new Pool({
@@ -37,11 +35,16 @@ export function createPool(applicationName: string): Pool {
     connectionTimeoutMillis: 5000,
     Client: instrumentedClient(applicationName),
   });
+  // A connection that PostgreSQL drops (a restart, a kill) emits 'error': on the pool while idle, on
+  // the client while checked out between two queries. Without a listener either would end the
+  // process; with one, the query in flight fails (the caller answers 503) and the client is
+  // discarded when released. The next query opens a new connection.
+  const log = createLogger(applicationName);
+  pool.on('error', (err) => log.warn('idle PostgreSQL connection lost', { pool: applicationName, err: String(err) }));
+  pool.on('connect', (client) => {
+    client.on('error', (err) => log.warn('PostgreSQL connection lost while in use', { pool: applicationName, err: String(err) }));
+  });
   trackPool(applicationName, pool);
-  // An idle connection the server closed (PostgreSQL restarting, a failover) is an 'error' event on
-  // the pool; unhandled, it would end the process. The pool drops that connection and opens a new
-  // one when asked; the queries meanwhile fail and their callers retry.
-  pool.on('error', (err) => poolLog.warn('idle PostgreSQL connection lost; the pool opens a new one when needed', { pool: applicationName, err: String(err) }));
   return pool;
 }
 

@@ -156,7 +156,7 @@ export class NotificationWorker {
       failedAttempts: n.attempts,
       firedAt: new Date(data.firedAt),
       replayed: n.replayed,
-      render: () => renderReminderEmail({ task: data.task, fireAt: data.fireAt, timezone: data.timezone, publicBaseUrl: this.opts.publicBaseUrl }),
+      render: () => renderReminderEmail({ task: data.task, fireAt: data.fireAt, firedAt: data.firedAt, timezone: data.timezone, publicBaseUrl: this.opts.publicBaseUrl }),
     }, { send: this.timedSend, policy: this.opts.policy, maxAgeMs: this.opts.maxAgeMs, now: () => new Date() });
     await this.finish(n, outcome);
   }
