@@ -43,6 +43,20 @@ export const outboxPending = new client.Gauge({
   registers: [registry],
 });
 
+export const consumerRetries = new client.Counter({
+  name: 'consumer_retries_total',
+  help: 'tries of a Kafka message (or batch) that failed and are retried, by consumer group (sync for every device-stream group), topic and kind of failure (transient: retried without end; unknown: on the retry schedule)',
+  labelNames: ['group', 'topic', 'kind'] as const,
+  registers: [registry],
+});
+
+export const deadLettersReceived = new client.Counter({
+  name: 'dead_letters_received_total',
+  help: 'messages arriving on a dead-letter topic (read by the dead-letter index), by dead-letter topic and the consumer group that gave up (sync for every device-stream group)',
+  labelNames: ['topic', 'group'] as const,
+  registers: [registry],
+});
+
 export const eventsConsumed = new client.Counter({
   name: 'events_consumed_total',
   help: 'events consumed from Kafka, by consumer group, topic and outcome',

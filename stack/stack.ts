@@ -31,7 +31,7 @@ const runsOurCode = (p: ProcessRecord): boolean => p.group === 'app' || p.name =
  * retention and runs a second actor host). Other settings are left alone, as before: a test may
  * restart one service with a setting of its own without every other service being restarted.
  */
-export const RESTART_ON_CHANGE = ['ACTOR_HOSTS', 'RATE_LIMIT_PER_SECOND', 'RATE_LIMIT_BURST', 'OUTBOX_RETENTION_MS'] as const;
+export const RESTART_ON_CHANGE = ['ACTOR_HOSTS', 'RATE_LIMIT_PER_SECOND', 'RATE_LIMIT_BURST', 'RATE_LIMIT_GATEWAYS', 'OUTBOX_RETENTION_MS'] as const;
 
 /** Identifies the code the services run: the compiled output, the npm packages it loads, the Dapr resources and the settings above. */
 export function buildId(): string {

@@ -1,5 +1,5 @@
 /**
- * GET /v1/stream: a WebSocket of every event of the caller's tasks (CONTRACT.md §5 JSON), to every
+ * GET /v1/stream: a WebSocket of every event of the caller's tasks (the event JSON of docs/API.md), to every
  * connected device of that user. The token comes as a Bearer header or ?token= (browsers cannot
  * set headers on a WebSocket). Bad or missing tokens are refused before the upgrade, with 401; a
  * malformed replay request (?after=, ?since=, Last-Event-ID) with 400. A device that asks for a

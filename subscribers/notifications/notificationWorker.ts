@@ -13,7 +13,7 @@
 import type { Pool } from 'pg';
 import type { Logger } from '../../common/logger';
 import { reminderDeliveryLateness, reminderEmailRetries, reminderEmailSendDuration, reminderEmailsFailed, reminderEmailsSent } from '../../common/metrics';
-import type { RetryPolicy } from './backoff';
+import type { RetryPolicy } from '../../common/backoff';
 import type { DeadLetters } from '../../common/deadLetters';
 import { TOPICS } from '../../common/events/envelope';
 import { abandonedOutcome, attemptDelivery, type Outcome, type SendFn } from './deliveryPolicy';
@@ -161,7 +161,8 @@ export class NotificationWorker {
       recipient: n.recipient,
       failedAttempts: n.attempts,
       firedAt: new Date(data.firedAt),
-      render: () => renderReminderEmail({ task: data.task, fireAt: data.fireAt, timezone: data.timezone, publicBaseUrl: this.opts.publicBaseUrl }),
+      replayed: n.replayed,
+      render: () => renderReminderEmail({ task: data.task, fireAt: data.fireAt, firedAt: data.firedAt, timezone: data.timezone, publicBaseUrl: this.opts.publicBaseUrl }),
     }, { send: this.timedSend, policy: this.opts.policy, maxAgeMs: this.opts.maxAgeMs, now: () => new Date() });
     await this.finish(n, outcome);
   }
@@ -186,7 +187,7 @@ export class NotificationWorker {
     const log = this.log.child({ userId: n.userId, taskId: n.taskId, eventId: n.eventId, reminderId: n.reminderId, traceId: n.event.traceId });
     try {
       if (outcome.status === 'failed' && outcome.deadLetter) {
-        await this.deadLetters.send(TOPICS.reminders, [{ key: n.userId, value: JSON.stringify(n.event), reason: outcome.reason }]);
+        await this.deadLetters.send(TOPICS.reminders, [{ key: n.userId, value: JSON.stringify(n.event), reason: outcome.reason, partition: n.sourcePartition, offset: n.sourceOffset, attempts: outcome.attempts }]);
       }
       if (!(await settle(this.pool, n, outcome))) {
         log.warn('notification claim lost before its outcome was recorded (the sweep took it)', { status: outcome.status });

@@ -141,6 +141,9 @@ https://{{ .Values.ingress.host }}
   value: {{ $root.Values.app.rateLimit.perSecond | quote }}
 - name: RATE_LIMIT_BURST
   value: {{ $root.Values.app.rateLimit.burst | quote }}
+{{- /* Each gateway enforces its share of the limit: the most gateways that can run at once. */}}
+- name: RATE_LIMIT_GATEWAYS
+  value: {{ ternary $v.autoscaling.maxReplicas $v.replicas $v.autoscaling.enabled | quote }}
 - name: CORS_ORIGINS
   value: {{ $root.Values.app.corsOrigins | quote }}
 {{- with $root.Values.auth }}

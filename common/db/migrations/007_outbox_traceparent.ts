@@ -1,7 +1,7 @@
 import type { Migration } from '../migrations';
 
-export const m005OutboxTraceparent: Migration = {
-  version: 5,
+export const m007OutboxTraceparent: Migration = {
+  version: 7,
   name: 'outbox.traceparent: the trace of the request that wrote each event, for its Kafka message',
   sql: `
 -- The W3C traceparent of the span that wrote the row (common/db/outbox.ts), or NULL when nothing
