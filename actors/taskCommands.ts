@@ -16,8 +16,10 @@ import { validateTaskCreate, validateTaskPatch } from '../common/validation';
 import type { ActorDeps } from './actorDeps';
 import { badTaskId, badVersion, conflict, invalid, isFail, notFound, stale, validTaskId, type Fail } from './commandErrors';
 import { commit, scheduleOf } from './commit';
-import { applyPatch, changesReminderTimes, completedTask, crossFieldErrors, newTask, nextOccurrence, reopenedTask } from './taskRules';
+import { applyPatch, changesReminderTimes, completedTask, crossFieldErrors, newTask, nextOccurrence, pastReminderErrors, reopenedTask } from './taskRules';
 import * as store from './taskStore';
+import { recurrenceOccurrencesCreated, timedRecurrence } from '../common/metrics';
+import { withLastDelivery } from './reminderDelivery';
 
 function event(deps: ActorDeps, type: EventType, userId: string, taskId: string, data: unknown, traceId?: string): EventEnvelope<unknown> {
   return buildEvent(type, userId, taskId, data, deps.now(), traceId);
@@ -39,7 +41,7 @@ export async function createTask(deps: ActorDeps, userId: string, req: CreateTas
     }
   }
   const task = newTask(req.input, req.caller?.timezone ?? 'UTC', deps.now());
-  const errors = crossFieldErrors(task);
+  const errors = [...timedRecurrence(task.recurrence ? 'check' : undefined, () => crossFieldErrors(task)), ...pastReminderErrors(task, undefined, deps.now())];
   if (errors.length) return invalid('the task is invalid', errors);
   await commit(deps, {
     command: 'createTask',
@@ -59,7 +61,7 @@ export async function createTask(deps: ActorDeps, userId: string, req: CreateTas
 export async function getTask(deps: ActorDeps, userId: string, req: GetTaskRequest): Promise<GetTaskResult> {
   if (!req || !validTaskId(req.taskId)) return badTaskId();
   const task = await store.getTask(deps.pool, userId, req.taskId);
-  return task ? { ok: true, task } : notFound(req.taskId);
+  return task ? { ok: true, task: (await withLastDelivery(deps.pool, userId, [task]))[0] } : notFound(req.taskId);
 }
 
 export async function listTasks(deps: ActorDeps, userId: string, req: ListTasksRequest): Promise<ListTasksResult> {
@@ -67,7 +69,7 @@ export async function listTasks(deps: ActorDeps, userId: string, req: ListTasksR
   const parsed = parseListQuery(raw);
   if (!parsed.ok) return invalid('the list query is invalid', parsed.details);
   const page = await store.listTasks(deps.pool, userId, parsed.query, deps.now());
-  return { ok: true, items: page.items, nextCursor: page.last ? encodeCursor(parsed.query, page.last) : null };
+  return { ok: true, items: await withLastDelivery(deps.pool, userId, page.items), nextCursor: page.last ? encodeCursor(parsed.query, page.last) : null };
 }
 
 /** Loads the task for a write, answering 404 or 412 (stale If-Match) when it cannot go ahead. */
@@ -91,7 +93,7 @@ export async function updateTask(deps: ActorDeps, userId: string, req: UpdateTas
   if (!v.ok) return invalid('the changes are invalid', v.details);
   const { task, changed } = applyPatch(current, req.changes, deps.now());
   if (changed.length === 0) return { ok: true, task };
-  const errors = crossFieldErrors(task);
+  const errors = [...timedRecurrence(task.recurrence ? 'check' : undefined, () => crossFieldErrors(task)), ...pastReminderErrors(task, current, deps.now())];
   if (errors.length) return invalid('the changes are invalid', errors);
   const ok = await commit(deps, {
     command: 'updateTask',
@@ -129,7 +131,7 @@ export async function completeTask(deps: ActorDeps, userId: string, req: TaskRef
 
   const now = deps.now();
   const task = completedTask(current, now);
-  const planned = nextOccurrence(task, now);
+  const planned = timedRecurrence(task.recurrence ? 'plan_next' : undefined, () => nextOccurrence(task, now));
   const existingNext = planned ? await store.getOccurrence(deps.pool, userId, task.seriesId as string, planned.occurrence) : null;
   const next = existingNext ? null : planned;
   const events = [event(deps, 'task.completed', userId, task.id, { task }, req.caller?.traceId)];
@@ -148,6 +150,7 @@ export async function completeTask(deps: ActorDeps, userId: string, req: TaskRef
     if (stored?.status === 'completed') return { ok: true, task: stored, next: await nextOf(stored) };
     return conflict();
   }
+  if (next) recurrenceOccurrencesCreated.inc();
   return { ok: true, task, next: next ?? existingNext };
 }
 

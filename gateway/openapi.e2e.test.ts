@@ -4,9 +4,15 @@ import type { ValidateFunction } from 'ajv';
 import { newAjv } from '../common/validation';
 import { api, tokenFor, uniqueUser, type ApiResponse } from '../stack/testSupport';
 
+/** The parts of the served OpenAPI document this test reads. */
+interface OpenApiDocument {
+  openapi: string;
+  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> }>>;
+}
+
 describe('the OpenAPI document matches real responses', function () {
   this.timeout(60_000);
-  let doc: any;
+  let doc: OpenApiDocument;
   const ajv = newAjv();
   const compiled = new Map<string, ValidateFunction>();
   const exercised = new Set<string>();

@@ -13,37 +13,15 @@ import { config, kafkaBrokerList } from '../common/config';
 import { createPool } from '../common/db/pool';
 import { deadLetterTopic, TOPICS } from '../common/events/envelope';
 import { partitionOf } from '../common/kafka';
-import { api, eventually, tokenFor, uniqueUser } from '../stack/testSupport';
+import { api, device, eventually, streamUrl, tokenFor, uniqueUser, type Device, type Frame } from '../stack/testSupport';
 
-const url = (q = '') => `ws://127.0.0.1:${config.gatewayPort}/v1/stream${q}`;
+const url = streamUrl;
 
 /** The stream's URL with a fresh single-use ticket (POST /v1/stream/ticket) for this token, then `more` (e.g. `&after=…`). */
 async function ticketUrl(token: string, more = ''): Promise<string> {
   const r = await api<{ ticket: string; expiresAt: string }>('POST', '/v1/stream/ticket', { token });
   assert.equal(r.status, 201, JSON.stringify(r.body));
   return url(`?ticket=${encodeURIComponent(r.body.ticket)}${more}`);
-}
-
-interface Device {
-  ws: WebSocket;
-  /** Every frame, events and control frames, in arrival order. */
-  frames: any[];
-  events: () => any[];
-}
-
-function device(u: string, headers: Record<string, string> = {}): Promise<Device> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(u, { headers });
-    const frames: any[] = [];
-    ws.on('message', (data) => frames.push(JSON.parse(data.toString())));
-    ws.once('open', () => resolve({ ws, frames, events: () => frames.filter((f) => !String(f.type).startsWith('stream.')) }));
-    ws.once('unexpected-response', (_req, res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => reject(new Error(`upgrade refused: ${res.statusCode} ${body}`)));
-    });
-    ws.once('error', reject);
-  });
 }
 
 const closed = (d: Device) => new Promise<void>((resolve) => {
@@ -176,9 +154,10 @@ describe('device stream: replay on reconnect', function () {
   }
 
   const replayedFrame = (d: Device) => d.frames.find((f) => f.type === 'stream.replayed');
-  const afterReplayed = (d: Device) => d.frames.slice(d.frames.indexOf(replayedFrame(d)) + 1);
-  const beforeReplayed = (d: Device) => d.frames.slice(0, d.frames.indexOf(replayedFrame(d)));
-  const brief = (es: any[]) => es.map((e) => `${e.type} ${e.taskId}`);
+  const replayedAt = (d: Device) => d.frames.findIndex((f) => f.type === 'stream.replayed');
+  const afterReplayed = (d: Device) => d.frames.slice(replayedAt(d) + 1);
+  const beforeReplayed = (d: Device) => d.frames.slice(0, replayedAt(d));
+  const brief = (es: Frame[]) => es.map((e) => `${e.type} ${e.taskId}`);
 
   it('after=<last eventId>: exactly the missed events, in order, then the live ones; never another user\'s', async () => {
     const a = await newUser('replay-after');
@@ -295,7 +274,7 @@ describe('device stream: replay on reconnect', function () {
       try {
         const resync = await eventually(async () => d.frames.find((f) => f.type === 'stream.resync'), 30_000, 'the stream.resync frame');
         assert.equal(resync.reason, 'unknown_event');
-        assert.match(resync.message, /GET \/v1\/tasks/);
+        assert.match(resync.message ?? '', /GET \/v1\/tasks/);
         assert.equal(d.frames.indexOf(resync), 0, 'before anything else');
         const live = await a.create('live after the resync');
         await eventually(async () => d.events().find((e) => e.taskId === live), 30_000, 'the live event');

@@ -1,14 +1,15 @@
 /**
- * `npm test`: unit tests first (no stack needed), then `deploy:check` as one test (its tools are
- * installed into the cache), then the tests of the deploy checks, then the stack (installed and
+ * `npm test`: unit tests first (no stack needed), then `npm run lint` as one test, then
+ * `deploy:check` as one test (its tools are installed into the cache), then the tests of the
+ * deploy checks, then the stack (installed and
  * started as `up` does) and the integration and end-to-end tests against it. A stack this run
  * started is stopped at the end; one that was already running from this checkout is left running.
  * Test files: `*.test.ts` beside the code (and `*.test.mts` of the web page's browser modules,
  * compiled to ES modules, gateway/web/client/); those named `*.integration.test.ts` or `*.e2e.test.ts`
  * need the real stack; those named `*.deploycheck.test.ts` need the deploy tools (each prepares
  * what it needs in a before() hook) but no stack.
- * `--unit` stops before the stack. `--grep` skips the deploy:check step (the deploy-check tests
- * still run, filtered like the others).
+ * `--unit` stops before the stack. `--grep` skips the lint and deploy:check steps (the
+ * deploy-check tests still run, filtered like the others).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import { REPO_ROOT } from './paths';
 import { say, StepError, timings } from './progress';
 import { withStack } from './stack';
 import { deployCheck } from './deployCheck/run';
+import { lint } from './lint';
 
 interface Totals {
   passed: number;
@@ -55,6 +57,23 @@ function runMocha(files: string[], totals: Totals, grep?: string): Promise<void>
   }));
 }
 
+/**
+ * A command run as one test of `npm test` (the lint, deploy:check): its report indented under the
+ * step's ▶ line, ending in its ✔ or ✖ lines; one passed or failed test in the totals by its exit code.
+ */
+async function stepAsOneTest(title: string, run: (print: (line: string) => void) => Promise<number>, totals: Totals): Promise<void> {
+  say(`▶ ${title}`);
+  let code: number;
+  try {
+    code = await run((line) => say(`  ${line}`));
+  } catch (err) {
+    code = 1;
+    say(`✖ ${title.replace(/^npm run /, '')} could not run: ${err instanceof Error ? err.stack : String(err)}`);
+  }
+  if (code === 0) totals.passed += 1;
+  else totals.failed += 1;
+}
+
 export async function runTests(args: string[]): Promise<number> {
   const unitOnly = args.includes('--unit');
   const g = args.indexOf('--grep');
@@ -66,16 +85,8 @@ export async function runTests(args: string[]): Promise<number> {
   await runMocha(unitFiles, totals, grep);
 
   if (grep === undefined) {
-    say('▶ npm run deploy:check');
-    let code: number;
-    try {
-      code = await deployCheck([], { print: (line) => say(`  ${line}`) });
-    } catch (err) {
-      code = 1;
-      say(`✖ deploy:check could not run: ${err instanceof Error ? err.stack : String(err)}`);
-    }
-    if (code === 0) totals.passed += 1;
-    else totals.failed += 1;
+    await stepAsOneTest('npm run lint', (print) => lint([], { print }), totals);
+    await stepAsOneTest('npm run deploy:check', (print) => deployCheck([], { print }), totals);
   }
   const deployFiles = files.filter(needsDeployTools);
   if (deployFiles.length > 0) {

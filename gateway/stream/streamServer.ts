@@ -1,5 +1,5 @@
 /**
- * GET /v1/stream: a WebSocket of every event of the caller's tasks (CONTRACT.md §5 JSON), to every
+ * GET /v1/stream: a WebSocket of every event of the caller's tasks (the event JSON of docs/API.md), to every
  * connected device of that user. The caller is a Bearer header's token or a single-use ?ticket= from
  * POST /v1/stream/ticket (browsers cannot set headers on a WebSocket; a JWT is never accepted in the
  * URL). Bad or missing credentials are refused before the upgrade, with 401; a

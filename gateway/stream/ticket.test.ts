@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { Caller } from '../auth';
 import { issueTicket, redeemTicket, RedeemedTickets, TICKET_TTL_MS, ticketKey } from './ticket';
 
-const alice: Caller = { userId: 'alice', email: 'alice@example.com', timezone: 'Europe/Berlin', zoneGiven: true };
+const alice: Caller = { userId: 'alice', email: 'alice@example.com', timezone: 'Europe/Berlin', zoneGiven: true, roles: [] };
 const key = ticketKey('', 'a-jwt-secret');
 const t0 = Date.parse('2026-12-03T08:00:00Z');
 

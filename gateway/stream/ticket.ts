@@ -112,7 +112,8 @@ export function redeemTicket(ticket: string, key: Uint8Array, now: number, redee
   if (!p) return { ok: false, reason: 'malformed' };
   if (now >= p.exp || (p.tokenExp !== undefined && now >= p.tokenExp)) return { ok: false, reason: 'expired' };
   if (!redeemed.claim(p.jti, p.exp, now)) return { ok: false, reason: 'used' };
-  return { ok: true, caller: { userId: p.sub, email: p.email, timezone: p.tz, zoneGiven: p.zoneGiven }, tokenExp: p.tokenExp };
+  // A ticket opens the stream only: it carries no roles (an operator's token gets a ticket without operator rights).
+  return { ok: true, caller: { userId: p.sub, email: p.email, timezone: p.tz, zoneGiven: p.zoneGiven, roles: [] }, tokenExp: p.tokenExp };
 }
 
 export const TICKET_REFUSALS: Record<Exclude<Redeemed, { ok: true }>['reason'], string> = {

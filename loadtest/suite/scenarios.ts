@@ -6,13 +6,13 @@
  */
 import { config } from '../../common/config';
 import { say } from '../../stack/progress';
-import { summarize } from '../apiBench';
+import { stackGroups, summarize } from '../kit';
 import { eventsPublished } from '../stackProbe';
 import { extraActorHostSidecars } from '../../stack/services';
 import { benchUsers, k6Data } from './benchUsers';
 import { repeat, type SuiteContext } from './context';
 import { figure, ratio, summarizeKeys, type Figure, type ScenarioResult } from './figures';
-import { missedThresholds, runK6, stackGroups, stat, type K6Result, type K6Summary } from './k6Run';
+import { missedThresholds, runK6, stat, type K6Result, type K6Summary } from './k6Run';
 import { memoryByGroup } from '../processMemory';
 
 const MiB = 2 ** 20;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DEFAULT_RETRY_POLICY } from './backoff';
+import { DEFAULT_RETRY_POLICY } from '../../common/backoff';
 import { abandonedOutcome, attemptDelivery, isPermanentRefusal, isSingleAddress, type OutgoingMail, type SendFn } from './deliveryPolicy';
 
 const NOW = new Date('2026-12-01T08:00:05Z');
