@@ -6,9 +6,11 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { config } from '../common/config';
-import { USER_ACTOR_TYPE } from '../common/actorApi';
+import { actorMethodPath } from '../common/actorApi';
 import { check, describe, portInUse } from './health';
 import { installDapr } from './install/dapr';
+import { installMonitoring, monitoringBins, type MonitoringBins } from './install/monitoring';
+import { monitoringSpecs, reloadMonitoring, writeMonitoringFiles } from './monitoring';
 import { installKafka, javaBin } from './install/kafka';
 import { installPostgres, postgresBinDir } from './install/postgres';
 import { paths, REPO_ROOT, DAPR_VERSION } from './paths';
@@ -29,7 +31,7 @@ const runsOurCode = (p: ProcessRecord): boolean => p.group === 'app' || p.name =
  * retention and runs a second actor host). Other settings are left alone, as before: a test may
  * restart one service with a setting of its own without every other service being restarted.
  */
-export const RESTART_ON_CHANGE = ['ACTOR_HOSTS', 'RATE_LIMIT_PER_SECOND', 'RATE_LIMIT_BURST', 'OUTBOX_RETENTION_MS'] as const;
+export const RESTART_ON_CHANGE = ['ACTOR_HOSTS', 'RATE_LIMIT_PER_SECOND', 'RATE_LIMIT_BURST', 'RATE_LIMIT_GATEWAYS', 'OUTBOX_RETENTION_MS'] as const;
 
 /** Identifies the code the services run: the compiled output, the npm packages it loads, the Dapr resources and the settings above. */
 export function buildId(): string {
@@ -43,11 +45,12 @@ export function buildId(): string {
   return h.digest('hex').slice(0, 16);
 }
 
-export async function installAll(): Promise<void> {
+export async function installAll(): Promise<MonitoringBins> {
   fs.mkdirSync(paths.cache, { recursive: true });
   await installPostgres();
   await installKafka();
   await installDapr();
+  return installMonitoring();
 }
 
 async function choosePgPort(): Promise<number> {
@@ -104,7 +107,7 @@ async function waitAll(started: Array<[ProcessSpec, ProcessRecord]>, progress: (
 
 /** Until the gateway's sidecar can reach a UserActor (placement has disseminated the actor type). */
 async function waitForActorPlacement(): Promise<void> {
-  const url = `http://127.0.0.1:${config.gatewayDaprHttpPort}/v1.0/actors/${USER_ACTOR_TYPE}/stack-probe/method/getTask`;
+  const url = `http://127.0.0.1:${config.gatewayDaprHttpPort}${actorMethodPath('stack-probe', 'getTask')}`;
   const deadline = Date.now() + 60_000;
   let last = '';
   while (Date.now() < deadline) {
@@ -121,7 +124,7 @@ async function waitForActorPlacement(): Promise<void> {
 }
 
 export async function up(): Promise<StackState> {
-  await installAll();
+  const bins = await installAll();
   const checkout = REPO_ROOT;
   const id = buildId();
   let prev = readState();
@@ -157,11 +160,13 @@ export async function up(): Promise<StackState> {
   if (!pgBin) throw new StepError('starting PostgreSQL', 'no PostgreSQL server binaries found');
   const java = javaBin();
   ensureDirs();
+  const monitoring = monitoringSpecs(java, bins);
+  writeMonitoringFiles([...infraSpecs(ports, java, pgBin), ...monitoring, ...appSpecs(ports)]);
 
-  await step('starting PostgreSQL, Kafka, the SMTP sink, Dapr placement and scheduler', async (h) => {
+  await step('starting PostgreSQL, Kafka, the SMTP sink, Dapr placement and scheduler, Prometheus, Alertmanager, Zipkin', async (h) => {
     if (!state.processes.some((p) => p.name === 'postgres')) preparePostgres(pgBin);
     if (!state.processes.some((p) => p.name === 'kafka')) prepareKafka(java);
-    const infra = await startOrReuse(state, infraSpecs(ports, java, pgBin, postgresRunAs()));
+    const infra = await startOrReuse(state, [...infraSpecs(ports, java, pgBin, postgresRunAs()), ...monitoring]);
     await waitAll(infra, h.progress);
     await ensureDatabase(ports.pg);
   });
@@ -180,6 +185,8 @@ export async function up(): Promise<StackState> {
     h.progress('waiting for actor placement');
     await waitForActorPlacement();
   });
+  await reloadMonitoring(); // a Prometheus kept from the last `up` scrapes this run's processes
+
   writeState(state);
   return state;
 }
@@ -215,7 +222,7 @@ export async function status(print: (line: string) => void = (l) => process.stdo
   }
   print(`stack: started ${state.startedAt} from ${state.checkout}`);
   const recordedActorHosts = state.processes.filter((p) => p.name === 'actors' || /^actors-\d+$/.test(p.name)).length;
-  const specs = new Map([...infraSpecs({ pg: state.pgPort }, 'java', '/usr/bin'), ...appSpecs({ pg: state.pgPort }, Math.max(1, recordedActorHosts))].map((s) => [s.name, s]));
+  const specs = new Map([...infraSpecs({ pg: state.pgPort }, 'java', '/usr/bin'), ...monitoringSpecs('java', monitoringBins()), ...appSpecs({ pg: state.pgPort }, Math.max(1, recordedActorHosts))].map((s) => [s.name, s]));
   let allHealthy = true;
   for (const name of specs.keys()) {
     const rec = state.processes.find((p) => p.name === name);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import type { Pool } from 'pg';
-import { newTask } from '../../actors/taskCommands';
+import { newTask } from '../../actors/taskRules';
 import { config } from '../../common/config';
 import { createPool } from '../../common/db/pool';
 import { buildEvent, deadLetterTopic, TOPICS, type EventEnvelope } from '../../common/events/envelope';

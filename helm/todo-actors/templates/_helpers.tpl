@@ -129,6 +129,10 @@ https://{{ .Values.ingress.host }}
   value: {{ $v.port | quote }}
 - name: DAPR_HTTP_PORT
   value: {{ include "todo-actors.daprHttpPort" $root | quote }}
+- name: TRACING_ZIPKIN_URL
+  value: {{ $root.Values.dapr.tracing.zipkinEndpoint | quote }}
+- name: TRACING_SAMPLING_RATE
+  value: {{ $root.Values.dapr.tracing.samplingRate | quote }}
 {{ include "todo-actors.env.kafka" $root }}
 {{- if eq .svc.key "gateway" }}
 - name: ACTOR_CALL_TIMEOUT_MS
@@ -137,6 +141,9 @@ https://{{ .Values.ingress.host }}
   value: {{ $root.Values.app.rateLimit.perSecond | quote }}
 - name: RATE_LIMIT_BURST
   value: {{ $root.Values.app.rateLimit.burst | quote }}
+{{- /* Each gateway enforces its share of the limit: the most gateways that can run at once. */}}
+- name: RATE_LIMIT_GATEWAYS
+  value: {{ ternary $v.autoscaling.maxReplicas $v.replicas $v.autoscaling.enabled | quote }}
 - name: CORS_ORIGINS
   value: {{ $root.Values.app.corsOrigins | quote }}
 {{- with $root.Values.auth }}
@@ -150,6 +157,9 @@ https://{{ .Values.ingress.host }}
   value: {{ .issuer | quote }}
 - name: JWT_AUDIENCE
   value: {{ .audience | quote }}
+{{- if .streamTicketSecret.existingSecret }}
+{{ include "todo-actors.secretEnv" (dict "name" "STREAM_TICKET_SECRET" "secret" .streamTicketSecret.existingSecret "key" .streamTicketSecret.key) }}
+{{- end }}
 {{- end }}
 {{- end }}
 {{- if eq .svc.key "actors" }}
@@ -241,7 +251,7 @@ must add up (values.yaml explains the order of shutdown). Fails the render with 
 {{- end -}}
 {{- end -}}
 
-{{/* USER_ACTOR_METHODS (common/actorApi.ts) and fireOverdueReminder: the metrics' path names. */}}
+{{/* USER_ACTOR_METHODS (common/actorApi.ts): the metrics' path names. */}}
 {{- define "todo-actors.actorMethods" -}}
 - createTask
 - getTask
