@@ -23,7 +23,7 @@ COPY subscribers subscribers
 COPY stack stack
 COPY loadtest loadtest
 RUN npx tsc -b \
- && find dist -name '*.test.js*' -delete
+ && find dist \( -name '*.test.js*' -o -name '*.test.mjs' -o -name '*.test.d.mts' \) -delete
 
 FROM ${NODE_IMAGE} AS runtime
 # NODE_OPTIONS: kafkajs's negative timeouts are not worth a warning per request (stack/bootstrap.js).

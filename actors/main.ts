@@ -2,20 +2,24 @@
  * The actor host (Dapr app id todo-actors): runs UserActor with Dapr's JS SDK, migrates the
  * database, publishes the outbox to Kafka and relays what a crash left behind.
  */
+import './tracing'; // first: it instruments http, express and pg as they load
 import { CommunicationProtocolEnum, DaprServer } from '@dapr/dapr';
 import { createRequire } from 'node:module';
 import type express from 'express';
 import { config } from '../common/config';
+import { stopTracing } from '../common/tracing';
 import { createPool } from '../common/db/pool';
 import { migrate } from '../common/db/migrations';
-import { createKafka, ensureTopics } from '../common/kafka';
+import { createKafka, ensureTopics, untilKafkaAnswers } from '../common/kafka';
 import { ACTOR_RUNTIME } from '../common/daprResources';
 import { createLogger } from '../common/logger';
+import { refuseUnsafeSettings } from '../common/startupChecks';
 import { initMetrics } from '../common/metrics';
 import { requireAccessTokens, requireAppToken } from '../common/daprAccess';
 import { startOpsServer } from '../common/opsServer';
 import { OutboxPublisher } from './outboxPublisher';
 import { OutboxPruner } from './outboxPruner';
+import { RetentionPruner } from '../common/db/retention';
 import { countPendingRemindersEvery15s } from './pendingReminders';
 import { ReminderSync } from './reminderSync';
 import { userActorClass } from './UserActor';
@@ -23,6 +27,7 @@ import { warmUp } from './chat/parser';
 import { armTestFault } from './testFaults';
 
 const log = createLogger('todo-actors');
+refuseUnsafeSettings(log);
 
 /**
  * The express app the Dapr SDK's server runs on: the app token is checked before any route of the
@@ -52,27 +57,24 @@ async function main(): Promise<void> {
   const outbox = new OutboxPublisher(pool, producer, log);
   let kafkaReady = false;
   // Kafka may be down at start: writes must still succeed, so connect in the background.
-  void (async () => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const admin = kafka.admin();
-        await admin.connect();
-        const created = await ensureTopics(admin);
-        await admin.disconnect();
-        if (created.length) log.info('kafka topics created', { topics: created });
-        await producer.connect();
-        kafkaReady = true;
-        log.info('kafka producer connected');
-        return;
-      } catch (err) {
-        log.warn('kafka not reachable yet; the outbox keeps events until it is', { attempt, err: String(err) });
-        await new Promise((r) => setTimeout(r, Math.min(5000, 500 * attempt)));
-      }
-    }
-  })();
+  void untilKafkaAnswers(
+    async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      const created = await ensureTopics(admin);
+      await admin.disconnect();
+      if (created.length) log.info('kafka topics created', { topics: created });
+      await producer.connect();
+      kafkaReady = true;
+      log.info('kafka producer connected');
+    },
+    (err, attempt) => log.warn('kafka not reachable yet; the outbox keeps events until it is', { attempt, err: String(err) }),
+  );
   outbox.startRelay(config.outboxRelayIntervalMs);
   const pruner = new OutboxPruner(pool, log, config.outboxRetentionMs);
   pruner.start(config.outboxPruneIntervalMs);
+  const retention = new RetentionPruner(pool, [{ table: 'idempotency_keys', timeColumn: 'created_at', retentionMs: config.idempotencyKeyRetentionMs }], log);
+  retention.start(config.retentionPruneIntervalMs);
 
   const reminders = new ReminderSync(pool, config.daprHttpPort, log);
   reminders.startReconciler(config.outboxRelayIntervalMs);
@@ -119,10 +121,12 @@ async function main(): Promise<void> {
     ops.close();
     pendingCount.stop();
     pruner.stop();
+    retention.stop();
     await reminders.stop();
     await outbox.stop();
     await producer.disconnect().catch(() => undefined);
     await pool.end().catch(() => undefined);
+    await stopTracing();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -7,8 +7,8 @@
  *   invocation); the actor host and the subscribers refuse every request to their app port that
  *   does not carry it. The one exception is GET /healthz: daprd's app health probe sends no token
  *   (Dapr 1.18, pkg/channel/http/http_channel.go, HealthProbe), and it answers nothing but "ok".
- * The local stack makes both tokens per service (stack/accessTokens.ts); the chart makes them from
- * a Secret (helm/todo-actors/templates/dapr-api-tokens.yaml).
+ * The local stack makes both tokens per service (stack/credentials.ts); in the cluster they come
+ * from Secrets the operator makes (helm/README.md, "Before installing").
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';

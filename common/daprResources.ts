@@ -48,7 +48,11 @@ export const DAPR_CONFIGURATION = 'todo-config';
  * add an entry here and in the chart's todo-actors.invocations (deploy:check compares the two).
  */
 export const SERVICE_INVOCATIONS = [
-  { caller: SERVICE_APP_IDS.gateway, callee: SERVICE_APP_IDS.subscribers, operations: [{ name: '/audit', httpVerb: ['GET'] }, { name: '/audit/replay', httpVerb: ['GET'] }] },
+  { caller: SERVICE_APP_IDS.gateway, callee: SERVICE_APP_IDS.subscribers, operations: [{ name: '/audit', httpVerb: ['GET'] }, { name: '/audit/replay', httpVerb: ['GET'] },
+    // The operators' dead-letter API (gateway/routes/admin.ts → subscribers/deadLetters/adminApi.ts). One
+    // multi-segment wildcard: Dapr's ACL stops at the first rule on a path, so /admin/dead-letters
+    // and a rule below it could not carry different verbs.
+    { name: '/admin/**', httpVerb: ['GET', 'POST'] }] },
 ] as const;
 
 /** The accessControl block of the Configuration every sidecar loads (locally and in the chart). */

@@ -1,7 +1,7 @@
 /**
  * Who may do what on Kafka: one SASL user per service, and the ACLs the broker's StandardAuthorizer
  * enforces for it (no ACL, no access: allow.everyone.if.no.acl.found=false). Only the actor host
- * writes the task and reminder events; each consumer group reads only its topics; the others
+ * writes new task and reminder events (the subscribers write them back only to replay a dead letter); each consumer group reads only its topics; the others
  * write only the dead-letter topics of what they read. The local stack creates these users and
  * ACLs (stack/kafka/security.ts); a cluster's Kafka gets the same (helm/README.md lists them).
  * Every service may describe and create the project's topics (ensureTopics runs at every start).
@@ -25,13 +25,19 @@ export interface ServiceAcls {
 const AUDIT = 'audit';
 const NOTIFICATIONS = 'notifications';
 const SYNC_PREFIX = 'sync-*';
+/** subscribers/deadLetters/deadLetterIndex.ts */
+const DEAD_LETTER_INDEX = 'dead-letter-index';
 
 export const SERVICE_ACLS: Record<KafkaService, ServiceAcls> = {
   actors: { writes: [TOPICS.taskEvents, TOPICS.reminders, TOPICS.taskUpdates], reads: [], groups: [] },
   subscribers: {
-    writes: [deadLetterTopic(TOPICS.taskEvents), deadLetterTopic(TOPICS.reminders)],
-    reads: [TOPICS.taskEvents, TOPICS.reminders],
-    groups: [AUDIT, NOTIFICATIONS],
+    // Besides its dead letters, it writes the event topics for one reason: an operator's replay of a
+    // dead letter goes back to the topic it came from, marked for the group that failed it
+    // (subscribers/deadLetters/adminApi.ts, Replayer).
+    writes: [deadLetterTopic(TOPICS.taskEvents), deadLetterTopic(TOPICS.reminders), TOPICS.taskEvents, TOPICS.reminders, TOPICS.taskUpdates],
+    // The dead-letter index reads every dead-letter topic, the gateway's too.
+    reads: [TOPICS.taskEvents, TOPICS.reminders, ...Object.values(TOPICS).map(deadLetterTopic)],
+    groups: [AUDIT, NOTIFICATIONS, DEAD_LETTER_INDEX],
   },
   gateway: { writes: [deadLetterTopic(TOPICS.taskUpdates)], reads: [TOPICS.taskUpdates], groups: [SYNC_PREFIX] },
 };

@@ -34,15 +34,18 @@ export async function invokeActor<M extends ResultMethod>(userId: string, method
   return JSON.parse(res.body) as ResultOf<M>;
 }
 
-export async function invokeSubscribers<T>(path: string, traceparent?: string): Promise<T> {
-  const res = await dapr('GET', `/v1.0/invoke/${SERVICE_APP_IDS.subscribers}/method/${path}`, 'the audit service', undefined, traceparent);
-  if (res.status === 400) {
-    const body = JSON.parse(res.body) as { error: { message: string; details: [] } };
-    throw new ApiError(400, 'invalid_input', body.error.message, body.error.details);
+export async function invokeSubscribers<T>(path: string, traceparent?: string, method = 'GET', body?: unknown, what = 'the audit service'): Promise<T> {
+  const res = await dapr(method, `/v1.0/invoke/${SERVICE_APP_IDS.subscribers}/method/${path}`, what, body, traceparent);
+  if (res.status === 400 || res.status === 404 || res.status === 409) {
+    const parsed = JSON.parse(res.body) as { error?: { code?: string; message?: string; details?: [] } };
+    if (parsed.error?.message) {
+      const code = res.status === 400 ? 'invalid_input' : res.status === 404 ? 'not_found' : 'conflict';
+      throw new ApiError(res.status, code, parsed.error.message, parsed.error.details ?? []);
+    }
   }
   if (res.status !== 200) {
     log.warn('service call failed in Dapr', { path: path.split('?')[0], status: res.status, body: res.body.slice(0, 500) });
-    throw unavailable('the audit service');
+    throw unavailable(what);
   }
   return JSON.parse(res.body) as T;
 }

@@ -72,7 +72,7 @@ describe('walking skeleton: a task travels through every layer of the real stack
   });
 
   it('the task.created event is on Kafka task-events, keyed by the user id', async () => {
-    const seen: Array<{ key: string; value: any; partition: number }> = [];
+    const seen: Array<{ key: string; value: { type: string; userId: string; taskId: string; data: { task: { title: string } } } | null; partition: number }> = [];
     consumer = kafka.consumer({ groupId: `walking-skeleton-${randomUUID()}` });
     await consumer.connect();
     await consumer.subscribe({ topic: TOPICS.taskEvents, fromBeginning: false });
@@ -84,9 +84,9 @@ describe('walking skeleton: a task travels through every layer of the real stack
     for (const p of startOffsets) consumer.seek({ topic: TOPICS.taskEvents, partition: p.partition, offset: p.offset });
     const msg = await eventually(async () => seen.find((m) => m.value?.taskId === taskId), 30_000, 'the event on Kafka');
     assert.equal(msg.key, user);
-    assert.equal(msg.value.type, 'task.created');
-    assert.equal(msg.value.userId, user);
-    assert.equal(msg.value.data.task.title, 'Send the report');
+    assert.equal(msg.value?.type, 'task.created');
+    assert.equal(msg.value?.userId, user);
+    assert.equal(msg.value?.data.task.title, 'Send the report');
   });
 
   it('the audit subscriber recorded it, and GET /v1/audit shows it to the owner only', async () => {

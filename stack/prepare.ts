@@ -100,7 +100,7 @@ export function prepareKafka(java: string): void {
 }
 
 export function ensureDirs(): void {
-  for (const d of ['placement', 'scheduler', 'smtp-sink', 'dapr']) fs.mkdirSync(paths.data(d), { recursive: true });
+  for (const d of ['placement', 'scheduler', 'smtp-sink', 'dapr', 'prometheus', 'alertmanager', 'zipkin']) fs.mkdirSync(paths.data(d), { recursive: true });
   fs.mkdirSync(paths.data('sentry'), { recursive: true, mode: 0o700 }); // its CA's private keys
   fs.mkdirSync(paths.logs, { recursive: true });
 }

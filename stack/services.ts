@@ -29,6 +29,8 @@ export interface ProcessSpec {
   /** How long a first start may take before it counts as failed. */
   startTimeoutMs: number;
   runAs?: { uid: number; gid: number };
+  /** Where Prometheus scrapes this process (stack/monitoring.ts derives its scrape targets from these). */
+  metrics?: { port: number; path: string };
   /** Settings it reads from a file of its own (Kafka's server.properties and users), for specFingerprint. */
   configFingerprint?: string;
 }
@@ -198,7 +200,7 @@ export function infraSpecs(ports: Ports, java: string, pgBin: string, runAsPostg
     },
     {
       name: 'placement', group: 'infra', port: config.placementPort, stopSignal: 'SIGTERM', startTimeoutMs: 60_000,
-      health: { kind: 'http', url: `http://127.0.0.1:${cp.placementHealthz}/healthz` },
+      health: { kind: 'http', url: `http://127.0.0.1:${cp.placementHealthz}/healthz` }, metrics: { port: cp.placementMetrics, path: '/metrics' },
       cmd: paths.daprBin('placement'),
       args: ['--port', String(config.placementPort), '--listen-address', '127.0.0.1', '--healthz-port', String(cp.placementHealthz),
         '--healthz-listen-address', '127.0.0.1', '--metrics-port', String(cp.placementMetrics), '--metrics-listen-address', '127.0.0.1',
@@ -207,7 +209,7 @@ export function infraSpecs(ports: Ports, java: string, pgBin: string, runAsPostg
     },
     {
       name: 'scheduler', group: 'infra', port: config.schedulerPort, stopSignal: 'SIGTERM', startTimeoutMs: 90_000,
-      health: { kind: 'http', url: `http://127.0.0.1:${cp.schedulerHealthz}/healthz` },
+      health: { kind: 'http', url: `http://127.0.0.1:${cp.schedulerHealthz}/healthz` }, metrics: { port: cp.schedulerMetrics, path: '/metrics' },
       cmd: paths.daprBin('scheduler'),
       args: ['--port', String(config.schedulerPort), '--listen-address', '127.0.0.1', '--healthz-port', String(cp.schedulerHealthz),
         '--healthz-listen-address', '127.0.0.1', '--metrics-port', String(cp.schedulerMetrics), '--metrics-listen-address', '127.0.0.1',
@@ -234,7 +236,7 @@ function daprdSpec(name: string, s: Sidecar, ports: Ports): ProcessSpec {
   const cred = stackCredentials()[s.service];
   return {
     name, group: 'app', port: s.httpPort, stopSignal: 'SIGTERM', startTimeoutMs: 90_000,
-    health: { kind: 'http', url: `http://127.0.0.1:${s.healthz}/v1.0/healthz` },
+    health: { kind: 'http', url: `http://127.0.0.1:${s.healthz}/v1.0/healthz` }, metrics: { port: s.metrics, path: '/metrics' },
     cmd: paths.daprBin('daprd'),
     args: ['--mode', 'standalone', '--app-id', s.appId, ...appChannelArgs(s),
       '--dapr-http-port', String(s.httpPort), '--dapr-grpc-port', String(s.grpc), '--dapr-internal-grpc-port', String(s.internalGrpc),
@@ -242,7 +244,8 @@ function daprdSpec(name: string, s: Sidecar, ports: Ports): ProcessSpec {
       '--dapr-public-port', String(s.healthz), '--dapr-public-listen-address', '127.0.0.1',
       '--metrics-port', String(s.metrics), '--metrics-listen-address', '127.0.0.1',
       '--placement-host-address', `127.0.0.1:${config.placementPort}`, '--scheduler-host-address', `127.0.0.1:${config.schedulerPort}`,
-      '--resources-path', paths.components, '--config', path.join(paths.components, 'config.yaml'),
+      // components/config.yaml with this stack's Zipkin port (stack/monitoring.ts renderDaprConfig).
+      '--resources-path', paths.components, '--config', path.join(paths.data('dapr'), 'config.yaml'),
       '--enable-mtls', '--sentry-address', sentryAddress(),
       '--dapr-graceful-shutdown-seconds', '10', '--log-as-json'],
     env: {
@@ -263,7 +266,7 @@ export function appSpecs(ports: Ports, actorHosts = config.actorHosts): ProcessS
   const sc = sidecars();
   const app = (name: string, script: string, s: Sidecar, env: NodeJS.ProcessEnv = {}): ProcessSpec => ({
     name, group: 'app', port: s.appPort, stopSignal: 'SIGTERM', startTimeoutMs: 90_000,
-    health: { kind: 'http', url: `http://127.0.0.1:${s.appMetricsPort}/readyz` },
+    health: { kind: 'http', url: `http://127.0.0.1:${s.appMetricsPort}/readyz` }, metrics: { port: s.appMetricsPort, path: '/metrics' },
     ...node(script), env: { ...serviceEnv(ports, s.httpPort, s.service), ...env }, cwd: REPO_ROOT,
   });
   const extraActorHosts = extraActorHostSidecars(actorHosts).flatMap((s, k) => [

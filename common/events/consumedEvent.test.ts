@@ -28,10 +28,22 @@ describe('reading a consumed message', () => {
       message({ ...e, eventId: '00000000-0000-4000-8000-000000000001', version: '2.0' }),
       message({ ...e, eventId: '00000000-0000-4000-8000-000000000002', type: 'task.archived' }),
       message('not json'),
-    ] });
+    ], partition: 3 }, 'audit');
     assert.deepEqual(events.map((x) => [x.event.version, x.offset, x.seq]), [['1.4', '7', '41']]);
     assert.deepEqual(dead.map((d) => d.reason.split(':')[0] + ': ' + d.reason.split(': ')[1]?.split(' ').slice(0, 2).join(' ')), [
       'invalid event: version unsupported', 'invalid event: type unknown', 'not JSON: Unexpected token',
     ]);
+  });
+
+  it('in a batch: a message an operator replayed for another group is skipped, one replayed for this group is marked; dead letters say where they were read', () => {
+    const e = buildEvent('task.created', 'alice', task.id, { task }, new Date());
+    const { events, dead, skipped } = parseBatch({ messages: [
+      message(e, { 'dlt-replay-group': 'notifications' }),
+      message({ ...e, eventId: '00000000-0000-4000-8000-000000000003' }, { 'dlt-replay-group': 'audit' }),
+      message('not json'),
+    ], partition: 5 }, 'audit');
+    assert.equal(skipped, 1);
+    assert.deepEqual(events.map((x) => [x.event.eventId, x.replayed]), [['00000000-0000-4000-8000-000000000003', true]]);
+    assert.deepEqual(dead.map((d) => [d.partition, d.offset, d.attempts, d.key?.toString()]), [[5, '7', 1, 'alice']]);
   });
 });

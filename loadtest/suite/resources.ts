@@ -17,7 +17,8 @@ import { activeActors } from '../stackProbe';
 import { benchUsers, k6Data, type BenchUser } from './benchUsers';
 import { repeat, type SuiteContext } from './context';
 import { figure, type ScenarioResult } from './figures';
-import { missedThresholds, runK6, stackGroups, stat } from './k6Run';
+import { missedThresholds, runK6, stat } from './k6Run';
+import { stackGroups } from '../kit';
 import { coresOf, costFigures, memoryOf } from './scenarios';
 import { inParallel, sidecarHeaders } from '../../stack/testSupport';
 

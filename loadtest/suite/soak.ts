@@ -14,7 +14,8 @@ import { activeActors, consumerLag, outboxSize } from '../stackProbe';
 import { k6Data } from './benchUsers';
 import type { SuiteContext } from './context';
 import { figure, type Figure, type ScenarioResult } from './figures';
-import { missedThresholds, runK6, stackGroups, stat } from './k6Run';
+import { missedThresholds, runK6, stat } from './k6Run';
+import { stackGroups } from '../kit';
 
 export interface SoakSample {
   t: number;

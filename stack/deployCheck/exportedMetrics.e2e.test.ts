@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { config } from '../../common/config';
 import { REPO_ROOT } from '../paths';
 import { sidecars } from '../services';
 import { api, eventually, tokenFor, uniqueUser } from '../testSupport';

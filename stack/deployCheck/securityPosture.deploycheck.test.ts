@@ -42,7 +42,7 @@ describe('deploy check of the security posture', function () {
   });
 
   it('reports an API path the ingress forgot', async () => {
-    scratch.edit(`${CHART}/values.yaml`, (t) => t.replace('apiPaths: [/v1/tasks, /v1/audit, /v1/chat, /v1/stream]', 'apiPaths: [/v1/tasks, /v1/audit, /v1/chat]'));
+    scratch.edit(`${CHART}/values.yaml`, (t) => t.replace('apiPaths: [/v1/tasks, /v1/audit, /v1/chat, /v1/stream, /v1/admin]', 'apiPaths: [/v1/tasks, /v1/audit, /v1/chat, /v1/admin]'));
     has(await securityPosture.run(scratch), /does not route the API path \/v1\/stream/);
   });
 
@@ -57,7 +57,7 @@ describe('deploy check of the security posture', function () {
 
   it('reports the default service account, a mounted API token and a sidecar without its API token', async () => {
     scratch.edit(`${CHART}/templates/deployments.yaml`, (t) => t.replace('      serviceAccountName: {{ $svc.appId }}\n      automountServiceAccountToken: false\n', '')
-      .replace(/        dapr\.io\/api-token-secret: .*\n/, ''));
+      .replace(/ {8}dapr\.io\/api-token-secret: .*\n/, ''));
     const d = await securityPosture.run(scratch);
     has(d, /runs with the default service account/);
     has(d, /mounts a Kubernetes API token/);

@@ -32,7 +32,7 @@ function ipv6(hex: string): string {
 export function tcpListeners(): Listener[] {
   const out: Listener[] = [];
   for (const [file, decode] of [['/proc/net/tcp', ipv4], ['/proc/net/tcp6', ipv6]] as const) {
-    let text = '';
+    let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch {

@@ -26,6 +26,7 @@ rendered chart against it.
   operations:
     - { name: /audit, httpVerb: [GET] }
     - { name: /audit/replay, httpVerb: [GET] }
+    - { name: /admin/**, httpVerb: [GET, POST] }
 {{- end -}}
 
 {{/* Names shared with common/daprResources.ts (checked by the same test). */}}
@@ -153,6 +154,10 @@ https://{{ .Values.ingress.host }}
 {{- if ne .svc.key "gateway" }}
 {{ include "todo-actors.secretEnv" (dict "name" "APP_API_TOKEN" "secret" (include "todo-actors.appTokenSecret" .) "key" "token") }}
 {{- end }}
+- name: TRACING_ZIPKIN_URL
+  value: {{ $root.Values.dapr.tracing.zipkinEndpoint | quote }}
+- name: TRACING_SAMPLING_RATE
+  value: {{ $root.Values.dapr.tracing.samplingRate | quote }}
 {{ include "todo-actors.env.kafka" . }}
 {{- if eq .svc.key "gateway" }}
 - name: ACTOR_CALL_TIMEOUT_MS
@@ -161,6 +166,9 @@ https://{{ .Values.ingress.host }}
   value: {{ $root.Values.app.rateLimit.perSecond | quote }}
 - name: RATE_LIMIT_BURST
   value: {{ $root.Values.app.rateLimit.burst | quote }}
+{{- /* Each gateway enforces its share of the limit: the most gateways that can run at once. */}}
+- name: RATE_LIMIT_GATEWAYS
+  value: {{ ternary $v.autoscaling.maxReplicas $v.replicas $v.autoscaling.enabled | quote }}
 - name: CORS_ORIGINS
   value: {{ $root.Values.app.corsOrigins | quote }}
 {{- with $root.Values.auth }}
@@ -174,6 +182,9 @@ https://{{ .Values.ingress.host }}
   value: {{ .issuer | quote }}
 - name: JWT_AUDIENCE
   value: {{ .audience | quote }}
+{{- if .streamTicketSecret.existingSecret }}
+{{ include "todo-actors.secretEnv" (dict "name" "STREAM_TICKET_SECRET" "secret" .streamTicketSecret.existingSecret "key" .streamTicketSecret.key) }}
+{{- end }}
 {{- end }}
 {{- end }}
 {{- if eq .svc.key "actors" }}
@@ -212,6 +223,21 @@ must add up (values.yaml explains the order of shutdown). Fails the render with 
 {{- $root := . -}}
 {{- if and (not .Values.auth.jwksUrl) (not .Values.auth.hs256Secret.existingSecret) -}}
 {{- fail "auth: set auth.jwksUrl, or auth.hs256Secret.existingSecret (a Secret with the HS256 key); without either the gateway would accept tokens signed with its development secret" -}}
+{{- end -}}
+{{- if and .Values.auth.jwksUrl (or (not .Values.auth.issuer) (not .Values.auth.audience)) -}}
+{{- fail "auth.jwksUrl is set: set auth.issuer and auth.audience too (JWT_ISSUER, JWT_AUDIENCE); without them any token the identity provider signs, for any application, would be accepted, and the gateway refuses to start" -}}
+{{- end -}}
+{{- if not .Values.auth.jwksUrl -}}
+{{- /* Only on install/upgrade against a cluster: `helm template` cannot read Secrets (lookup is empty). */ -}}
+{{- $jwt := lookup "v1" "Secret" .Release.Namespace .Values.auth.hs256Secret.existingSecret -}}
+{{- if and $jwt $jwt.data -}}
+{{- $raw := index $jwt.data .Values.auth.hs256Secret.key | default "" | b64dec -}}
+{{- if eq $raw "dev-secret-change-me" -}}
+{{- fail (printf "auth.hs256Secret: Secret %s key %s holds the public development secret; put a random secret of at least 32 bytes there (openssl rand -base64 48)" .Values.auth.hs256Secret.existingSecret .Values.auth.hs256Secret.key) -}}
+{{- else if lt (len $raw) 32 -}}
+{{- fail (printf "auth.hs256Secret: Secret %s key %s holds %d bytes; JWT_SECRET must be at least 32 (openssl rand -base64 48), and the gateway refuses to start with less" .Values.auth.hs256Secret.existingSecret .Values.auth.hs256Secret.key (len $raw)) -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 {{- if ne .Values.kafka.sasl.mechanism "none" -}}
 {{- range $key, $secret := .Values.kafka.sasl.secrets -}}
