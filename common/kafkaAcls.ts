@@ -4,7 +4,8 @@
  * writes new task and reminder events (the subscribers write them back only to replay a dead letter); each consumer group reads only its topics; the others
  * write only the dead-letter topics of what they read. The local stack creates these users and
  * ACLs (stack/kafka/security.ts); a cluster's Kafka gets the same (helm/README.md lists them).
- * Every service may describe and create the project's topics (ensureTopics runs at every start).
+ * Every service may describe and create the project's topics, and set the dead-letter topics'
+ * retention (ensureTopics runs at every start).
  */
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes, type AclEntry } from 'kafkajs';
 import { SERVICE_APP_IDS } from './config';
@@ -58,6 +59,8 @@ export function kafkaAcls(users: Record<KafkaService, string> = KAFKA_USERS): Ac
     const a = SERVICE_ACLS[service];
     const p = `User:${users[service]}`;
     for (const t of ALL_TOPICS) out.push(entry(p, AclResourceTypes.TOPIC, t, AclOperationTypes.DESCRIBE), entry(p, AclResourceTypes.TOPIC, t, AclOperationTypes.CREATE));
+    // ensureTopics sets each dead-letter topic's own retention (DLT_RETENTION_*) at every start.
+    for (const t of ALL_TOPICS.filter((x) => x.endsWith('.dlt'))) out.push(entry(p, AclResourceTypes.TOPIC, t, AclOperationTypes.ALTER_CONFIGS));
     for (const t of a.writes) out.push(entry(p, AclResourceTypes.TOPIC, t, AclOperationTypes.WRITE));
     for (const t of a.reads) out.push(entry(p, AclResourceTypes.TOPIC, t, AclOperationTypes.READ));
     for (const g of a.groups) out.push(entry(p, AclResourceTypes.GROUP, g, AclOperationTypes.READ), entry(p, AclResourceTypes.GROUP, g, AclOperationTypes.DESCRIBE));
