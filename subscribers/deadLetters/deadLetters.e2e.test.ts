@@ -8,13 +8,14 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { Producer } from 'kafkajs';
+import { ConfigResourceTypes, type Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { config } from '../../common/config';
 import { createPool } from '../../common/db/pool';
-import { createKafka } from '../../common/kafka';
+import { createKafka, ensureTopics } from '../../common/kafka';
+import { deadLetterRetentionMs } from '../../common/deadLetters';
 import { createLogger } from '../../common/logger';
-import { buildEvent, deadLetterTopic, TOPICS } from '../../common/events/envelope';
+import { buildEvent, deadLetterTopic, REPLAY_TOPIC, TOPICS } from '../../common/events/envelope';
 import { newTask } from '../../actors/taskRules';
 import { stopProcess } from '../../stack/processes';
 import { up } from '../../stack/stack';
@@ -132,6 +133,10 @@ describe('dead letters, retries and the operator API', function () {
       const trail = await api('GET', '/v1/audit?limit=50', { token });
       assert.equal(trail.body.items.filter((e: JsonBody) => e.eventId === eventId).length, 1, 'consumed once');
       assert.equal((await listed(`eventId=${eventId}`)).length, 1, 'the replays made no new dead letter');
+      assert.equal((await readTopic(TOPICS.taskEvents)).filter((m) => m.value.includes(eventId)).length, 1, 'a replay does not write the event topic (only the actor host does)');
+      const replays = (await readTopic(REPLAY_TOPIC)).filter((m) => m.value.includes(eventId));
+      assert.deepEqual(replays.map((m) => [m.headers['dlt-replay-group'], m.headers['dlt-replay-id'], m.headers['dlt-replay-source-topic'], m.headers['dlt-replay-source-offset']]),
+        [0, 1].map(() => ['audit', letter.id, TOPICS.taskEvents, letter.offset]), 'each replay is on dead-letter-replays, for the audit, naming where the message was read');
 
       const actions = (await pool.query('SELECT action, target, at FROM admin_actions WHERE target = $1 ORDER BY id', [letter.id])).rows;
       assert.deepEqual(actions.map((a) => a.action), ['dead-letters.replay', 'dead-letters.replay'], 'each replay is in the operators\' audit trail');
@@ -222,6 +227,49 @@ describe('dead letters, retries and the operator API', function () {
     } finally {
       await setRefusal('none');
       phone.ws.close();
+    }
+  });
+
+  it('a device stream\'s dead letter is listed but not replayed: 409 with the reason, and a bulk replay skips it', async () => {
+    const user = uniqueUser('stream-poison');
+    const kafka = createKafka('dead-letters-test', createLogger('dead-letters-test'), { quiet: true });
+    const producer: Producer = kafka.producer();
+    await producer.connect();
+    try {
+      await producer.send({ topic: TOPICS.taskUpdates, acks: -1, messages: [{ key: user, value: '{"not": "an event"}' }] });
+    } finally {
+      await producer.disconnect();
+    }
+    const letter = await eventually(async () => (await listed('topic=task-updates&limit=500')).find((l) => l.key === user), 60_000, 'the device stream\'s dead letter listed');
+    assert.match(letter.group, /^sync-/);
+    assert.match(letter.reason, /^invalid event/);
+    const r = await api('POST', `/v1/admin/dead-letters/${encodeURIComponent(letter.id)}/replay`, { token: operator });
+    assert.equal(r.status, 409, JSON.stringify(r.body));
+    assert.match(r.body.error.message, /device stream/);
+    const bulk = await api('POST', '/v1/admin/dead-letters/replay', { token: operator, body: { topic: 'task-updates' } });
+    assert.equal(bulk.status, 200, JSON.stringify(bulk.body));
+    assert.deepEqual(bulk.body.replayed, []);
+    assert.ok(bulk.body.skipped.some((l: JsonBody) => l.id === letter.id));
+    assert.equal((await listed(`topic=task-updates&limit=500`)).find((l) => l.id === letter.id)?.status, 'dead', 'still waiting for an operator');
+  });
+
+  it('each dead-letter topic keeps its messages for its own retention (30, 7 and 14 days by default), set again at every start', async () => {
+    const admin = createKafka('dead-letters-test', createLogger('dead-letters-test'), { quiet: true }).admin();
+    await admin.connect();
+    const dlts = Object.values(TOPICS).map(deadLetterTopic);
+    const retention = async () => {
+      const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: dlts.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms'] })) });
+      return dlts.map((t) => resources.find((r) => r.resourceName === t)?.configEntries.find((e) => e.configName === 'retention.ms')?.configValue);
+    };
+    try {
+      assert.deepEqual(await retention(), dlts.map((t) => String(deadLetterRetentionMs(t))));
+      await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: deadLetterTopic(TOPICS.reminders), configEntries: [{ name: 'retention.ms', value: '60000' }] }] });
+      assert.equal((await retention())[1], '60000', 'changed by hand');
+      await ensureTopics(admin);
+      assert.deepEqual(await retention(), dlts.map((t) => String(deadLetterRetentionMs(t))), 'what a service does at its start sets it back');
+    } finally {
+      await ensureTopics(admin).catch(() => undefined);
+      await admin.disconnect();
     }
   });
 
