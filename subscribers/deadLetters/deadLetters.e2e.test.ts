@@ -69,9 +69,10 @@ describe('dead letters, retries and the operator API', function () {
   this.timeout(180_000);
   let pool: Pool;
   let operator: string;
+  const operatorName = uniqueUser('operator');
   before(async () => {
     pool = createPool('dead-letters-test');
-    operator = await tokenFor(uniqueUser('operator'), undefined, { roles: ['operator'] });
+    operator = await tokenFor(operatorName, undefined, { roles: ['operator'] });
   });
   after(() => pool.end());
 
@@ -143,6 +144,11 @@ describe('dead letters, retries and the operator API', function () {
       const discarded = await api('POST', `/v1/admin/dead-letters/${encodeURIComponent(letter.id)}/discard`, { token: operator });
       assert.equal(discarded.status, 200);
       assert.equal((await api('POST', `/v1/admin/dead-letters/${encodeURIComponent(letter.id)}/replay`, { token: operator })).status, 409, 'a discarded dead letter is never replayed');
+      const trailOfOperators = (await pool.query('SELECT operator, action, at FROM admin_actions WHERE target = $1 ORDER BY id', [letter.id])).rows;
+      assert.deepEqual(trailOfOperators.map((a) => [a.operator, a.action]), [[operatorName, 'dead-letters.replay'], [operatorName, 'dead-letters.replay'], [operatorName, 'dead-letters.discard']], 'who did what');
+      assert.ok(trailOfOperators.every((a) => a.at instanceof Date && a.at.getTime() >= Date.parse(letter.deadLetteredAt)), 'and when');
+      const listings = (await pool.query("SELECT params FROM admin_actions WHERE operator = $1 AND action = 'dead-letters.list'", [operatorName])).rows;
+      assert.ok(listings.some((a) => a.params.eventId === eventId), 'a listing is recorded too, with its filter');
     } finally {
       if (!fixed) await pool.query(`ALTER TABLE audit_log DROP CONSTRAINT IF EXISTS ${constraint}`);
     }
