@@ -163,7 +163,10 @@ describe('alerts as emails, through Prometheus and Alertmanager', function () {
     assert.equal(await firing('ReminderDeliveryFailureRateHigh'), false);
   });
 
-  it('DeadLettersReceived: a message the audit can never record fires it for its dead-letter topic, an email reaches the operators with the runbook, and it resolves when no more arrive', async () => {
+  // Its resolution is the committed rule's increase() over the window, as in the alerts above, and
+  // the promtool tests (monitoring/alerts/todo-actors.test.yaml); here the subscribers may have just
+  // started, and a young replica's count holds the alert for the whole 10 minutes.
+  it('DeadLettersReceived: a message the audit can never record fires it for its dead-letter topic, even straight after the subscribers start, and an email reaches the operators with the runbook', async () => {
     const start = new Date();
     const producer = createKafka('alert-emails-test', createLogger('alert-emails-test'), { quiet: true }).producer();
     await producer.connect();
@@ -175,6 +178,5 @@ describe('alerts as emails, through Prometheus and Alertmanager', function () {
     const fired = await warningEmail('FIRING', 'DeadLettersReceived', start, ['topic=task-events.dlt', 'rules=e2e-short'], 240_000);
     assert.match(fired, /GET \/v1\/admin\/dead-letters\?topic=task-events\.dlt/, 'the email says where the dead letters wait');
     assert.match(fired, /monitoring\/README\.md#deadlettersreceived/, 'and where the runbook is');
-    await warningEmail('RESOLVED', 'DeadLettersReceived', start, ['topic=task-events.dlt', 'rules=e2e-short'], 300_000);
   });
 });
