@@ -6,11 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { Client, type Pool } from 'pg';
+import type { Pool } from 'pg';
 import { config } from '../common/config';
 import { USER_ACTOR_TYPE } from '../common/actorApi';
 import { createPool } from '../common/db/pool';
 import { backup, restore } from './backup';
+import { asSuperuser, sqlIdent } from './postgresAdmin';
 import { readState } from './stackState';
 import { api, eventually, tokenFor, uniqueUser } from './testSupport';
 
@@ -57,10 +58,7 @@ describe('backup and restore of the database', function () {
     const seqBefore = Number((await pool.query('SELECT max(seq) AS m FROM outbox')).rows[0].m);
 
     // The database is lost.
-    const su = new Client({ host: '127.0.0.1', port: readState()!.pgPort, user: 'postgres', database: 'postgres' });
-    await su.connect();
-    await su.query(`DROP DATABASE "${config.pgDatabase}" WITH (FORCE)`);
-    await su.end();
+    await asSuperuser(readState()!.pgPort, 'postgres', (su) => su.query(`DROP DATABASE ${sqlIdent(config.pgDatabase)} WITH (FORCE)`));
 
     const s = await restore(b.file);
     assert.equal(s.recoveryPoint, b.recoveryPoint);
