@@ -13,7 +13,7 @@ import { createPool } from '../common/db/pool';
 import { backup, restore } from './backup';
 import { asSuperuser, sqlIdent } from './postgresAdmin';
 import { readState } from './stackState';
-import { api, eventually, tokenFor, uniqueUser } from './testSupport';
+import { api, eventually, sidecarHeaders, tokenFor, uniqueUser } from './testSupport';
 
 describe('backup and restore of the database', function () {
   this.timeout(300_000);
@@ -29,7 +29,7 @@ describe('backup and restore of the database', function () {
     return r.rows[0].n === 0 && all.rows[0].n >= n ? true : undefined;
   }, 30_000, `${n} events of ${user} audited`);
 
-  const inDapr = async (user: string, name: string) => (await fetch(`http://127.0.0.1:${config.actorsDaprHttpPort}/v1.0/actors/${USER_ACTOR_TYPE}/${encodeURIComponent(user)}/reminders/${name}`)).status;
+  const inDapr = async (user: string, name: string) => (await fetch(`http://127.0.0.1:${config.actorsDaprHttpPort}/v1.0/actors/${USER_ACTOR_TYPE}/${encodeURIComponent(user)}/reminders/${name}`, { headers: sidecarHeaders('actors') })).status;
 
   it('brings back what the backup held, re-registers its reminders once, reports what came after as lost, and carries on', async () => {
     const user = uniqueUser('backup');
