@@ -6,13 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { Client, type Pool } from 'pg';
+import type { Pool } from 'pg';
 import { config } from '../common/config';
 import { USER_ACTOR_TYPE } from '../common/actorApi';
 import { createPool } from '../common/db/pool';
 import { backup, restore } from './backup';
+import { asSuperuser, sqlIdent } from './postgresAdmin';
 import { readState } from './stackState';
-import { api, eventually, tokenFor, uniqueUser } from './testSupport';
+import { api, eventually, sidecarHeaders, tokenFor, uniqueUser } from './testSupport';
 
 describe('backup and restore of the database', function () {
   this.timeout(300_000);
@@ -28,7 +29,7 @@ describe('backup and restore of the database', function () {
     return r.rows[0].n === 0 && all.rows[0].n >= n ? true : undefined;
   }, 30_000, `${n} events of ${user} audited`);
 
-  const inDapr = async (user: string, name: string) => (await fetch(`http://127.0.0.1:${config.actorsDaprHttpPort}/v1.0/actors/${USER_ACTOR_TYPE}/${encodeURIComponent(user)}/reminders/${name}`)).status;
+  const inDapr = async (user: string, name: string) => (await fetch(`http://127.0.0.1:${config.actorsDaprHttpPort}/v1.0/actors/${USER_ACTOR_TYPE}/${encodeURIComponent(user)}/reminders/${name}`, { headers: sidecarHeaders('actors') })).status;
 
   it('brings back what the backup held, re-registers its reminders once, reports what came after as lost, and carries on', async () => {
     const user = uniqueUser('backup');
@@ -57,10 +58,7 @@ describe('backup and restore of the database', function () {
     const seqBefore = Number((await pool.query('SELECT max(seq) AS m FROM outbox')).rows[0].m);
 
     // The database is lost.
-    const su = new Client({ host: '127.0.0.1', port: readState()!.pgPort, user: 'postgres', database: 'postgres' });
-    await su.connect();
-    await su.query(`DROP DATABASE "${config.pgDatabase}" WITH (FORCE)`);
-    await su.end();
+    await asSuperuser(readState()!.pgPort, 'postgres', (su) => su.query(`DROP DATABASE ${sqlIdent(config.pgDatabase)} WITH (FORCE)`));
 
     const s = await restore(b.file);
     assert.equal(s.recoveryPoint, b.recoveryPoint);

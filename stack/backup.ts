@@ -17,7 +17,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
+import { asSuperuser, sqlIdent } from './postgresAdmin';
 import { config } from '../common/config';
 import { createKafka } from '../common/kafka';
 import { createLogger } from '../common/logger';
@@ -162,18 +162,6 @@ async function eventsSince(since: Date): Promise<KafkaEvent[]> {
   return out;
 }
 
-async function superuser<T>(port: number, database: string, fn: (c: Client) => Promise<T>): Promise<T> {
-  const c = new Client({ host: '127.0.0.1', port, user: 'postgres', database });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
-
-const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
-
 export interface RestoreSummary extends LostReport {
   file: string;
   tasks: number;
@@ -193,14 +181,14 @@ export async function restore(file: string): Promise<RestoreSummary> {
   const port = pgPort();
   const apps = (readState()?.processes ?? []).filter((p) => p.group === 'app' && isAlive(p));
   await Promise.all(apps.map((p) => stopProcess(p, 'SIGTERM', 15_000)));
-  await superuser(port, 'postgres', async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS ${ident(config.pgDatabase)} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${ident(config.pgDatabase)} OWNER ${ident(config.pgUser)}`);
+  await asSuperuser(port, 'postgres', async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS ${sqlIdent(config.pgDatabase)} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${sqlIdent(config.pgDatabase)} OWNER ${sqlIdent(config.pgUser)}`);
   });
   run(pgBin('pg_restore'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', config.pgDatabase, '--exit-on-error', '--single-transaction', dump]);
 
   const events = await eventsSince(new Date(Date.parse(recoveryPoint) - 60_000)); // a minute before: producers' clocks and batching
-  const summary = await superuser(port, config.pgDatabase, async (c) => {
+  const summary = await asSuperuser(port, config.pgDatabase, async (c) => {
     const ids = events.map((e) => e.eventId);
     const known = new Set((await c.query<{ id: string }>(
       'SELECT event_id::text AS id FROM outbox WHERE event_id = ANY($1::uuid[]) UNION SELECT event_id::text FROM audit_log WHERE event_id = ANY($1::uuid[])', [ids])).rows.map((r) => r.id));

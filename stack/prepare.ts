@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
+import { asSuperuser, sqlIdent, sqlLiteral } from './postgresAdmin';
 import { config, kafkaBrokerList } from '../common/config';
 import { paths, REPO_ROOT } from './paths';
 import { say, StepError } from './progress';
@@ -52,18 +52,12 @@ export function preparePostgres(pgBin: string): void {
 
 /** Creates the application's role and database when missing (as the cluster's superuser, over loopback). */
 export async function ensureDatabase(port: number): Promise<void> {
-  const c = new Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
-  await c.connect();
-  try {
+  await asSuperuser(port, 'postgres', async (c) => {
     const role = await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [config.pgUser]);
-    const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
-    const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
-    if (role.rowCount === 0) await c.query(`CREATE ROLE ${ident(config.pgUser)} LOGIN PASSWORD ${lit(config.pgPassword)}`);
+    if (role.rowCount === 0) await c.query(`CREATE ROLE ${sqlIdent(config.pgUser)} LOGIN PASSWORD ${sqlLiteral(config.pgPassword)}`);
     const db = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [config.pgDatabase]);
-    if (db.rowCount === 0) await c.query(`CREATE DATABASE ${ident(config.pgDatabase)} OWNER ${ident(config.pgUser)}`);
-  } finally {
-    await c.end();
-  }
+    if (db.rowCount === 0) await c.query(`CREATE DATABASE ${sqlIdent(config.pgDatabase)} OWNER ${sqlIdent(config.pgUser)}`);
+  });
 }
 
 /** Writes Kafka's server.properties from the template and formats its storage once (KRaft). */

@@ -50,13 +50,14 @@ function sameReminders(actual: Array<{ before?: string; at?: string }>, expected
   });
 }
 
-const dayAhead = () => new Date(Date.now() + 26 * 3600_000).toISOString();
+/** Far enough ahead that every `before` reminder of the corpus (at most P2D) is still to come: one already past is refused (taskRules' past-reminder rule). */
+const dueAhead = () => new Date(Date.now() + 3 * 24 * 3600_000 + 2 * 3600_000).toISOString();
 
 /** Seeds the task a reference names, so the message has something to act on. */
 async function seed(token: string, p: Extract<ParsedIntent, { ref: TaskRef }>, zone: string): Promise<Task> {
   const headers = { 'X-Timezone': zone };
   const title = p.ref.kind === 'text' ? p.ref.text : 'the task just mentioned';
-  const body = { title, due: dayAhead(), reminders: [{ before: 'PT5M' }] };
+  const body = { title, due: dueAhead(), reminders: [{ before: 'PT5M' }] };
   let task: Task;
   if (p.ref.kind === 'pronoun') {
     // "it" is the task the last reply was about: create it through the chat itself.
@@ -94,7 +95,7 @@ async function runCase(c: Case): Promise<void> {
   let seeded: Task | undefined;
   if (plan.intent === 'list') {
     // Something to find: due soon and high priority with tags, overdue, completed, and without a due.
-    await call('POST', '/v1/tasks', token, { title: 'report q4', priority: 'high', tags: ['work'], due: dayAhead() }, headers);
+    await call('POST', '/v1/tasks', token, { title: 'report q4', priority: 'high', tags: ['work'], due: dueAhead() }, headers);
     await call('POST', '/v1/tasks', token, { title: 'buy milk', due: new Date(Date.now() - 3600_000).toISOString() }, headers);
     const old = (await call('POST', '/v1/tasks', token, { title: 'old idea', priority: 'low' }, headers)).body;
     await call('POST', `/v1/tasks/${old.id}/complete`, token);

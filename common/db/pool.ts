@@ -78,3 +78,21 @@ export async function commitIf(pool: Pool, fn: (client: PoolClient) => Promise<b
     throw err;
   }
 }
+
+/**
+ * Like inTransaction, but only if this transaction can take the advisory lock named `lockName`
+ * (pg_try_advisory_xact_lock): undefined, with nothing done, while another process holds it. For
+ * background passes that several processes may start at once (retention, outbox pruning).
+ */
+export async function inTransactionIfLocked<T>(pool: Pool, lockName: string, fn: (client: PoolClient) => Promise<T>): Promise<T | undefined> {
+  try {
+    return await inTransaction(pool, async (tx) => {
+      const lock = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok', [lockName]);
+      if (!lock.rows[0].ok) throw new RolledBack();
+      return fn(tx);
+    });
+  } catch (err) {
+    if (err instanceof RolledBack) return undefined;
+    throw err;
+  }
+}

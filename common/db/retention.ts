@@ -8,6 +8,7 @@
  * touches unpublished rows); this one is its model applied to time-indexed tables.
  */
 import type { Pool } from 'pg';
+import { inTransactionIfLocked } from './pool';
 import type { Logger } from '../logger';
 import { every, type Periodic } from '../periodic';
 
@@ -57,28 +58,15 @@ export class RetentionPruner {
   }
 
   private async pruneBatch(p: RetentionPolicy): Promise<number | undefined> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const lock = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok', [`retention-${p.table}`]);
-      if (!lock.rows[0].ok) {
-        await client.query('ROLLBACK');
-        return undefined;
-      }
-      const res = await client.query(
+    return inTransactionIfLocked(this.pool, `retention-${p.table}`, async (tx) => {
+      const res = await tx.query(
         `DELETE FROM ${p.table} WHERE ctid = ANY(ARRAY(
            SELECT ctid FROM ${p.table} WHERE ${p.timeColumn} < now() - $1 * interval '1 millisecond' ${p.onlyWhere ? `AND ${p.onlyWhere}` : ''}
            LIMIT $2 FOR UPDATE SKIP LOCKED))`,
         [p.retentionMs, this.batchRows],
       );
-      await client.query('COMMIT');
       return res.rowCount ?? 0;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** A pass every `intervalMs`; tables with a retention of 0 are kept whole. */

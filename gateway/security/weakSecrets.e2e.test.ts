@@ -68,8 +68,8 @@ describe('attacker: production with a weak JWT secret', function () {
     assert.match(run.output, /JWT_AUDIENCE must be set/);
   });
 
-  it('the gateway starts with NODE_ENV=production and a 32-byte secret (the check refuses only what it should)', async () => {
-    const run = await start(SERVICES.gateway, { ...NOWHERE, NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(32) }, 5000);
+  it('the gateway starts with NODE_ENV=production, a 32-byte secret and its Dapr API token (the check refuses only what it should)', async () => {
+    const run = await start(SERVICES.gateway, { ...NOWHERE, NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(32), DAPR_API_TOKEN: 't'.repeat(32) }, 5000);
     assert.doesNotMatch(run.output, /refusing to start/);
     assert.match(run.output, /gateway listening/);
   });

@@ -14,7 +14,7 @@ import { launchBrowser, testOutputDir, type Browser } from '../../stack/browser'
 import { isAlive, stopProcess } from '../../stack/processes';
 import { up } from '../../stack/stack';
 import { readState } from '../../stack/stackState';
-import { api, eventually, gatewayUrl, tokenFor, uniqueUser } from '../../stack/testSupport';
+import { api, eventually, gatewayUrl, sidecarHeaders, tokenFor, uniqueUser } from '../../stack/testSupport';
 
 const WAIT = 45_000;
 
@@ -197,10 +197,10 @@ describe('the web page in a real browser', function () {
       await a1.locator('#connection[data-state="reconnecting"]').waitFor({ timeout: WAIT });
       await shot(a1, '07-reconnecting');
       // A write while this gateway is down, as another gateway process would make it: through the
-      // gateway's own Dapr sidecar, which keeps running.
+      // gateway's own Dapr sidecar, which keeps running (and answers only with the gateway's API token).
       const write: CreateTaskRequest = { input: { title: 'written while the gateway was down' } };
       const res = await fetch(`http://127.0.0.1:${config.gatewayDaprHttpPort}${actorMethodPath(alice, 'createTask')}`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(write),
+        method: 'POST', headers: { 'content-type': 'application/json', ...sidecarHeaders('gateway') }, body: JSON.stringify(write),
       });
       assert.equal(res.status, 200, await res.text());
     } finally {

@@ -132,12 +132,13 @@ class Devices {
   private connect(i: number, onOpen?: () => void): void {
     if (this.stopped) return;
     const r = this.records[i];
-    const q = new URLSearchParams({ token: this.token });
+    const q = new URLSearchParams();
     if (r.firstConnectedAt) {
       if (this.lastEventId[i]) q.set('after', this.lastEventId[i]!);
       else q.set('since', new Date(r.firstConnectedAt).toISOString());
     }
-    const ws = new WebSocket(`ws://127.0.0.1:${config.gatewayPort}/v1/stream?${q}`);
+    // The token as a Bearer header: the stream refuses a JWT in the URL.
+    const ws = new WebSocket(`ws://127.0.0.1:${config.gatewayPort}/v1/stream?${q}`, { headers: { authorization: `Bearer ${this.token}` } });
     this.sockets[i] = ws;
     ws.on('open', () => {
       if (!r.firstConnectedAt) r.firstConnectedAt = Date.now();

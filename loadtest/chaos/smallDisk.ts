@@ -8,7 +8,8 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
+import type { Client } from 'pg';
+import { asSuperuser, sqlIdent } from '../../stack/postgresAdmin';
 import { config } from '../../common/config';
 import { postgresRunAs } from '../../stack/prepare';
 import { paths } from '../../stack/paths';
@@ -19,17 +20,7 @@ const HEADROOM = 64 * 1024 * 1024;
 const mountPoint = () => paths.data('pg-small');
 const filler = () => path.join(mountPoint(), 'filler');
 
-async function superuser<T>(fn: (c: Client) => Promise<T>): Promise<T> {
-  const c = new Client({ host: '127.0.0.1', port: readState()?.pgPort ?? config.pgPort, user: 'postgres', database: config.pgDatabase });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
-
-const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
+const superuser = <T>(fn: (c: Client) => Promise<T>): Promise<T> => asSuperuser(readState()?.pgPort ?? config.pgPort, config.pgDatabase, fn);
 
 function mounted(): boolean {
   return fs.readFileSync('/proc/mounts', 'utf8').split('\n').some((l) => l.split(' ')[1] === mountPoint());
@@ -37,8 +28,8 @@ function mounted(): boolean {
 
 async function moveAll(from: string, to: string): Promise<void> {
   await superuser(async (c) => {
-    await c.query(`ALTER TABLE ALL IN TABLESPACE ${ident(from)} OWNED BY ${ident(config.pgUser)} SET TABLESPACE ${ident(to)}`);
-    await c.query(`ALTER INDEX ALL IN TABLESPACE ${ident(from)} OWNED BY ${ident(config.pgUser)} SET TABLESPACE ${ident(to)}`);
+    await c.query(`ALTER TABLE ALL IN TABLESPACE ${sqlIdent(from)} OWNED BY ${sqlIdent(config.pgUser)} SET TABLESPACE ${sqlIdent(to)}`);
+    await c.query(`ALTER INDEX ALL IN TABLESPACE ${sqlIdent(from)} OWNED BY ${sqlIdent(config.pgUser)} SET TABLESPACE ${sqlIdent(to)}`);
   });
 }
 
@@ -53,7 +44,7 @@ export async function prepareSmallDisk(): Promise<void> {
   execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}m,mode=0700`, 'tmpfs', mountPoint()]);
   const runAs = postgresRunAs();
   if (runAs) fs.chownSync(mountPoint(), runAs.uid, runAs.gid);
-  await superuser((c) => c.query(`CREATE TABLESPACE ${ident(TABLESPACE)} OWNER ${ident(config.pgUser)} LOCATION '${mountPoint().replace(/'/g, "''")}'`));
+  await superuser((c) => c.query(`CREATE TABLESPACE ${sqlIdent(TABLESPACE)} OWNER ${sqlIdent(config.pgUser)} LOCATION '${mountPoint().replace(/'/g, "''")}'`));
   await moveAll('pg_default', TABLESPACE);
 }
 
@@ -87,7 +78,7 @@ export async function removeSmallDisk(): Promise<void> {
   const exists = await superuser(async (c) => (await c.query('SELECT 1 FROM pg_tablespace WHERE spcname = $1', [TABLESPACE])).rowCount === 1);
   if (exists) {
     await moveAll(TABLESPACE, 'pg_default');
-    await superuser((c) => c.query(`DROP TABLESPACE ${ident(TABLESPACE)}`));
+    await superuser((c) => c.query(`DROP TABLESPACE ${sqlIdent(TABLESPACE)}`));
   }
   if (mounted()) execFileSync('umount', [mountPoint()]);
 }
