@@ -20,10 +20,7 @@ import { TOPICS } from '../common/events/envelope';
 import { createKafka } from '../common/kafka';
 import { createLogger } from '../common/logger';
 import { extraRulesDir, MONITORING_DIR, reloadMonitoring } from './monitoring';
-import { isAlive, stopProcess } from './processes';
-import { up } from './stack';
-import { readState } from './stackState';
-import { api, eventually, promQuery, sinkInbox, tokenFor, uniqueUser } from './testSupport';
+import { api, eventually, promQuery, restartSubscribers, sinkInbox, tokenFor, uniqueUser } from './testSupport';
 
 interface Rule { alert?: string; expr: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string> }
 
@@ -42,17 +39,6 @@ export function shortenedRules(committed: string, alerts: readonly string[]): { 
     }))
     .filter((g) => g.rules.length > 0);
   return { groups };
-}
-
-async function restartSubscribers(env: Record<string, string>): Promise<void> {
-  const rec = readState()?.processes.find((p) => p.name === 'subscribers');
-  if (rec && isAlive(rec)) await stopProcess(rec, 'SIGTERM', 30_000);
-  Object.assign(process.env, env);
-  try {
-    await up(); // the services inherit this process's environment
-  } finally {
-    for (const k of Object.keys(env)) delete process.env[k];
-  }
 }
 
 /** The first email to the on-call address since `since` whose subject names the status and alert, and whose text has `mention`. */

@@ -76,7 +76,12 @@ export async function writeWithRetries(events: ConsumedEvent[], write: (events: 
     group: r.group, topic: r.topic, schedule: eventType === undefined ? { delaysMs: [] } : scheduleFor(consumerPolicies(), r.group, eventType),
     heartbeat: r.heartbeat, isRunning: r.isRunning, log: r.log, ids,
   });
-  const whole = await retryMessage(() => write(events), ctx(undefined, { partition: r.partition, events: events.length }));
+  // A batch of one event is that event: its try gets the event's schedule (with none, an unknown
+  // failure of a lone event was dead-lettered after one try, whatever its policy said).
+  const lone = events.length === 1 ? events[0] : undefined;
+  const whole = await retryMessage(() => write(events), lone
+    ? ctx(lone.event.type, { eventId: lone.event.eventId, userId: lone.event.userId, taskId: lone.event.taskId, offset: lone.offset })
+    : ctx(undefined, { partition: r.partition, events: events.length }));
   if (whole.ok) return { written: whole.value, dead: [] };
   if (events.length > 1) r.log.warn('batch could not be written; writing its events one by one', { group: r.group, topic: r.topic, partition: r.partition, reason: whole.reason });
   let written = 0;

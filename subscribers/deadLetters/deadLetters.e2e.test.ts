@@ -20,7 +20,7 @@ import { newTask } from '../../actors/taskRules';
 import { stopProcess } from '../../stack/processes';
 import { up } from '../../stack/stack';
 import { readState } from '../../stack/stackState';
-import { api, device, eventually, serviceMetrics, streamUrl, tokenFor, uniqueUser, type JsonBody } from '../../stack/testSupport';
+import { api, device, eventually, restartSubscribers, serviceMetrics, streamUrl, tokenFor, uniqueUser, type JsonBody } from '../../stack/testSupport';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const sinkUrl = (path: string) => `http://127.0.0.1:${config.smtpSinkHttpPort}${path}`;
@@ -151,6 +151,36 @@ describe('dead letters, retries and the operator API', function () {
       assert.ok(listings.some((a) => a.params.eventId === eventId), 'a listing is recorded too, with its filter');
     } finally {
       if (!fixed) await pool.query(`ALTER TABLE audit_log DROP CONSTRAINT IF EXISTS ${constraint}`);
+    }
+  });
+
+  it('an unknown failure (a trigger raising) is retried on the schedule of its group and type (CONSUMER_RETRY_POLICIES), then dead-lettered with the tries made', async () => {
+    await restartSubscribers({ CONSUMER_RETRY_POLICIES: 'audit/task.updated=100ms,100ms' });
+    const fn = `dead_letter_test_${randomUUID().replace(/-/g, '')}`;
+    try {
+      const user = uniqueUser('unknown-failure');
+      const token = await tokenFor(user);
+      const created = await api('POST', '/v1/tasks', { token, body: { title: 'a task whose update a trigger refuses' } });
+      assert.equal(created.status, 201);
+      const taskId = String(created.body.id);
+      assert.match(taskId, /^[A-Za-z0-9_-]+$/);
+      await pool.query(`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+        IF NEW.task_id = '${taskId}' AND NEW.type = 'task.updated' THEN RAISE EXCEPTION 'a fault no one foresaw'; END IF; RETURN NEW; END $$`);
+      await pool.query(`CREATE TRIGGER ${fn} BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
+      assert.equal((await api('PATCH', `/v1/tasks/${taskId}`, { token, body: { title: 'refused by a trigger' } })).status, 200);
+      const eventId = await eventually(async () => (await pool.query<{ id: string }>(
+        "SELECT payload->>'eventId' AS id FROM outbox WHERE user_id = $1 AND payload->>'type' = 'task.updated'", [user],
+      )).rows[0]?.id, 20_000, 'the task.updated in the outbox');
+      const [letter] = await eventually(async () => {
+        const items = await listed(`group=audit&eventId=${eventId}`);
+        return items.length ? items : undefined;
+      }, 60_000, 'the dead letter of the unknown failure');
+      assert.equal(letter.attempts, 3, 'one try and the two retries of the policy');
+      assert.match(letter.reason, /^gave up after 3 tries: .*a fault no one foresaw/);
+    } finally {
+      await pool.query(`DROP TRIGGER IF EXISTS ${fn} ON audit_log`);
+      await pool.query(`DROP FUNCTION IF EXISTS ${fn}()`);
+      await restartSubscribers({});
     }
   });
 
