@@ -13,13 +13,14 @@ import type {
   ListTasksResult, ReminderData, ReopenTaskResult, TaskRefRequest, UpdateTaskRequest, UpdateTaskResult, UserActorApi, UserActorMethod,
 } from '../common/actorApi';
 import { actorActivationDuration, actorsActive } from '../common/metrics';
+import { databaseUnavailable } from '../common/db/unavailable';
 import type { ActorDeps } from './actorDeps';
 import * as commands from './taskCommands';
 import { fireReminder } from './reminderFiring';
 import { chat } from './chat/chatCommand';
 import { CHAT_STATE_KEY, type ChatContext } from './chat/context';
 
-type Internal = { ok: false; error: { status: 500; code: 'internal'; message: string } };
+type Internal = { ok: false; error: { status: 500 | 503; code: 'internal' | 'unavailable'; message: string } };
 
 /** The UserActor class bound to the host's dependencies (what Dapr's registerActor takes). */
 export function userActorClass(deps: ActorDeps) {
@@ -99,11 +100,20 @@ export function userActorClass(deps: ActorDeps) {
       await this.receiveReminder(data);
     }
 
-    /** Unexpected failures become an error value (logged with the user), never an unhandled throw. */
+    /**
+     * Unexpected failures become an error value (logged with the user), never an unhandled throw. A
+     * database that cannot take the call (down, restarting, out of disk) is a 503 `unavailable`
+     * with the reason: its transaction rolled back, nothing was written.
+     */
     private async guard<T>(method: UserActorMethod | 'receiveReminder', fn: () => Promise<T>): Promise<T | Internal> {
       try {
         return await fn();
       } catch (err) {
+        const unavailable = databaseUnavailable(err);
+        if (unavailable) {
+          deps.log.warn('actor method refused: database unavailable', { userId: this.userId, method, reason: unavailable, err: String(err) });
+          return { ok: false, error: { status: 503, code: 'unavailable', message: `${unavailable}: nothing was written; try again` } };
+        }
         deps.log.error('actor method failed', { userId: this.userId, method, err: err instanceof Error ? err.stack : String(err) });
         return { ok: false, error: { status: 500, code: 'internal', message: 'the actor could not complete the call' } };
       }

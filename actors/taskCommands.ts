@@ -5,6 +5,7 @@
  * on one host; the version column still guards every write against a second host during a
  * placement rebalance.
  */
+import { keyReusedError, requestHash, reusedWithAnotherRequest } from './idempotency';
 import type {
   CompleteTaskResult, CreateTaskRequest, CreateTaskResult, DeleteTaskResult, GetTaskRequest, GetTaskResult,
   ListTasksRequest, ListTasksResult, ReopenTaskResult, TaskRefRequest, UpdateTaskRequest, UpdateTaskResult,
@@ -16,14 +17,17 @@ import { validateTaskCreate, validateTaskPatch } from '../common/validation';
 import type { ActorDeps } from './actorDeps';
 import { badTaskId, badVersion, conflict, invalid, isFail, notFound, stale, validTaskId, type Fail } from './commandErrors';
 import { commit, scheduleOf } from './commit';
-import { applyPatch, changesReminderTimes, completedTask, crossFieldErrors, newTask, nextOccurrence, reopenedTask } from './taskRules';
+import { applyPatch, changesReminderTimes, completedTask, crossFieldErrors, newTask, nextOccurrence, pastReminderErrors, reopenedTask } from './taskRules';
 import * as store from './taskStore';
+import { recurrenceOccurrencesCreated, timedRecurrence } from '../common/metrics';
+import { withLastDelivery } from './reminderDelivery';
 
 function event(deps: ActorDeps, type: EventType, userId: string, taskId: string, data: unknown, traceId?: string): EventEnvelope<unknown> {
   return buildEvent(type, userId, taskId, data, deps.now(), traceId);
 }
 
-export async function createTask(deps: ActorDeps, userId: string, req: CreateTaskRequest): Promise<CreateTaskResult> {
+/** `hash` is the fingerprint the Idempotency-Key is bound to: the input's, unless the caller (chat) binds it to its own request. */
+export async function createTask(deps: ActorDeps, userId: string, req: CreateTaskRequest, hash?: string): Promise<CreateTaskResult> {
   if (!req || typeof req !== 'object') return invalid('the request must be a JSON object', [{ field: '(body)', message: 'must be an object' }]);
   const v = validateTaskCreate(req.input);
   if (!v.ok) return invalid('the task is invalid', v.details);
@@ -31,15 +35,17 @@ export async function createTask(deps: ActorDeps, userId: string, req: CreateTas
   if (key !== undefined && key !== null && (typeof key !== 'string' || key.length === 0 || key.length > 200)) {
     return invalid('the idempotency key is invalid', [{ field: 'Idempotency-Key', message: 'must be 1..200 characters' }]);
   }
+  const fingerprint = hash ?? requestHash('createTask', req.input);
   if (key) {
-    const existing = await store.taskIdForIdempotencyKey(deps.pool, userId, key);
+    const existing = await store.idempotencyRecord(deps.pool, userId, key);
     if (existing) {
-      const task = await store.getTask(deps.pool, userId, existing);
+      if (reusedWithAnotherRequest(existing.requestHash, fingerprint)) return keyReusedError();
+      const task = await store.getTask(deps.pool, userId, existing.taskId);
       if (task) return { ok: true, task, created: false };
     }
   }
   const task = newTask(req.input, req.caller?.timezone ?? 'UTC', deps.now());
-  const errors = crossFieldErrors(task);
+  const errors = [...timedRecurrence(task.recurrence ? 'check' : undefined, () => crossFieldErrors(task)), ...pastReminderErrors(task, undefined, deps.now())];
   if (errors.length) return invalid('the task is invalid', errors);
   await commit(deps, {
     command: 'createTask',
@@ -48,7 +54,7 @@ export async function createTask(deps: ActorDeps, userId: string, req: CreateTas
     write: async (tx) => {
       await store.upsertUser(tx, userId, req.caller?.email, req.caller?.zoneGiven ? req.caller.timezone : undefined);
       await store.insertTask(tx, userId, task);
-      if (key) await store.recordIdempotencyKey(tx, userId, key, task.id);
+      if (key) await store.recordIdempotencyKey(tx, userId, key, task.id, fingerprint);
       return true;
     },
     schedules: task.reminders.length ? [scheduleOf(task, deps.now())] : [],
@@ -59,7 +65,7 @@ export async function createTask(deps: ActorDeps, userId: string, req: CreateTas
 export async function getTask(deps: ActorDeps, userId: string, req: GetTaskRequest): Promise<GetTaskResult> {
   if (!req || !validTaskId(req.taskId)) return badTaskId();
   const task = await store.getTask(deps.pool, userId, req.taskId);
-  return task ? { ok: true, task } : notFound(req.taskId);
+  return task ? { ok: true, task: (await withLastDelivery(deps.pool, userId, [task]))[0] } : notFound(req.taskId);
 }
 
 export async function listTasks(deps: ActorDeps, userId: string, req: ListTasksRequest): Promise<ListTasksResult> {
@@ -67,7 +73,7 @@ export async function listTasks(deps: ActorDeps, userId: string, req: ListTasksR
   const parsed = parseListQuery(raw);
   if (!parsed.ok) return invalid('the list query is invalid', parsed.details);
   const page = await store.listTasks(deps.pool, userId, parsed.query, deps.now());
-  return { ok: true, items: page.items, nextCursor: page.last ? encodeCursor(parsed.query, page.last) : null };
+  return { ok: true, items: await withLastDelivery(deps.pool, userId, page.items), nextCursor: page.last ? encodeCursor(parsed.query, page.last) : null };
 }
 
 /** Loads the task for a write, answering 404 or 412 (stale If-Match) when it cannot go ahead. */
@@ -91,7 +97,7 @@ export async function updateTask(deps: ActorDeps, userId: string, req: UpdateTas
   if (!v.ok) return invalid('the changes are invalid', v.details);
   const { task, changed } = applyPatch(current, req.changes, deps.now());
   if (changed.length === 0) return { ok: true, task };
-  const errors = crossFieldErrors(task);
+  const errors = [...timedRecurrence(task.recurrence ? 'check' : undefined, () => crossFieldErrors(task)), ...pastReminderErrors(task, current, deps.now())];
   if (errors.length) return invalid('the changes are invalid', errors);
   const ok = await commit(deps, {
     command: 'updateTask',
@@ -129,7 +135,7 @@ export async function completeTask(deps: ActorDeps, userId: string, req: TaskRef
 
   const now = deps.now();
   const task = completedTask(current, now);
-  const planned = nextOccurrence(task, now);
+  const planned = timedRecurrence(task.recurrence ? 'plan_next' : undefined, () => nextOccurrence(task, now));
   const existingNext = planned ? await store.getOccurrence(deps.pool, userId, task.seriesId as string, planned.occurrence) : null;
   const next = existingNext ? null : planned;
   const events = [event(deps, 'task.completed', userId, task.id, { task }, req.caller?.traceId)];
@@ -148,6 +154,7 @@ export async function completeTask(deps: ActorDeps, userId: string, req: TaskRef
     if (stored?.status === 'completed') return { ok: true, task: stored, next: await nextOf(stored) };
     return conflict();
   }
+  if (next) recurrenceOccurrencesCreated.inc();
   return { ok: true, task, next: next ?? existingNext };
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Task, TaskCreateInput } from '../common/tasks/task';
-import { applyPatch, changesReminderTimes, completedTask, crossFieldErrors, newTask, nextOccurrence, reopenedTask } from './taskRules';
+import { applyPatch, changesReminderTimes, completedTask, crossFieldErrors, newTask, nextOccurrence, pastReminderErrors, REMINDER_PAST_GRACE_MS, reopenedTask } from './taskRules';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 const LATER = new Date('2026-11-24T08:30:00Z');
@@ -129,5 +129,34 @@ describe('task rules (actors/taskRules.ts)', () => {
   it('a change of due, timezone or reminders moves the reminders; other fields do not', () => {
     assert.equal(changesReminderTimes(['title', 'tags']), false);
     for (const f of ['due', 'timezone', 'reminders']) assert.equal(changesReminderTimes(['title', f]), true);
+  });
+});
+
+describe('reminders set for a moment that has passed (actors/taskRules.ts pastReminderErrors)', () => {
+  const now = new Date('2026-12-03T09:00:00Z');
+  const ago = (ms: number) => new Date(now.getTime() - ms).toISOString();
+
+  it('accepts a reminder less than the grace period in the past (it fires at once, late) and refuses one further back, naming it', () => {
+    const t = newTask({ title: 'x', reminders: [{ id: 'soon', at: ago(REMINDER_PAST_GRACE_MS - 1000) }, { id: 'gone', at: ago(REMINDER_PAST_GRACE_MS + 1000) }] }, 'UTC', now);
+    const errors = pastReminderErrors(t, undefined, now);
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0].field, 'reminders.1');
+    assert.match(errors[0].message, /"gone" would fire at .* more than 60 s in the past/);
+  });
+
+  it('treats a `before` reminder whose time passed because the due time is near the same way', () => {
+    const t = newTask({ title: 'x', due: new Date(now.getTime() + 5 * 60_000).toISOString(), reminders: [{ id: 'b', before: 'PT15M' }] }, 'UTC', now);
+    assert.deepEqual(pastReminderErrors(t, undefined, now).map((e) => e.field), ['reminders.0']);
+    const near = newTask({ title: 'x', due: new Date(now.getTime() + 14.5 * 60_000).toISOString(), reminders: [{ id: 'b', before: 'PT15M' }] }, 'UTC', now);
+    assert.deepEqual(pastReminderErrors(near, undefined, now), [], '30 s past: within the grace period');
+  });
+
+  it('does not judge again a reminder the write leaves where it was, so an old task stays editable; a moved one is judged', () => {
+    const created = newTask({ title: 'x', reminders: [{ id: 'r', at: '2026-12-01T08:00:00Z' }] }, 'UTC', new Date('2026-11-30T00:00:00Z'));
+    const { task: renamed } = applyPatch(created, { title: 'y' }, now);
+    assert.deepEqual(pastReminderErrors(renamed, created, now), []);
+    const { task: moved } = applyPatch(created, { reminders: [{ id: 'r', at: '2026-12-02T08:00:00Z' }] }, now);
+    assert.deepEqual(pastReminderErrors(moved, created, now).map((e) => e.field), ['reminders.0']);
+    assert.deepEqual(pastReminderErrors(completedTask(created, now), created, now), [], 'a completed task has no reminder to fire');
   });
 });

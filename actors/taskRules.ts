@@ -4,7 +4,7 @@
  * (taskCommands.ts) load, decide with these, and write.
  */
 import { randomUUID } from 'node:crypto';
-import { planNextOccurrence, validateRecurrence } from '../common/recurrence';
+import { planNextOccurrence, reminderTimes, validateRecurrence } from '../common/recurrence';
 import type { Reminder, Task, TaskCreateInput } from '../common/tasks/task';
 import type { FieldError } from '../common/validation';
 
@@ -84,6 +84,35 @@ export function crossFieldErrors(t: Task): FieldError[] {
       const v = validateRecurrence(t.recurrence.rule, t.due, t.timezone);
       if (!v.ok) errors.push(...v.details);
     }
+  }
+  return errors;
+}
+
+/**
+ * How far in the past a reminder may be set and still fire: at once, late, its email saying so.
+ * Further back it is refused (400 naming it), so a reminder shown as set is one that fires.
+ */
+export const REMINDER_PAST_GRACE_MS = 60_000;
+
+/**
+ * The reminders this write sets for a moment more than REMINDER_PAST_GRACE_MS ago: new ones, and
+ * ones whose time moved (their own `at`, or the due time or zone of a `before` reminder). A
+ * reminder the write leaves where it was is not judged again: one that fired yesterday does not
+ * stop anyone editing the title. A completed task's reminders never fire and are not judged.
+ */
+export function pastReminderErrors(task: Task, before: Task | undefined, now: Date): FieldError[] {
+  if (task.status !== 'open' || task.reminders.length === 0) return [];
+  const fires = (t: Task) => reminderTimes({ due: t.due ? new Date(t.due) : null, zone: t.timezone, reminders: t.reminders });
+  const was = new Map((before && before.status === 'open' ? fires(before) : []).map((f) => [f.id, f.fireAt.getTime()]));
+  const errors: FieldError[] = [];
+  for (const f of fires(task)) {
+    if (was.get(f.id) === f.fireAt.getTime()) continue;
+    if (f.fireAt.getTime() >= now.getTime() - REMINDER_PAST_GRACE_MS) continue;
+    const i = task.reminders.findIndex((r) => r.id === f.id);
+    errors.push({
+      field: `reminders.${i}`,
+      message: `reminder "${f.id}" would fire at ${f.fireAt.toISOString()}, more than ${REMINDER_PAST_GRACE_MS / 1000} s in the past: set a later time or remove it`,
+    });
   }
   return errors;
 }

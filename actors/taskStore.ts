@@ -30,18 +30,18 @@ export async function insertTask(db: PoolClient, userId: string, t: Task): Promi
   );
 }
 
-/** The task an Idempotency-Key already produced for this user, if any. */
-export async function taskIdForIdempotencyKey(db: Db, userId: string, key: string): Promise<string | null> {
-  const r = await db.query<{ task_id: string }>('SELECT task_id FROM idempotency_keys WHERE user_id = $1 AND key = $2', [userId, key]);
-  return r.rows[0]?.task_id ?? null;
+/** What an Idempotency-Key already produced for this user, and the hash of the request it came with (null before migration 8). */
+export async function idempotencyRecord(db: Db, userId: string, key: string): Promise<{ taskId: string; requestHash: string | null } | null> {
+  const r = await db.query<{ task_id: string; request_hash: string | null }>('SELECT task_id, request_hash FROM idempotency_keys WHERE user_id = $1 AND key = $2', [userId, key]);
+  return r.rows[0] ? { taskId: r.rows[0].task_id, requestHash: r.rows[0].request_hash } : null;
 }
 
-/** Maps the key to the task it created; a key whose task was deleted since now names the new one. */
-export async function recordIdempotencyKey(db: PoolClient, userId: string, key: string, taskId: string): Promise<void> {
+/** Maps the key to the task it created and the request's hash; a key whose task was deleted since now names the new one. */
+export async function recordIdempotencyKey(db: PoolClient, userId: string, key: string, taskId: string, requestHash: string): Promise<void> {
   await db.query(
-    `INSERT INTO idempotency_keys (user_id, key, task_id) VALUES ($1, $2, $3)
-     ON CONFLICT (user_id, key) DO UPDATE SET task_id = EXCLUDED.task_id, created_at = now()`,
-    [userId, key, taskId],
+    `INSERT INTO idempotency_keys (user_id, key, task_id, request_hash) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (user_id, key) DO UPDATE SET task_id = EXCLUDED.task_id, request_hash = EXCLUDED.request_hash, created_at = now()`,
+    [userId, key, taskId, requestHash],
   );
 }
 

@@ -52,7 +52,7 @@ export interface TaskRefRequest {
 
 /** The longest chat message accepted (the chat parser's limit as well). */
 export const MAX_CHAT_MESSAGE_LENGTH = 1000;
-export const CHAT_INTENTS = ['create', 'list', 'complete', 'reopen', 'update', 'delete', 'remind', 'help', 'clarify'] as const;
+export const CHAT_INTENTS = ['create', 'list', 'complete', 'reopen', 'update', 'delete', 'remind', 'delivery', 'help', 'clarify'] as const;
 export type ChatIntent = (typeof CHAT_INTENTS)[number];
 
 export interface ChatRequest {
@@ -63,10 +63,11 @@ export interface ChatRequest {
   caller?: CallerContext;
 }
 
-export type ActorErrorCode = 'invalid_input' | 'not_found' | 'version_conflict' | 'precondition_failed' | 'internal';
+export type ActorErrorCode = 'invalid_input' | 'not_found' | 'version_conflict' | 'precondition_failed' | 'idempotency_key_reused' | 'internal' | 'unavailable';
 
 export interface ActorError {
-  status: 400 | 404 | 409 | 412 | 500;
+  /** 503 `unavailable`: the database could not take the call (down, restarting, out of disk); nothing was written, retry. */
+  status: 400 | 404 | 409 | 412 | 422 | 500 | 503;
   code: ActorErrorCode;
   message: string;
   details?: FieldError[];
@@ -83,7 +84,7 @@ export type DeleteTaskResult = ActorResult<{ deleted: true }>;
 export type CompleteTaskResult = ActorResult<{ task: Task; next: Task | null }>;
 export type ReopenTaskResult = ActorResult<{ task: Task }>;
 
-/** POST /v1/chat's answer (CONTRACT.md §4): a reply for the person, the intent, the tasks the reply is about. */
+/** POST /v1/chat's answer (docs/API.md, "REST calls"): a reply for the person, the intent, the tasks the reply is about. */
 export type ChatResult = ActorResult<{
   reply: string;
   intent: ChatIntent;

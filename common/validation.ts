@@ -28,6 +28,15 @@ export type Validation = { ok: true } | { ok: false; details: FieldError[] };
 const zoneCache = new Map<string, boolean>();
 
 /** True for an IANA zone name that this runtime's ICU knows (e.g. Europe/Berlin, UTC). */
+/**
+ * False for a value that could make the mailer write to someone else: several addresses, a display
+ * name, line breaks (nodemailer parses "a@x\r\nBcc: b@y" as b@y). Syntax beyond that is the SMTP
+ * server's to judge.
+ */
+export function isSingleAddress(s: string): boolean {
+  return /^[^\s,;<>"'()\\]+@[^\s,;<>"'()\\]+$/.test(s) && s.length <= 320;
+}
+
 export function isIanaTimeZone(zone: string): boolean {
   const cached = zoneCache.get(zone);
   if (cached !== undefined) return cached;

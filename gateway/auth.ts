@@ -1,12 +1,13 @@
 /**
- * Bearer JWT authentication (CONTRACT.md §3): HS256 with JWT_SECRET in development, a JWKS URL in
- * production. `alg: none`, bad signatures and expired tokens are 401. The caller is `sub` and
- * nothing else; the zone is the `zoneinfo` claim or the X-Timezone header.
+ * Bearer JWT authentication (docs/API.md, "Conventions"): HS256 with JWT_SECRET in development, a JWKS URL in
+ * production. `alg: none`, bad signatures, expired tokens and tokens outside the policy (TokenPolicy)
+ * are 401 with the reason. The caller is `sub` and nothing else; the zone is the `zoneinfo` claim or
+ * the X-Timezone header. /v1/admin needs the `operator` role in the `roles` claim (403 otherwise).
  */
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { NextFunction, Request, Response } from 'express';
 import { config } from '../common/config';
-import { isIanaTimeZone } from '../common/validation';
+import { isIanaTimeZone, isSingleAddress } from '../common/validation';
 import { ApiError } from './errors';
 
 export interface Caller {
@@ -15,6 +16,18 @@ export interface Caller {
   timezone: string;
   /** Whether the zone came from the token or the header, rather than the UTC default. */
   zoneGiven: boolean;
+  /** The token's `roles` claim (an array of strings, or one space-separated string); `operator` opens /v1/admin. */
+  roles: readonly string[];
+}
+
+export const OPERATOR_ROLE = 'operator';
+
+/** The `roles` claim as a list: an array of strings, or a space-separated string (as OAuth scopes are); anything else is none. */
+export function rolesOf(payload: JWTPayload): string[] {
+  const r = payload.roles;
+  if (typeof r === 'string') return r.split(/\s+/).filter(Boolean);
+  if (Array.isArray(r)) return r.filter((x): x is string => typeof x === 'string');
+  return [];
 }
 
 /** Dapr actor ids travel in URLs: keep them to a safe, unambiguous alphabet. */
@@ -42,14 +55,69 @@ export function tokenFrom(req: { headers: { authorization?: string } }): string 
   return h ? /^Bearer\s+(\S+)$/i.exec(h)?.[1] : undefined;
 }
 
-export async function verifyToken(token: string, source: KeySource = cachedSource()): Promise<JWTPayload> {
-  const options = {
-    algorithms: source.kind === 'secret' ? ['HS256'] : ['RS256', 'ES256', 'PS256', 'EdDSA'],
+/**
+ * What a token must satisfy beyond its signature (gateway/security/README.md): an `exp`, a lifetime
+ * (exp − iat, or exp − now without iat) of at most `maxLifetimeSeconds`, no `iat` in the future
+ * beyond the clock skew, and the configured `iss` and `aud`; a JWKS token must carry both.
+ */
+export interface TokenPolicy {
+  issuer?: string;
+  audience?: string;
+  maxLifetimeSeconds: number;
+  clockSkewSeconds: number;
+}
+
+export function configuredPolicy(): TokenPolicy {
+  return {
     issuer: config.jwtIssuer || undefined,
     audience: config.jwtAudience || undefined,
+    maxLifetimeSeconds: config.jwtMaxLifetimeSeconds,
+    clockSkewSeconds: config.jwtClockSkewSeconds,
   };
-  // Two calls because jose's overloads take either a key or a key resolver, not their union.
-  const { payload } = source.kind === 'secret' ? await jwtVerify(token, source.key, options) : await jwtVerify(token, source.key, options);
+}
+
+/** A token the gateway refuses, and why (the 401's message). */
+export class TokenRefused extends Error {}
+
+/** The reason of a refusal by jose, in the words of the 401. */
+function joseReason(err: unknown): string {
+  const e = err as { code?: string; claim?: string; reason?: string };
+  if (e.code === 'ERR_JWT_EXPIRED') return 'the token has expired';
+  if (e.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && e.claim) {
+    if (e.reason === 'missing') return `the token has no ${e.claim} claim`;
+    if (e.claim === 'iss') return 'the token\'s issuer (iss) is not the one accepted';
+    if (e.claim === 'aud') return 'the token\'s audience (aud) is not the one accepted';
+    if (e.claim === 'nbf') return 'the token is not valid yet (nbf)';
+    return `the token's ${e.claim} claim is not valid`;
+  }
+  return 'the token is not valid';
+}
+
+/** Verifies the signature and the policy; a refusal is a TokenRefused saying why. */
+export async function verifyToken(token: string, source: KeySource = cachedSource(), policy: TokenPolicy = configuredPolicy()): Promise<JWTPayload> {
+  const options = {
+    algorithms: source.kind === 'secret' ? ['HS256'] : ['RS256', 'ES256', 'PS256', 'EdDSA'],
+    issuer: policy.issuer,
+    audience: policy.audience,
+    // A shared identity provider signs tokens for many applications: only iss and aud say they are ours.
+    requiredClaims: source.kind === 'jwks' ? ['exp', 'iss', 'aud'] : ['exp'],
+  };
+  let payload: JWTPayload;
+  try {
+    // Two calls because jose's overloads take either a key or a key resolver, not their union.
+    payload = source.kind === 'secret' ? (await jwtVerify(token, source.key, options)).payload : (await jwtVerify(token, source.key, options)).payload;
+  } catch (err) {
+    throw new TokenRefused(joseReason(err));
+  }
+  const now = Math.floor(Date.now() / 1000);
+  const exp = payload.exp as number; // required above, and jose checked it is a number
+  if (typeof payload.iat === 'number' && payload.iat > now + policy.clockSkewSeconds) {
+    throw new TokenRefused('the token was issued in the future (iat)');
+  }
+  const lifetime = exp - (typeof payload.iat === 'number' ? payload.iat : now);
+  if (lifetime > policy.maxLifetimeSeconds + policy.clockSkewSeconds) {
+    throw new TokenRefused(`the token lives longer than the ${policy.maxLifetimeSeconds} s allowed (exp − iat)`);
+  }
   return payload;
 }
 
@@ -71,8 +139,13 @@ export function callerFrom(payload: JWTPayload, zoneHeader: string | undefined):
       { field: claimZone ? 'zoneinfo' : 'X-Timezone', message: 'must be an IANA time zone, e.g. Europe/Berlin' },
     ]);
   }
-  const email = typeof payload.email === 'string' && payload.email.length <= 320 ? payload.email : undefined;
-  return { userId: sub, email, timezone: zone, zoneGiven: (claimZone ?? zoneHeader) !== undefined };
+  if (payload.email !== undefined && (typeof payload.email !== 'string' || !isSingleAddress(payload.email))) {
+    throw new ApiError(401, 'unauthenticated', 'the token\'s email claim must be one mailbox (no list, no display name)');
+  }
+  // An address the identity provider says it has not verified could be anyone's: never mail it.
+  const unverified = payload.email_verified === false || payload.email_verified === 'false';
+  const email = unverified ? undefined : (payload.email as string | undefined);
+  return { userId: sub, email, timezone: zone, zoneGiven: (claimZone ?? zoneHeader) !== undefined, roles: rolesOf(payload) };
 }
 
 /** Express middleware: sets res.locals.caller or answers 401 with a JSON error. */
@@ -84,11 +157,12 @@ export function requireAuth() {
     try {
       payload = await verifyToken(token);
     } catch (err) {
-      const reason = (err as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'the token has expired' : 'the token is not valid';
+      const reason = err instanceof TokenRefused ? err.message : 'the token is not valid';
       return next(new ApiError(401, 'unauthenticated', reason, [], { 'WWW-Authenticate': 'Bearer error="invalid_token"' }));
     }
     try {
       res.locals.caller = callerFrom(payload, req.header('x-timezone') ?? undefined);
+      res.locals.tokenExp = payload.exp;
     } catch (err) {
       return next(err);
     }
@@ -96,8 +170,18 @@ export function requireAuth() {
   };
 }
 
-/** A development token (HS256 with JWT_SECRET), as `npm run token` prints. */
-export async function signDevToken(userId: string, email?: string, ttlSeconds = 7 * 24 * 3600, extra: JWTPayload = {}): Promise<string> {
+/** Express middleware after requireAuth: 403 unless the caller's roles include `operator`. */
+export function requireOperator() {
+  return (_req: Request, res: Response, next: NextFunction): void => {
+    const caller = res.locals.caller as Caller;
+    if (caller.roles.includes(OPERATOR_ROLE)) return next();
+    next(new ApiError(403, 'forbidden', `this route is for operators: the token's roles claim must contain "${OPERATOR_ROLE}"`));
+  };
+}
+
+/** A development token (HS256 with JWT_SECRET), as `npm run token` prints: valid for the longest lifetime allowed unless told. */
+export async function signDevToken(userId: string, email?: string, ttlSeconds = config.jwtMaxLifetimeSeconds, extra: JWTPayload = {}): Promise<string> {
+  ttlSeconds = Math.min(ttlSeconds, config.jwtMaxLifetimeSeconds);
   const claims: JWTPayload = { ...extra };
   if (email) claims.email = email;
   return new SignJWT(claims)

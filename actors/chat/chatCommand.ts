@@ -7,6 +7,8 @@ import { MAX_CHAT_MESSAGE_LENGTH as MAX_MESSAGE_LENGTH, type ChatRequest, type C
 import type { ActorDeps } from '../actorDeps';
 import * as commands from '../taskCommands';
 import * as store from '../taskStore';
+import { keyReusedError, requestHash, reusedWithAnotherRequest } from '../idempotency';
+import { deliveryReports, withLastDelivery } from '../reminderDelivery';
 import { contextFrom, type ChatContext } from './context';
 import { converse, type ChatPorts } from './conversation';
 
@@ -26,18 +28,28 @@ export async function chat(deps: ActorDeps, userId: string, req: ChatRequest, st
   if (req.message.length > MAX_MESSAGE_LENGTH) {
     return { ok: false, error: { status: 400, code: 'invalid_input', message: 'the message is too long', details: [{ field: 'message', message: `must be at most ${MAX_MESSAGE_LENGTH} characters` }] } };
   }
+  // The key binds the message: another message with the same key is refused before anything runs.
+  const hash = requestHash('chat', { message: req.message });
+  if (req.idempotencyKey) {
+    const existing = await store.idempotencyRecord(deps.pool, userId, req.idempotencyKey);
+    if (existing && reusedWithAnotherRequest(existing.requestHash, hash)) return keyReusedError();
+  }
   const caller = req.caller;
   const timezone = (caller?.zoneGiven ? caller.timezone : undefined) ?? (await store.userTimezone(deps.pool, userId)) ?? caller?.timezone ?? 'UTC';
   const zoneCaller = { ...caller, timezone };
   const ports: ChatPorts = {
     summaries: () => store.listSummaries(deps.pool, userId, MAX_TASKS_MATCHED),
-    create: (input) => commands.createTask(deps, userId, { input, idempotencyKey: req.idempotencyKey, caller: zoneCaller }),
+    create: (input) => commands.createTask(deps, userId, { input, idempotencyKey: req.idempotencyKey, caller: zoneCaller }, hash),
     list: (query) => commands.listTasks(deps, userId, { query, caller }),
-    get: (taskId) => store.getTask(deps.pool, userId, taskId),
+    get: async (taskId) => {
+      const task = await store.getTask(deps.pool, userId, taskId);
+      return task && (await withLastDelivery(deps.pool, userId, [task]))[0];
+    },
     complete: (taskId) => commands.completeTask(deps, userId, { taskId, caller }),
     reopen: (taskId) => commands.reopenTask(deps, userId, { taskId, caller }),
     remove: (taskId) => commands.deleteTask(deps, userId, { taskId, caller }),
     update: (taskId, changes) => commands.updateTask(deps, userId, { taskId, changes, caller }),
+    deliveries: (taskIds, limit) => deliveryReports(deps.pool, userId, taskIds, limit),
   };
   const out = await converse({ message: req.message, now: deps.now(), timezone, context: contextFrom(await state.load()) }, ports);
   await state.save(out.context);

@@ -11,10 +11,13 @@
  * write or a reminder firing) and the notification subscriber (reminder.sent) could commit one
  * user's rows out of seq order, and seq could not be the user's event order that the device stream
  * replays by (actors/outboxOrder.integration.test.ts).
+ *
+ * Each row keeps the traceparent of the span that writes it, for its Kafka message (common/tracing.ts).
  */
 import type { PoolClient } from 'pg';
 import { topicOf, type EventEnvelope } from '../events/envelope';
 import { validateEvent } from '../validation';
+import { currentTraceparent } from '../traceContext';
 
 /**
  * Validates every event against its type's schema (an invalid one is a producer bug: it throws,
@@ -33,11 +36,12 @@ export async function appendEvents(tx: PoolClient, events: readonly EventEnvelop
     "SELECT pg_advisory_xact_lock(hashtext('outbox-order:' || u)) FROM unnest($1::text[]) WITH ORDINALITY AS t(u, i) ORDER BY i",
     [users],
   );
+  const traceparent = currentTraceparent() ?? null;
   const values: unknown[] = [];
   const tuples = events.map((e) => {
-    values.push(e.eventId, e.userId, topicOf(e.type), JSON.stringify(e));
-    const b = values.length - 4;
-    return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4})`;
+    values.push(e.eventId, e.userId, topicOf(e.type), JSON.stringify(e), traceparent);
+    const b = values.length - 5;
+    return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5})`;
   });
-  await tx.query(`INSERT INTO outbox (event_id, user_id, topic, payload) VALUES ${tuples.join(', ')}`, values);
+  await tx.query(`INSERT INTO outbox (event_id, user_id, topic, payload, traceparent) VALUES ${tuples.join(', ')}`, values);
 }

@@ -15,7 +15,7 @@ import { ApiError } from '../errors';
 export function unwrap<R extends ActorResult<unknown>>(result: R): Extract<R, { ok: true }> {
   if (result.ok) return result as Extract<R, { ok: true }>;
   const e = (result as Extract<R, { ok: false }>).error;
-  throw new ApiError(e.status, e.code, e.message, e.details ?? []);
+  throw new ApiError(e.status, e.code, e.message, e.details ?? [], e.status === 503 ? { 'Retry-After': '1' } : {});
 }
 
 /**

@@ -85,6 +85,12 @@ describe('deploy checks of the Helm chart', function () {
     assert.ok(defects.some((d) => d.where.endsWith('(values-minikube.yaml)') && /actors\.shutdown\.preStopSeconds \(5\) must be at least actors\.sidecar\.gracefulShutdownSeconds \(25\)/.test(d.message)), show(defects));
   });
 
+  it('refuse a JWKS without the issuer and audience its tokens must carry, in words', async () => {
+    scratch.edit(`${CHART}/values-oke.yaml`, (t) => t.replace('auth:\n', 'auth:\n  jwksUrl: https://idp.example.com/.well-known/jwks.json\n'));
+    const defects = await helmTemplate.run(scratch);
+    assert.ok(defects.some((d) => d.where.endsWith('(values-oke.yaml)') && /auth\.jwksUrl is set: set auth\.issuer and auth\.audience/.test(d.message)), show(defects));
+  });
+
   it('make npm run deploy:check fail on a broken copy and pass on the intact one', async () => {
     const lines: string[] = [];
     assert.equal(await deployCheck([], { checks: [helmLint, helmTemplate], root: scratch.root, print: (l) => lines.push(l), say: () => undefined }), 0, lines.join('\n'));

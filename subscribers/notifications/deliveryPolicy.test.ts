@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { DEFAULT_RETRY_POLICY } from './backoff';
-import { abandonedOutcome, attemptDelivery, isPermanentRefusal, isSingleAddress, type OutgoingMail, type SendFn } from './deliveryPolicy';
+import { DEFAULT_RETRY_POLICY } from '../../common/backoff';
+import { abandonedOutcome, attemptDelivery, isPermanentRefusal, type OutgoingMail, type SendFn } from './deliveryPolicy';
+import { isSingleAddress } from '../../common/validation';
 
 const NOW = new Date('2026-12-01T08:00:05Z');
 const FIRED = new Date(NOW.getTime() - 50);

@@ -15,7 +15,7 @@ import { buildEvent, deadLetterTopic, TOPICS, type EventEnvelope } from '../../c
 import { createKafka } from '../../common/kafka';
 import { createLogger } from '../../common/logger';
 import { validateEvent } from '../../common/validation';
-import { eventually, uniqueUser } from '../../stack/testSupport';
+import { eventually, serviceMetrics, uniqueUser } from '../../stack/testSupport';
 import type { ReminderDueData } from './reminderEvents';
 
 interface SunkMessage { from: string; to: string[]; subject: string; text: string; receivedAt: string }
@@ -112,7 +112,7 @@ describe('notification subscriber (real Kafka, PostgreSQL and SMTP sink)', funct
     // The duplicate was consumed long ago (both share a partition, in order): still one email.
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal((await inbox(email)).length, 1);
-    const metrics = await (await fetch(`http://127.0.0.1:${config.subscribersPort}/metrics`)).text();
+    const metrics = await serviceMetrics('subscribers');
     assert.match(metrics, /^reminder_emails_sent_total\{[^}]*\} [1-9]/m);
     assert.match(metrics, /^reminder_delivery_lateness_seconds_count\{[^}]*\} [1-9]/m);
   });
