@@ -52,8 +52,9 @@ export async function startPeer(): Promise<Peer> {
   say(`▶ peer: Restate server ${RESTATE_SERVER_VERSION} (ingress 127.0.0.1:${ports.ingress}, data ${dataDir}) and its service on ${ports.service}`);
   const server = start('restate-server', bin, ['--no-logo', '--base-dir', dataDir, '--node-name', 'peer'], {
     RESTATE_DISABLE_TELEMETRY: 'true', RESTATE_LISTEN_MODE: 'tcp',
-    RESTATE_BIND_ADDRESS: `127.0.0.1:${ports.node}`, RESTATE_ADVERTISED_ADDRESS: `http://127.0.0.1:${ports.node}/`,
-    RESTATE_INGRESS__BIND_ADDRESS: `127.0.0.1:${ports.ingress}`, RESTATE_ADMIN__BIND_ADDRESS: `127.0.0.1:${ports.admin}`,
+    // bind-ip and the per-service bind-port are the listener settings of Restate ≥ 1.6 (checked with --dump-config); loopback only
+    RESTATE_BIND_IP: '127.0.0.1', RESTATE_BIND_PORT: String(ports.node), RESTATE_ADVERTISED_ADDRESS: `http://127.0.0.1:${ports.node}/`,
+    RESTATE_INGRESS__BIND_PORT: String(ports.ingress), RESTATE_ADMIN__BIND_PORT: String(ports.admin),
   });
   const service = start('service', process.execPath, [path.join(REPO_ROOT, 'dist', 'loadtest', 'peer', 'main.js')], { PEER_PORT_BASE: String(ports.ingress) });
   const children = [server, service];
