@@ -87,6 +87,12 @@ export const SCENARIOS: Scenario[] = [
     },
     cleanup: removeSmallDisk,
   },
+  {
+    // The certificate authority of the mTLS between sidecars (issue 21): the sidecars running hold
+    // their workload certificates, but a daprd that starts while sentry is away cannot get one.
+    id: 8, key: 'sentry', title: "kill -9 of Dapr sentry and of the actor host's daprd (which needs a certificate from it to start), restarted after 10 s", actorHosts: 1,
+    targets: ['sentry', 'daprd-actors'], outageMs: 10_000, inject: killAndRestart(['sentry', 'daprd-actors']),
+  },
 ];
 
 export function scenariosNamed(only: string | undefined): Scenario[] {
