@@ -35,7 +35,7 @@ const killAndRestart = (names: string[]) => async (outageMs: number): Promise<st
   const t0 = Date.now();
   const attempts = await restartStopped();
   const took = `${names.join(' and ')} back and the stack healthy ${((Date.now() - t0) / 1000).toFixed(0)} s after the restart began`;
-  return [attempts > 1 ? `${took} (the stack's start timed out ${attempts - 1}× and was tried again)` : took];
+  return [attempts > 1 ? `${took} (the stack's start failed ${attempts - 1}× and was tried again)` : took];
 };
 
 export const SCENARIOS: Scenario[] = [
