@@ -5,11 +5,13 @@
  * reason, the tries made and the time (subscribers/deadLetters/README.md). The operator API lists and replays
  * them (subscribers/deadLetters/).
  */
-import type { IHeaders, Kafka, Producer } from 'kafkajs';
+import type { IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { config } from './config';
-import { deadLetterTopic, TOPICS } from './events/envelope';
+import { deadLetterTopic, REPLAY_TOPIC, TOPICS } from './events/envelope';
 
 export interface DeadLetter {
+  /** The topic it was first read from, when that is not the one the consumer read it from now (a replay). */
+  sourceTopic?: string;
   key: Buffer | string | null;
   value: Buffer | string | null;
   reason: string;
@@ -31,10 +33,38 @@ export const DLT_HEADERS = {
 } as const;
 
 /**
- * Headers of a message an operator sent again (POST /v1/admin/dead-letters/{id}/replay): only
- * the named consumer group acts on it; every other group reading the topic skips it.
+ * Headers of a message an operator sent again (POST /v1/admin/dead-letters/{id}/replay), on
+ * dead-letter-replays (REPLAY_TOPIC): only the named consumer group acts on it, every other group
+ * reading the topic skips it; the source headers say where the dead-lettered message was read.
  */
-export const REPLAY_HEADERS = { group: 'dlt-replay-group', id: 'dlt-replay-id' } as const;
+export const REPLAY_HEADERS = {
+  group: 'dlt-replay-group', id: 'dlt-replay-id',
+  sourceTopic: 'dlt-replay-source-topic', sourcePartition: 'dlt-replay-source-partition', sourceOffset: 'dlt-replay-source-offset',
+} as const;
+
+/** Where a consumed message was first read (what a dead letter for it names). */
+export interface Origin {
+  sourceTopic: string;
+  partition: number | null;
+  offset: string | null;
+}
+
+/**
+ * The read position itself for an ordinary message; for a replay read from REPLAY_TOPIC, the
+ * topic, partition and offset of the message that was dead-lettered (its replay headers).
+ */
+export function originOf(topic: string, partition: number, message: Pick<KafkaMessage, 'headers' | 'offset'>): Origin {
+  if (topic !== REPLAY_TOPIC) return { sourceTopic: topic, partition, offset: message.offset };
+  const source = header(message.headers, REPLAY_HEADERS.sourceTopic);
+  const p = header(message.headers, REPLAY_HEADERS.sourcePartition);
+  const o = header(message.headers, REPLAY_HEADERS.sourceOffset);
+  if (source === undefined || !/^[a-z0-9._-]{1,200}$/.test(source)) return { sourceTopic: topic, partition, offset: message.offset };
+  return {
+    sourceTopic: source,
+    partition: p !== undefined && /^\d{1,9}$/.test(p) ? Number(p) : null,
+    offset: o !== undefined && /^\d{1,19}$/.test(o) ? o : null,
+  };
+}
 
 /** Retention of each dead-letter topic (topics without their own setting keep KAFKA_RETENTION_MS). */
 export function deadLetterRetentionMs(dlt: string, c: Pick<typeof config, 'dltRetentionTaskEventsMs' | 'dltRetentionRemindersMs' | 'dltRetentionTaskUpdatesMs' | 'kafkaRetentionMs'> = config): number {
@@ -101,21 +131,31 @@ export class DeadLetters {
     return this.producer.connect();
   }
 
-  /** Resolves once every replica has the messages (acks -1): only then may the caller move on. */
+  /**
+   * Sends each letter to the dead-letter topic of its source topic (its own sourceTopic, else the
+   * one given). Resolves once every replica has the messages (acks -1): only then may the caller move on.
+   */
   async send(sourceTopic: string, letters: DeadLetter[], now: Date = new Date()): Promise<void> {
     if (letters.length === 0) return;
-    await this.producer.send({
-      topic: deadLetterTopic(sourceTopic),
+    const bySource = new Map<string, DeadLetter[]>();
+    for (const d of letters) {
+      const source = d.sourceTopic ?? sourceTopic;
+      bySource.set(source, [...(bySource.get(source) ?? []), d]);
+    }
+    await this.producer.sendBatch({
       acks: -1,
-      messages: letters.map((d) => {
-        const headers: IHeaders = {
-          [DLT_HEADERS.reason]: d.reason.slice(0, 2000), [DLT_HEADERS.group]: this.group, [DLT_HEADERS.sourceTopic]: sourceTopic,
-          [DLT_HEADERS.attempts]: String(d.attempts), [DLT_HEADERS.time]: now.toISOString(),
-        };
-        if (d.partition !== null) headers[DLT_HEADERS.sourcePartition] = String(d.partition);
-        if (d.offset !== null) headers[DLT_HEADERS.sourceOffset] = d.offset;
-        return { key: d.key, value: d.value, headers };
-      }),
+      topicMessages: [...bySource].map(([source, ls]) => ({
+        topic: deadLetterTopic(source),
+        messages: ls.map((d) => {
+          const headers: IHeaders = {
+            [DLT_HEADERS.reason]: d.reason.slice(0, 2000), [DLT_HEADERS.group]: this.group, [DLT_HEADERS.sourceTopic]: source,
+            [DLT_HEADERS.attempts]: String(d.attempts), [DLT_HEADERS.time]: now.toISOString(),
+          };
+          if (d.partition !== null) headers[DLT_HEADERS.sourcePartition] = String(d.partition);
+          if (d.offset !== null) headers[DLT_HEADERS.sourceOffset] = d.offset;
+          return { key: d.key, value: d.value, headers };
+        }),
+      })),
     });
   }
 

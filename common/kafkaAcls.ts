@@ -1,15 +1,16 @@
 /**
  * Who may do what on Kafka: one SASL user per service, and the ACLs the broker's StandardAuthorizer
  * enforces for it (no ACL, no access: allow.everyone.if.no.acl.found=false). Only the actor host
- * writes new task and reminder events (the subscribers write them back only to replay a dead letter); each consumer group reads only its topics; the others
- * write only the dead-letter topics of what they read. The local stack creates these users and
+ * writes the event topics; each consumer group reads only its topics; the others write only the
+ * dead-letter topics of what they read, and the subscribers dead-letter-replays, which only their
+ * own groups read (an operator's replay: subscribers/deadLetters/README.md). The local stack creates these users and
  * ACLs (stack/kafka/security.ts); a cluster's Kafka gets the same (helm/README.md lists them).
  * Every service may describe and create the project's topics, and set the dead-letter topics'
  * retention (ensureTopics runs at every start).
  */
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes, type AclEntry } from 'kafkajs';
 import { SERVICE_APP_IDS } from './config';
-import { ALL_TOPICS, deadLetterTopic, TOPICS } from './events/envelope';
+import { ALL_TOPICS, deadLetterTopic, REPLAY_TOPIC, TOPICS } from './events/envelope';
 
 /** The Kafka user of each service is its Dapr app id. */
 export const KAFKA_USERS = SERVICE_APP_IDS;
@@ -32,12 +33,12 @@ const DEAD_LETTER_INDEX = 'dead-letter-index';
 export const SERVICE_ACLS: Record<KafkaService, ServiceAcls> = {
   actors: { writes: [TOPICS.taskEvents, TOPICS.reminders, TOPICS.taskUpdates], reads: [], groups: [] },
   subscribers: {
-    // Besides its dead letters, it writes the event topics for one reason: an operator's replay of a
-    // dead letter goes back to the topic it came from, marked for the group that failed it
-    // (subscribers/deadLetters/adminApi.ts, Replayer).
-    writes: [deadLetterTopic(TOPICS.taskEvents), deadLetterTopic(TOPICS.reminders), TOPICS.taskEvents, TOPICS.reminders, TOPICS.taskUpdates],
+    // Besides its dead letters, dead-letter-replays: an operator's replay of a dead letter, marked for
+    // the group that failed it (subscribers/deadLetters/adminApi.ts, Replayer). Never the event
+    // topics: a replay there would let this user put events before the gateway's device streams.
+    writes: [deadLetterTopic(TOPICS.taskEvents), deadLetterTopic(TOPICS.reminders), REPLAY_TOPIC],
     // The dead-letter index reads every dead-letter topic, the gateway's too.
-    reads: [TOPICS.taskEvents, TOPICS.reminders, ...Object.values(TOPICS).map(deadLetterTopic)],
+    reads: [TOPICS.taskEvents, TOPICS.reminders, REPLAY_TOPIC, ...Object.values(TOPICS).map(deadLetterTopic)],
     groups: [AUDIT, NOTIFICATIONS, DEAD_LETTER_INDEX],
   },
   gateway: { writes: [deadLetterTopic(TOPICS.taskUpdates)], reads: [TOPICS.taskUpdates], groups: [SYNC_PREFIX] },
@@ -67,4 +68,18 @@ export function kafkaAcls(users: Record<KafkaService, string> = KAFKA_USERS): Ac
     if (a.writes.length) out.push(entry(p, AclResourceTypes.CLUSTER, 'kafka-cluster', AclOperationTypes.IDEMPOTENT_WRITE));
   }
   return out;
+}
+
+const aclKey = (a: AclEntry): string =>
+  [a.resourceType, a.resourceName, a.resourcePatternType, a.principal, a.host, a.operation, a.permissionType].join('|');
+
+/**
+ * The ACLs a broker holds for the service users that kafkaAcls() no longer grants (an access
+ * narrowed since the broker got it): deleted when the stack applies its ACLs, so a broker never
+ * keeps a right the code took away. ACLs of other principals are not the project's and stay.
+ */
+export function staleAcls(existing: readonly AclEntry[], desired: readonly AclEntry[] = kafkaAcls(), users: Record<KafkaService, string> = KAFKA_USERS): AclEntry[] {
+  const ours = new Set(Object.values(users).map((u) => `User:${u}`));
+  const want = new Set(desired.map(aclKey));
+  return existing.filter((a) => ours.has(a.principal) && !want.has(aclKey(a)));
 }

@@ -127,7 +127,7 @@ export const openApiDocument = {
     '/v1/admin/dead-letters/replay': {
       post: {
         summary: 'Operators: replay every dead letter matching a filter',
-        description: 'Each matching dead letter (status `dead` unless `status` says otherwise; discarded ones never) is sent again, with its key and value, to its source topic, for the consumer group that gave up only. Consumers are idempotent by eventId: a replayed reminder email is sent once however often it is replayed.',
+        description: 'Each matching dead letter (status `dead` unless `status` says otherwise; discarded ones never; a device stream\'s never) is sent again, with its key and value, on the topic dead-letter-replays, for the consumer group that gave up only (`audit` or `notifications`). Consumers are idempotent by eventId: a replayed reminder email is sent once however often it is replayed.',
         requestBody: { required: true, content: { 'application/json': { schema: ref('DeadLetterFilter') } } },
         responses: { 200: json('ReplayResult', 'what was replayed and what was skipped'), ...adminErrors },
       },
@@ -136,7 +136,7 @@ export const openApiDocument = {
       post: {
         summary: 'Operators: send one dead letter again, to the consumer group that gave up',
         parameters: [deadLetterId],
-        responses: { 200: json('DeadLetterActed', 'sent again'), ...adminErrors, 404: json('Error', 'no dead letter with this id'), 409: json('Error', 'the dead letter was discarded') },
+        responses: { 200: json('DeadLetterActed', 'sent again'), ...adminErrors, 404: json('Error', 'no dead letter with this id'), 409: json('Error', 'the dead letter was discarded, or is a device stream\'s (live only: never replayed)') },
       },
     },
     '/v1/admin/dead-letters/{id}/discard': {

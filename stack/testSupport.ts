@@ -7,6 +7,9 @@ import { DAPR_TOKEN_HEADER } from '../common/daprAccess';
 import { stackCredentials, type Service } from './credentials';
 import { sidecars } from './services';
 import { actAsLocalKafkaAdmin } from './kafka/security';
+import { isAlive, stopProcess } from './processes';
+import { up } from './stack';
+import { readState } from './stackState';
 
 // Kafka clients of tests (createKafka) are the local stack's admin: nobody sets credentials by hand.
 actAsLocalKafkaAdmin();
@@ -144,4 +147,16 @@ export function device(u: string, headers: Record<string, string> = {}): Promise
     });
     ws.once('error', reject);
   });
+}
+
+/** Restarts the subscribers with these settings added to their environment (none: as configured). */
+export async function restartSubscribers(env: Record<string, string>): Promise<void> {
+  const rec = readState()?.processes.find((p) => p.name === 'subscribers');
+  if (rec && isAlive(rec)) await stopProcess(rec, 'SIGTERM', 30_000);
+  Object.assign(process.env, env);
+  try {
+    await up(); // the services inherit this process's environment
+  } finally {
+    for (const k of Object.keys(env)) delete process.env[k];
+  }
 }

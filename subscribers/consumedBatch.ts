@@ -6,7 +6,7 @@
 import type { Batch, Consumer, KafkaMessage } from 'kafkajs';
 import type { EventEnvelope } from '../common/events/envelope';
 import { readEvent, seqOf } from '../common/events/consumedEvent';
-import { replayedForAnotherGroup, replayTarget, type DeadLetter, type DeadLetters } from '../common/deadLetters';
+import { originOf, replayedForAnotherGroup, replayTarget, type DeadLetter, type DeadLetters, type Origin } from '../common/deadLetters';
 import { consumerPolicies, retryMessage, type RetryContext } from '../common/kafka';
 import { scheduleFor } from '../common/consumerRetry';
 import type { Logger } from '../common/logger';
@@ -22,6 +22,12 @@ export interface ConsumedEvent {
   value: Buffer | null;
   /** An operator replayed this message for this group (POST /v1/admin/dead-letters/{id}/replay). */
   replayed: boolean;
+  /**
+   * Where the event was first read: the batch's topic, partition and offset, or, for a replay
+   * (read from dead-letter-replays), those of the message that was dead-lettered. A dead letter
+   * for it names this place.
+   */
+  origin: Origin;
 }
 
 /**
@@ -29,7 +35,7 @@ export interface ConsumedEvent {
  * message that does not validate can never succeed: one try, no retry), and how many messages an
  * operator replayed for another consumer group (skipped here).
  */
-export function parseBatch(batch: Pick<Batch, 'messages' | 'partition'>, group: string): { events: ConsumedEvent[]; dead: DeadLetter[]; skipped: number } {
+export function parseBatch(batch: Pick<Batch, 'messages' | 'partition' | 'topic'>, group: string): { events: ConsumedEvent[]; dead: DeadLetter[]; skipped: number } {
   const events: ConsumedEvent[] = [];
   const dead: DeadLetter[] = [];
   let skipped = 0;
@@ -38,11 +44,12 @@ export function parseBatch(batch: Pick<Batch, 'messages' | 'partition'>, group: 
       skipped++;
       continue;
     }
+    const origin = originOf(batch.topic, batch.partition, m);
     const read = readEvent(m.value);
     if ('event' in read) {
-      events.push({ event: read.event, offset: m.offset, seq: seqOf(m.headers), key: m.key, value: m.value, replayed: replayTarget(m.headers) === group });
+      events.push({ event: read.event, offset: m.offset, seq: seqOf(m.headers), key: m.key, value: m.value, replayed: replayTarget(m.headers) === group, origin });
     } else {
-      dead.push({ key: m.key, value: m.value, reason: read.reason, partition: batch.partition, offset: m.offset, attempts: 1 });
+      dead.push({ key: m.key, value: m.value, reason: read.reason, ...origin, attempts: 1 });
     }
   }
   return { events, dead, skipped };
@@ -69,7 +76,12 @@ export async function writeWithRetries(events: ConsumedEvent[], write: (events: 
     group: r.group, topic: r.topic, schedule: eventType === undefined ? { delaysMs: [] } : scheduleFor(consumerPolicies(), r.group, eventType),
     heartbeat: r.heartbeat, isRunning: r.isRunning, log: r.log, ids,
   });
-  const whole = await retryMessage(() => write(events), ctx(undefined, { partition: r.partition, events: events.length }));
+  // A batch of one event is that event: its try gets the event's schedule (with none, an unknown
+  // failure of a lone event was dead-lettered after one try, whatever its policy said).
+  const lone = events.length === 1 ? events[0] : undefined;
+  const whole = await retryMessage(() => write(events), lone
+    ? ctx(lone.event.type, { eventId: lone.event.eventId, userId: lone.event.userId, taskId: lone.event.taskId, offset: lone.offset })
+    : ctx(undefined, { partition: r.partition, events: events.length }));
   if (whole.ok) return { written: whole.value, dead: [] };
   if (events.length > 1) r.log.warn('batch could not be written; writing its events one by one', { group: r.group, topic: r.topic, partition: r.partition, reason: whole.reason });
   let written = 0;
@@ -77,7 +89,7 @@ export async function writeWithRetries(events: ConsumedEvent[], write: (events: 
   for (const e of events) {
     const one = events.length === 1 ? whole : await retryMessage(() => write([e]), ctx(e.event.type, { eventId: e.event.eventId, userId: e.event.userId, taskId: e.event.taskId, offset: e.offset }));
     if (one.ok) written += one.value;
-    else dead.push({ key: e.key, value: e.value, reason: one.reason, partition: r.partition, offset: e.offset, attempts: one.attempts });
+    else dead.push({ key: e.key, value: e.value, reason: one.reason, ...e.origin, attempts: one.attempts });
   }
   return { written, dead };
 }
@@ -92,7 +104,7 @@ export async function sendDeadLetters(deadLetters: DeadLetters, letters: DeadLet
     // Never dropped: nothing is committed, kafkajs reads the batch again (the writes are idempotent).
     throw new Error(`dead letters for ${r.topic} could not be sent: ${sent.reason}`);
   }
-  for (const d of letters) r.log.warn('message sent to the dead-letter topic', { group: r.group, topic: r.topic, partition: d.partition, offset: d.offset, attempts: d.attempts, reason: d.reason });
+  for (const d of letters) r.log.warn('message sent to the dead-letter topic', { group: r.group, topic: d.sourceTopic ?? r.topic, partition: d.partition, offset: d.offset, attempts: d.attempts, reason: d.reason });
 }
 
 /**

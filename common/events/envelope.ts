@@ -22,7 +22,17 @@ export function deadLetterTopic(topic: string): string {
   return `${topic}.dlt`;
 }
 
-export const ALL_TOPICS: readonly string[] = Object.values(TOPICS).flatMap((t) => [t, deadLetterTopic(t)]);
+/**
+ * Where an operator's replay of a dead letter goes (subscribers/deadLetters/README.md): written
+ * only by the subscribers and read only by their consumer groups (audit, notifications), each
+ * acting on the messages marked for it. Never the event topics themselves: only the actor host
+ * writes those (common/kafkaAcls.ts), so no other service's Kafka user can put an event before
+ * another service's consumers (a forged reminder.due is an email to any address; a forged
+ * task-updates event reaches every device).
+ */
+export const REPLAY_TOPIC = 'dead-letter-replays';
+
+export const ALL_TOPICS: readonly string[] = [...Object.values(TOPICS).flatMap((t) => [t, deadLetterTopic(t)]), REPLAY_TOPIC];
 
 export type TaskEventType = 'task.created' | 'task.updated' | 'task.completed' | 'task.reopened' | 'task.deleted';
 export type ReminderEventType = 'reminder.due' | 'reminder.sent' | 'reminder.failed';

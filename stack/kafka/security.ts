@@ -9,10 +9,10 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { KafkaConfig } from 'kafkajs';
+import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes, type AclEntry, type KafkaConfig } from 'kafkajs';
 import { config } from '../../common/config';
 import { createKafka } from '../../common/kafka';
-import { KAFKA_USERS, kafkaAcls, type KafkaService } from '../../common/kafkaAcls';
+import { KAFKA_USERS, kafkaAcls, staleAcls, type KafkaService } from '../../common/kafkaAcls';
 import { createLogger } from '../../common/logger';
 import { stackCredentials, SERVICES } from '../credentials';
 
@@ -61,14 +61,28 @@ export function markKafkaStorage(dataDir: string): void {
   fs.writeFileSync(markerOf(dataDir), JSON.stringify({ mechanism: KAFKA_SASL_MECHANISM, fingerprint: kafkaSecurityFingerprint() }, null, 2));
 }
 
-/** Creates every ACL of common/kafkaAcls.ts (creating one that exists is a no-op). */
-export async function applyKafkaAcls(): Promise<number> {
+/**
+ * Makes the broker's ACLs of the service users those of common/kafkaAcls.ts: deletes the ones the
+ * code no longer grants (a broker formatted before an access was narrowed keeps it otherwise),
+ * then creates every one (creating one that exists is a no-op). Returns how many were deleted.
+ */
+export async function applyKafkaAcls(): Promise<{ applied: number; deleted: number }> {
   const admin = createKafka('stack-acls', createLogger('stack'), { security: kafkaUserSecurity('admin') }).admin();
   await admin.connect();
   try {
     const acl = kafkaAcls();
+    const existing: AclEntry[] = [];
+    for (const user of Object.values(KAFKA_USERS)) {
+      const { resources } = await admin.describeAcls({
+        principal: `User:${user}`, resourceType: AclResourceTypes.ANY, resourcePatternType: ResourcePatternTypes.ANY,
+        operation: AclOperationTypes.ANY, permissionType: AclPermissionTypes.ANY,
+      });
+      for (const r of resources) for (const a of r.acls) existing.push({ ...a, resourceType: r.resourceType, resourceName: r.resourceName, resourcePatternType: r.resourcePatternType });
+    }
+    const stale = staleAcls(existing, acl);
+    if (stale.length > 0) await admin.deleteAcls({ filters: stale });
     await admin.createAcls({ acl });
-    return acl.length;
+    return { applied: acl.length, deleted: stale.length };
   } finally {
     await admin.disconnect();
   }

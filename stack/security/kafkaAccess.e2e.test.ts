@@ -2,14 +2,15 @@
  * As an attacker with network access to the broker (any local process; any workload next to the
  * pods): without a Kafka user, or with the credentials of a service other than the actor host,
  * nobody can forge a reminder (a reminder.due sends an email to any address) or read everyone's
- * task events.
+ * task events. The subscribers' user writes only its dead-letter topics and dead-letter-replays,
+ * which only the subscribers' own groups read.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { KafkaConfig } from 'kafkajs';
 import { createKafka } from '../../common/kafka';
 import { createLogger } from '../../common/logger';
-import { TOPICS } from '../../common/events/envelope';
+import { REPLAY_TOPIC, TOPICS } from '../../common/events/envelope';
 import { KAFKA_USERS } from '../../common/kafkaAcls';
 import { kafkaUserSecurity, KAFKA_SASL_MECHANISM } from '../kafka/security';
 
@@ -57,6 +58,13 @@ describe('security: Kafka has a user per service and ACLs per topic', function (
       }
     });
   }
+
+  it("refuses the gateway's and the actor host's users a write to dead-letter-replays (a replay there, marked for the notifications, is an email)", async () => {
+    for (const service of ['gateway', 'actors'] as const) {
+      const outcome = await tryProduce(kafkaUserSecurity(service), REPLAY_TOPIC);
+      assert.match(outcome, /authoriz/i, `${service} → ${REPLAY_TOPIC}: ${outcome}`);
+    }
+  });
 
   it("refuses the gateway's user a read of every user's task events", async () => {
     const consumer = createKafka('attacker-reader', log, { security: kafkaUserSecurity('gateway'), quiet: true, retry: { retries: 0 } })

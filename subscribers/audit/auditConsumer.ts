@@ -4,11 +4,12 @@
  * not validate goes to its topic's dead-letter topic with the reason at once; a write that fails
  * transiently (the database down) is retried until it works, never dead-lettered; any other
  * failure is retried per event on the schedule of its type (subscribers/deadLetters/README.md), then
- * dead-lettered, and consumption goes on.
+ * dead-lettered, and consumption goes on. An operator's replay for this group arrives on
+ * dead-letter-replays and is recorded like any other event (idempotent on eventId).
  */
 import type { Consumer, Kafka, EachBatchPayload } from 'kafkajs';
 import type { Pool } from 'pg';
-import { TOPICS } from '../../common/events/envelope';
+import { REPLAY_TOPIC, TOPICS } from '../../common/events/envelope';
 import { runConsumer, StoppedWhileRetrying } from '../../common/kafka';
 import { consumerRetries, eventsConsumed } from '../../common/metrics';
 import type { Logger } from '../../common/logger';
@@ -35,7 +36,8 @@ export class AuditConsumer {
   async start(): Promise<void> {
     await this.deadLetters.connect();
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [...AUDITED_TOPICS], fromBeginning: true });
+    // dead-letter-replays: what an operator sent again for this group (subscribers/deadLetters/README.md).
+    await this.consumer.subscribe({ topics: [...AUDITED_TOPICS, REPLAY_TOPIC], fromBeginning: true });
     // Several partitions at once: while one batch waits for PostgreSQL, another is parsed or committed.
     // Each partition still has one batch at a time, in offset order.
     await runConsumer(this.consumer, { autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: AUDIT_PARTITIONS_CONCURRENTLY, eachBatch: (p) => tracedBatch(AUDIT_GROUP, p.batch, () => this.handleBatch(p)) }, this.log);

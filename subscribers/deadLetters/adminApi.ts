@@ -7,14 +7,19 @@
  * - POST /admin/dead-letters/{id}/replay       send it again, to the consumer group that gave up
  * - POST /admin/dead-letters/replay            the same for every match of a filter (JSON body)
  * - POST /admin/dead-letters/{id}/discard      mark it handled; it is never replayed
- * A replay is the original key and value on the original topic with the dlt-replay-group header:
- * only that group acts on it (common/deadLetters.ts), and consumers are idempotent by eventId.
+ * A replay is the original key and value on dead-letter-replays (REPLAY_TOPIC) with the
+ * dlt-replay-group header and where the message was first read: only that group acts on it
+ * (common/deadLetters.ts), and consumers are idempotent by eventId. Only the groups that read
+ * that topic (REPLAYABLE_GROUPS) get replays; the event topics stay the actor host's alone.
  */
 import express, { Router, type Request, type Response } from 'express';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import { inTransaction } from '../../common/db/pool';
 import { REPLAY_HEADERS } from '../../common/deadLetters';
+import { REPLAY_TOPIC } from '../../common/events/envelope';
+import { AUDIT_GROUP } from '../audit/auditConsumer';
+import { NOTIFICATIONS_GROUP } from '../notifications/reminderEvents';
 import type { Logger } from '../../common/logger';
 import { isUuid, type FieldError } from '../../common/validation';
 import {
@@ -30,6 +35,27 @@ const invalid = (res: Response, details: FieldError[]) =>
   res.status(400).json({ error: { code: 'invalid_input', message: 'the dead-letter request is invalid', details } });
 const problem = (res: Response, status: number, code: string, message: string) => res.status(status).json({ error: { code, message, details: [] } });
 
+/**
+ * The consumer groups that read dead-letter-replays. A device stream's group (`sync-…`, one per
+ * gateway process, live only) gets none: what it dead-letters does not validate, and a device
+ * that missed something catches up itself when it reconnects (gateway/stream/README.md).
+ */
+export const REPLAYABLE_GROUPS: readonly string[] = [AUDIT_GROUP, NOTIFICATIONS_GROUP];
+
+type Lettered = DeadLetterView & { rawKey: Buffer | null; rawValue: Buffer | null };
+
+/** Why a dead letter cannot be sent again, or undefined when it can. */
+export function notReplayable(l: Pick<Lettered, 'status' | 'group' | 'rawValue'>): string | undefined {
+  if (l.status === 'discarded') return 'the dead letter was discarded; it is not replayed';
+  if (l.rawValue === null) return 'the dead letter has no value to send again';
+  if (!REPLAYABLE_GROUPS.includes(l.group)) {
+    return l.group.startsWith('sync-')
+      ? 'a device stream\'s dead letter is not replayed: the stream is live only, and a device catches up when it reconnects'
+      : `consumer group ${l.group} takes no replays (only ${REPLAYABLE_GROUPS.join(', ')})`;
+  }
+  return undefined;
+}
+
 /** Sends dead letters again; resolves once Kafka has them (acks -1). */
 export class Replayer {
   private readonly producer: Producer;
@@ -42,15 +68,17 @@ export class Replayer {
     return this.producer.connect();
   }
 
-  async replay(letters: Array<DeadLetterView & { rawKey: Buffer | null; rawValue: Buffer | null }>): Promise<void> {
-    const byTopic = new Map<string, typeof letters>();
-    for (const l of letters) byTopic.set(l.topic, [...(byTopic.get(l.topic) ?? []), l]);
-    await this.producer.sendBatch({
+  async replay(letters: Lettered[]): Promise<void> {
+    if (letters.length === 0) return;
+    await this.producer.send({
+      topic: REPLAY_TOPIC,
       acks: -1,
-      topicMessages: [...byTopic].map(([topic, ls]) => ({
-        topic,
-        messages: ls.map((l) => ({ key: l.rawKey, value: l.rawValue, headers: { [REPLAY_HEADERS.group]: l.group, [REPLAY_HEADERS.id]: l.id } })),
-      })),
+      messages: letters.map((l) => {
+        const headers: Record<string, string> = { [REPLAY_HEADERS.group]: l.group, [REPLAY_HEADERS.id]: l.id, [REPLAY_HEADERS.sourceTopic]: l.topic };
+        if (l.partition !== null) headers[REPLAY_HEADERS.sourcePartition] = String(l.partition);
+        if (l.offset !== null) headers[REPLAY_HEADERS.sourceOffset] = l.offset;
+        return { key: l.rawKey, value: l.rawValue, headers };
+      }),
     });
   }
 
@@ -134,7 +162,7 @@ export function deadLetterAdminApi(pool: Pool, replayer: Replayer, bulkMax: numb
 
   /** Locks the dead letters, sends the replayable ones again, marks them and records the action, in one transaction. */
   async function replay(tx: PoolClient, letters: Awaited<ReturnType<typeof lockDeadLetters>>) {
-    const replayable = letters.filter((l) => l.status !== 'discarded' && l.group !== 'unknown' && l.rawValue !== null);
+    const replayable = letters.filter((l) => notReplayable(l) === undefined);
     await replayer.replay(replayable);
     await markReplayed(tx, replayable.map((l) => l.id));
     return { replayed: replayable.map(summary), skipped: letters.filter((l) => !replayable.includes(l)).map(summary) };
@@ -169,13 +197,14 @@ export function deadLetterAdminApi(pool: Pool, replayer: Replayer, bulkMax: numb
     const out = await inTransaction(pool, async (tx) => {
       const [letter] = await lockDeadLetters(tx, { id });
       if (!letter) return { status: 404 as const };
-      if (letter.status === 'discarded') return { status: 409 as const, message: 'the dead letter was discarded; it is not replayed' };
+      if (letter.status === 'discarded') return { status: 409 as const, message: notReplayable(letter) ?? 'discarded' };
       if (verb === 'discard') {
         await markDiscarded(tx, id);
         const action = await recordAdminAction(tx, { operator, action: 'dead-letters.discard', target: id, params: {}, result: { previous: letter.status } });
         return { status: 200 as const, body: { discarded: summary({ ...letter, status: 'discarded' }), action } };
       }
-      if (letter.group === 'unknown' || letter.rawValue === null) return { status: 409 as const, message: 'the dead letter names no consumer group or has no value to send again' };
+      const why = notReplayable(letter);
+      if (why !== undefined) return { status: 409 as const, message: why };
       const result = await replay(tx, [letter]);
       const action = await recordAdminAction(tx, { operator, action: 'dead-letters.replay', target: id, params: {}, result: { topic: letter.topic, group: letter.group, replays: letter.replays + 1 } });
       return { status: 200 as const, body: { replayed: result.replayed[0], action } };

@@ -8,18 +8,19 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { Producer } from 'kafkajs';
+import { ConfigResourceTypes, type Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { config } from '../../common/config';
 import { createPool } from '../../common/db/pool';
-import { createKafka } from '../../common/kafka';
+import { createKafka, ensureTopics } from '../../common/kafka';
+import { deadLetterRetentionMs } from '../../common/deadLetters';
 import { createLogger } from '../../common/logger';
-import { buildEvent, deadLetterTopic, TOPICS } from '../../common/events/envelope';
+import { buildEvent, deadLetterTopic, REPLAY_TOPIC, TOPICS } from '../../common/events/envelope';
 import { newTask } from '../../actors/taskRules';
 import { stopProcess } from '../../stack/processes';
 import { up } from '../../stack/stack';
 import { readState } from '../../stack/stackState';
-import { api, device, eventually, serviceMetrics, streamUrl, tokenFor, uniqueUser, type JsonBody } from '../../stack/testSupport';
+import { api, device, eventually, restartSubscribers, serviceMetrics, streamUrl, tokenFor, uniqueUser, type JsonBody } from '../../stack/testSupport';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const sinkUrl = (path: string) => `http://127.0.0.1:${config.smtpSinkHttpPort}${path}`;
@@ -68,9 +69,10 @@ describe('dead letters, retries and the operator API', function () {
   this.timeout(180_000);
   let pool: Pool;
   let operator: string;
+  const operatorName = uniqueUser('operator');
   before(async () => {
     pool = createPool('dead-letters-test');
-    operator = await tokenFor(uniqueUser('operator'), undefined, { roles: ['operator'] });
+    operator = await tokenFor(operatorName, undefined, { roles: ['operator'] });
   });
   after(() => pool.end());
 
@@ -132,14 +134,53 @@ describe('dead letters, retries and the operator API', function () {
       const trail = await api('GET', '/v1/audit?limit=50', { token });
       assert.equal(trail.body.items.filter((e: JsonBody) => e.eventId === eventId).length, 1, 'consumed once');
       assert.equal((await listed(`eventId=${eventId}`)).length, 1, 'the replays made no new dead letter');
+      assert.equal((await readTopic(TOPICS.taskEvents)).filter((m) => m.value.includes(eventId)).length, 1, 'a replay does not write the event topic (only the actor host does)');
+      const replays = (await readTopic(REPLAY_TOPIC)).filter((m) => m.value.includes(eventId));
+      assert.deepEqual(replays.map((m) => [m.headers['dlt-replay-group'], m.headers['dlt-replay-id'], m.headers['dlt-replay-source-topic'], m.headers['dlt-replay-source-offset']]),
+        [0, 1].map(() => ['audit', letter.id, TOPICS.taskEvents, letter.offset]), 'each replay is on dead-letter-replays, for the audit, naming where the message was read');
 
       const actions = (await pool.query('SELECT action, target, at FROM admin_actions WHERE target = $1 ORDER BY id', [letter.id])).rows;
       assert.deepEqual(actions.map((a) => a.action), ['dead-letters.replay', 'dead-letters.replay'], 'each replay is in the operators\' audit trail');
       const discarded = await api('POST', `/v1/admin/dead-letters/${encodeURIComponent(letter.id)}/discard`, { token: operator });
       assert.equal(discarded.status, 200);
       assert.equal((await api('POST', `/v1/admin/dead-letters/${encodeURIComponent(letter.id)}/replay`, { token: operator })).status, 409, 'a discarded dead letter is never replayed');
+      const trailOfOperators = (await pool.query('SELECT operator, action, at FROM admin_actions WHERE target = $1 ORDER BY id', [letter.id])).rows;
+      assert.deepEqual(trailOfOperators.map((a) => [a.operator, a.action]), [[operatorName, 'dead-letters.replay'], [operatorName, 'dead-letters.replay'], [operatorName, 'dead-letters.discard']], 'who did what');
+      assert.ok(trailOfOperators.every((a) => a.at instanceof Date && a.at.getTime() >= Date.parse(letter.deadLetteredAt)), 'and when');
+      const listings = (await pool.query("SELECT params FROM admin_actions WHERE operator = $1 AND action = 'dead-letters.list'", [operatorName])).rows;
+      assert.ok(listings.some((a) => a.params.eventId === eventId), 'a listing is recorded too, with its filter');
     } finally {
       if (!fixed) await pool.query(`ALTER TABLE audit_log DROP CONSTRAINT IF EXISTS ${constraint}`);
+    }
+  });
+
+  it('an unknown failure (a trigger raising) is retried on the schedule of its group and type (CONSUMER_RETRY_POLICIES), then dead-lettered with the tries made', async () => {
+    await restartSubscribers({ CONSUMER_RETRY_POLICIES: 'audit/task.updated=100ms,100ms' });
+    const fn = `dead_letter_test_${randomUUID().replace(/-/g, '')}`;
+    try {
+      const user = uniqueUser('unknown-failure');
+      const token = await tokenFor(user);
+      const created = await api('POST', '/v1/tasks', { token, body: { title: 'a task whose update a trigger refuses' } });
+      assert.equal(created.status, 201);
+      const taskId = String(created.body.id);
+      assert.match(taskId, /^[A-Za-z0-9_-]+$/);
+      await pool.query(`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+        IF NEW.task_id = '${taskId}' AND NEW.type = 'task.updated' THEN RAISE EXCEPTION 'a fault no one foresaw'; END IF; RETURN NEW; END $$`);
+      await pool.query(`CREATE TRIGGER ${fn} BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
+      assert.equal((await api('PATCH', `/v1/tasks/${taskId}`, { token, body: { title: 'refused by a trigger' } })).status, 200);
+      const eventId = await eventually(async () => (await pool.query<{ id: string }>(
+        "SELECT payload->>'eventId' AS id FROM outbox WHERE user_id = $1 AND payload->>'type' = 'task.updated'", [user],
+      )).rows[0]?.id, 20_000, 'the task.updated in the outbox');
+      const [letter] = await eventually(async () => {
+        const items = await listed(`group=audit&eventId=${eventId}`);
+        return items.length ? items : undefined;
+      }, 60_000, 'the dead letter of the unknown failure');
+      assert.equal(letter.attempts, 3, 'one try and the two retries of the policy');
+      assert.match(letter.reason, /^gave up after 3 tries: .*a fault no one foresaw/);
+    } finally {
+      await pool.query(`DROP TRIGGER IF EXISTS ${fn} ON audit_log`);
+      await pool.query(`DROP FUNCTION IF EXISTS ${fn}()`);
+      await restartSubscribers({});
     }
   });
 
@@ -222,6 +263,49 @@ describe('dead letters, retries and the operator API', function () {
     } finally {
       await setRefusal('none');
       phone.ws.close();
+    }
+  });
+
+  it('a device stream\'s dead letter is listed but not replayed: 409 with the reason, and a bulk replay skips it', async () => {
+    const user = uniqueUser('stream-poison');
+    const kafka = createKafka('dead-letters-test', createLogger('dead-letters-test'), { quiet: true });
+    const producer: Producer = kafka.producer();
+    await producer.connect();
+    try {
+      await producer.send({ topic: TOPICS.taskUpdates, acks: -1, messages: [{ key: user, value: '{"not": "an event"}' }] });
+    } finally {
+      await producer.disconnect();
+    }
+    const letter = await eventually(async () => (await listed('topic=task-updates&limit=500')).find((l) => l.key === user), 60_000, 'the device stream\'s dead letter listed');
+    assert.match(letter.group, /^sync-/);
+    assert.match(letter.reason, /^invalid event/);
+    const r = await api('POST', `/v1/admin/dead-letters/${encodeURIComponent(letter.id)}/replay`, { token: operator });
+    assert.equal(r.status, 409, JSON.stringify(r.body));
+    assert.match(r.body.error.message, /device stream/);
+    const bulk = await api('POST', '/v1/admin/dead-letters/replay', { token: operator, body: { topic: 'task-updates' } });
+    assert.equal(bulk.status, 200, JSON.stringify(bulk.body));
+    assert.deepEqual(bulk.body.replayed, []);
+    assert.ok(bulk.body.skipped.some((l: JsonBody) => l.id === letter.id));
+    assert.equal((await listed(`topic=task-updates&limit=500`)).find((l) => l.id === letter.id)?.status, 'dead', 'still waiting for an operator');
+  });
+
+  it('each dead-letter topic keeps its messages for its own retention (30, 7 and 14 days by default), set again at every start', async () => {
+    const admin = createKafka('dead-letters-test', createLogger('dead-letters-test'), { quiet: true }).admin();
+    await admin.connect();
+    const dlts = Object.values(TOPICS).map(deadLetterTopic);
+    const retention = async () => {
+      const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: dlts.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms'] })) });
+      return dlts.map((t) => resources.find((r) => r.resourceName === t)?.configEntries.find((e) => e.configName === 'retention.ms')?.configValue);
+    };
+    try {
+      assert.deepEqual(await retention(), dlts.map((t) => String(deadLetterRetentionMs(t))));
+      await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: deadLetterTopic(TOPICS.reminders), configEntries: [{ name: 'retention.ms', value: '60000' }] }] });
+      assert.equal((await retention())[1], '60000', 'changed by hand');
+      await ensureTopics(admin);
+      assert.deepEqual(await retention(), dlts.map((t) => String(deadLetterRetentionMs(t))), 'what a service does at its start sets it back');
+    } finally {
+      await ensureTopics(admin).catch(() => undefined);
+      await admin.disconnect();
     }
   });
 

@@ -5,11 +5,12 @@
  * SMTP latency nor a retry's backoff holds up a partition. reminder.sent / reminder.failed are this
  * subscriber's own output and are skipped; an event that does not validate goes to reminders.dlt;
  * a failed write is retried as common/consumerRetry.ts says. A reminder.due an operator replayed
- * for this group, whose email failed for good, is made pending again (sent once, however often replayed).
+ * for this group (on dead-letter-replays), whose email failed for good, is made pending again (sent
+ * once, however often replayed).
  */
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
-import { TOPICS, type EventEnvelope } from '../../common/events/envelope';
+import { REPLAY_TOPIC, TOPICS, type EventEnvelope } from '../../common/events/envelope';
 import { runConsumer, StoppedWhileRetrying } from '../../common/kafka';
 import type { Logger } from '../../common/logger';
 import { consumerRetries, eventsConsumed } from '../../common/metrics';
@@ -41,7 +42,8 @@ export class NotificationConsumer {
    */
   async start(): Promise<void> {
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [TOPICS.reminders], fromBeginning: true });
+    // dead-letter-replays: what an operator sent again for this group (subscribers/deadLetters/README.md).
+    await this.consumer.subscribe({ topics: [TOPICS.reminders, REPLAY_TOPIC], fromBeginning: true });
     // Partitions are independent (one user's events share one): recording them one after the other
     // would put every partition's insert and offset commit in line behind the others'.
     await runConsumer(this.consumer, {
@@ -66,7 +68,8 @@ export class NotificationConsumer {
     const due = events.filter((e) => e.event.type === 'reminder.due');
     const ignored = events.length - due.length + skipped;
     const record = (es: ConsumedEvent[]) => insertDueNotifications(this.pool, es.map((e) => ({
-      event: e.event as EventEnvelope<ReminderDueData>, partition: batch.partition, offset: e.offset, replayed: e.replayed,
+      // Where the reminder.due was first read (a replay's origin), which its dead letter names if its email is given up.
+      event: e.event as EventEnvelope<ReminderDueData>, partition: e.origin.partition ?? batch.partition, offset: e.origin.offset ?? e.offset, replayed: e.replayed,
     })));
     const { written: inserted, dead: failed } = await writeWithRetries(due, record, retry);
     // A replayed reminder that failed for good gets fresh tries (its row exists, so the insert skipped it).
