@@ -137,19 +137,6 @@ export type Handled<T> = { ok: true; value: T; attempts: number } | { ok: false;
 /** Thrown when the consumer stopped while a message waited for its retry: nothing was committed, the message is read again. */
 export class StoppedWhileRetrying extends Error {}
 
-/**
- * Runs a consumer's batch; a stop or rebalance in the middle of its retries (StoppedWhileRetrying)
- * ends it quietly: nothing was committed, so the partition's next owner reads the batch again.
- */
-export async function unlessStopped(work: () => Promise<void>): Promise<void> {
-  try {
-    await work();
-  } catch (err) {
-    if (err instanceof StoppedWhileRetrying) return;
-    throw err;
-  }
-}
-
 const HEARTBEAT_EVERY_MS = 3000;
 
 /**

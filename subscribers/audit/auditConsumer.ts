@@ -10,7 +10,7 @@
 import type { Consumer, Kafka, EachBatchPayload } from 'kafkajs';
 import type { Pool } from 'pg';
 import { REPLAY_TOPIC, TOPICS } from '../../common/events/envelope';
-import { runConsumer, unlessStopped } from '../../common/kafka';
+import { runConsumer, StoppedWhileRetrying } from '../../common/kafka';
 import { consumerRetries, eventsConsumed } from '../../common/metrics';
 import type { Logger } from '../../common/logger';
 import { insertAuditBatch, type AuditRecord } from './auditStore';
@@ -43,8 +43,14 @@ export class AuditConsumer {
     await runConsumer(this.consumer, { autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: AUDIT_PARTITIONS_CONCURRENTLY, eachBatch: (p) => tracedBatch(AUDIT_GROUP, p.batch, () => this.handleBatch(p)) }, this.log);
   }
 
-  private handleBatch(p: EachBatchPayload): Promise<void> {
-    return unlessStopped(() => this.recordBatch(p));
+  private async handleBatch(p: EachBatchPayload): Promise<void> {
+    try {
+      await this.recordBatch(p);
+    } catch (err) {
+      // Stopped or rebalanced mid-retry: nothing committed, the next owner reads the batch again.
+      if (err instanceof StoppedWhileRetrying) return;
+      throw err;
+    }
   }
 
   private async recordBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {

@@ -11,7 +11,7 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { REPLAY_TOPIC, TOPICS, type EventEnvelope } from '../../common/events/envelope';
-import { runConsumer, unlessStopped } from '../../common/kafka';
+import { runConsumer, StoppedWhileRetrying } from '../../common/kafka';
 import type { Logger } from '../../common/logger';
 import { consumerRetries, eventsConsumed } from '../../common/metrics';
 import type { DeadLetters } from '../../common/deadLetters';
@@ -51,8 +51,14 @@ export class NotificationConsumer {
     }, this.log);
   }
 
-  private handleBatch(p: EachBatchPayload): Promise<void> {
-    return unlessStopped(() => this.recordBatch(p));
+  private async handleBatch(p: EachBatchPayload): Promise<void> {
+    try {
+      await this.recordBatch(p);
+    } catch (err) {
+      // Stopped or rebalanced mid-retry: nothing committed, the next owner reads the batch again.
+      if (err instanceof StoppedWhileRetrying) return;
+      throw err;
+    }
   }
 
   private async recordBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
