@@ -4,6 +4,7 @@
  * (`up`, which starts what is not running, as Kubernetes restarts a dead pod). No second way of
  * finding or starting processes: the stack's state file and `up` are the only ones.
  */
+import { maxTries, retryCeilingMs, type RetryPolicy } from '../common/backoff';
 import { isAlive, stopProcess } from './processes';
 import { up } from './stack';
 import { readState, type ProcessRecord } from './stackState';
@@ -30,17 +31,29 @@ export async function kill9(name: string): Promise<ProcessRecord> {
 }
 
 /**
- * Starts whatever is not running and waits until the stack is healthy again (the stack's `up`).
- * A start that times out is tried again, up to `attempts` times in all, as Kubernetes restarts a
- * pod whose probes failed (on a loaded machine Kafka's restart after kill -9 took over 2 min).
+ * How `restartStopped` waits between its tries: 5, 10, then 20 s (common/backoff.ts's ceilings),
+ * as Kubernetes backs off restarting a crashing pod. A try can fail at once, not only time out:
+ * while the Dapr scheduler was away, a sidecar dialling 127.0.0.1:<its port> got that very port as
+ * its ephemeral source port (the stack's ports lie in Linux's ephemeral range, 32768-60999) and
+ * connected to itself, and the restarted scheduler's bind failed with "address already in use"
+ * until that connection closed (seen once, 14:16 UTC 3 Dec; three tries in 4 s all failed).
  */
-export async function restartStopped(attempts = 3): Promise<number> {
-  for (let i = 1; ; i++) {
+export const RESTART_BACKOFF: RetryPolicy = { baseMs: 5000, capMs: 20_000, maxRetries: 4 };
+
+/**
+ * Starts whatever is not running and waits until the stack is healthy again (the stack's `up`).
+ * A start that fails (on a loaded machine Kafka's restart after kill -9 took over 2 min; a port
+ * can be held for a while, see RESTART_BACKOFF) is tried again after a pause, up to
+ * `maxTries(policy)` times in all. Returns the number of tries.
+ */
+export async function restartStopped(policy: RetryPolicy = RESTART_BACKOFF): Promise<number> {
+  for (let failed = 0; ; failed++) {
     try {
       await up();
-      return i;
+      return failed + 1;
     } catch (err) {
-      if (i >= attempts) throw err;
+      if (failed + 1 >= maxTries(policy)) throw err;
+      await new Promise((r) => setTimeout(r, retryCeilingMs(failed + 1, policy)));
     }
   }
 }
