@@ -21,8 +21,11 @@ describe('the peer bench table', () => {
     assert.equal(p99.ratio, 45 / 30);
   });
 
-  it('says that throughput is better higher and latency better lower', () => {
+  it('says that throughput and the share fired are better higher, latency and failures better lower', () => {
     assert.deepEqual(peerRows(figures).map((r) => r.better), ['higher', 'lower']);
+    const rows = peerRows([figure('peer.this.x.errors', 'failed', '%', [1]), figure('peer.peer.x.errors', 'failed', '%', [1]),
+      figure('peer.this.storm.fired', 'fired', '%', [100]), figure('peer.peer.storm.fired', 'fired', '%', [100])]);
+    assert.deepEqual(rows.map((r) => r.better), ['lower', 'higher']);
   });
 
   it('has no ratio when a side was not measured or is zero', () => {

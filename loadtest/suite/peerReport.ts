@@ -19,7 +19,7 @@ export interface PeerRow {
   better: 'higher' | 'lower';
 }
 
-const higherIsBetter = (f: Figure) => f.unit === 'req/s' || f.unit === '%';
+const higherIsBetter = (f: Figure) => f.unit === 'req/s' || f.id.endsWith('.fired');
 
 /** One row per figure measured on both systems, in the order of this system's figures. */
 export function peerRows(figures: Figure[]): PeerRow[] {
