@@ -142,6 +142,8 @@ export const config = {
   corsOrigins: str('CORS_ORIGINS', '', 'gateway: browser origins allowed by CORS, comma separated, * for any; empty allows none'),
   syncGroupId: str('SYNC_GROUP_ID', '', "gateway: Kafka consumer group of this process's device stream; default sync-<hostname>-<GATEWAY_PORT>, one per process"),
   streamReplayMaxEvents: int('STREAM_REPLAY_MAX_EVENTS', 1000, 'gateway: most missed events a reconnecting device is sent (GET /v1/stream?after= or ?since=); beyond it the device is told to resync through the REST API'),
+  eraseWaitMs: int('ERASE_WAIT_MS', 10_000, "gateway: how long DELETE /v1/me waits for the subscribers to erase the user's audit trail, notifications and dead letters before it answers 202 (their part then completes on its own)"),
+  exportMaxAuditEvents: int('EXPORT_MAX_AUDIT_EVENTS', 100_000, "gateway: most audit events GET /v1/me/export includes (newest first); beyond it the export says auditComplete: false"),
   streamReplayAuditWaitMs: int('STREAM_REPLAY_AUDIT_WAIT_MS', 3000, "subscribers: how long a replay waits for the audit to record what was already published for the user before it answers 'audit_behind' (the device resyncs)"),
   outboxRelayIntervalMs: int('OUTBOX_RELAY_INTERVAL_MS', 2000, 'how often the actor host re-publishes outbox rows a crash or a Kafka outage left behind'),
   outboxRetentionMs: int('OUTBOX_RETENTION_MS', 3_600_000, 'how long the actor host keeps an outbox row after it reached Kafka (nothing reads it then; the device stream replays from the audit store); 0 keeps them for ever'),

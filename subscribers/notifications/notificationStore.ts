@@ -5,6 +5,7 @@
  * Settling writes reminder.sent / reminder.failed into the outbox in the same transaction, so the
  * event is published exactly when the outcome is recorded (the actor host's relay publishes it).
  */
+import { erasedBefore, latestErasures } from '../erasure/userErasure';
 import type { Pool } from 'pg';
 import { inTransaction } from '../../common/db/pool';
 import { buildEvent, type EventEnvelope } from '../../common/events/envelope';
@@ -66,7 +67,10 @@ export interface DueRecord {
 }
 
 /** Records new reminder.due events as pending, due now; events already recorded are left as they are. Returns rows inserted. */
-export async function insertDueNotifications(pool: Pool, records: DueRecord[]): Promise<number> {
+export async function insertDueNotifications(pool: Pool, all: DueRecord[]): Promise<number> {
+  // A reminder that fired before its user erased their data is not emailed (subscribers/erasure/userErasure.ts).
+  const erasures = await latestErasures(pool, all.map((r) => r.event.userId));
+  const records = all.filter((r) => !erasedBefore(r.event, erasures));
   if (records.length === 0) return 0;
   const values: unknown[] = [];
   const tuples = records.map(({ event: e, partition, offset, replayed }, i) => {

@@ -26,6 +26,7 @@ rendered chart against it.
   operations:
     - { name: /audit, httpVerb: [GET] }
     - { name: /audit/replay, httpVerb: [GET] }
+    - { name: /audit/erasures, httpVerb: [GET] }
     - { name: /admin/**, httpVerb: [GET, POST] }
 {{- end -}}
 
