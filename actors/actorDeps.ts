@@ -10,4 +10,11 @@ export interface ActorDeps {
   syncReminders: (userId: string) => void;
   now: () => Date;
   log: Logger;
+  /** Per-user limits (MAX_OPEN_TASKS_PER_USER, MAX_PENDING_REMINDERS_PER_USER): a write past one is refused with 409 quota_exceeded. */
+  quotas: UserQuotas;
+}
+
+export interface UserQuotas {
+  openTasks: number;
+  pendingReminders: number;
 }

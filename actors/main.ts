@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   reminders.startReconciler(config.outboxRelayIntervalMs);
   const pendingCount = countPendingRemindersEvery15s(pool, log);
   armTestFault(config.testFault, log);
-  const UserActor = userActorClass({ pool, kickOutbox: (u) => outbox.kick(u), syncReminders: (u) => reminders.kick(u), now: () => new Date(), log });
+  const UserActor = userActorClass({ pool, kickOutbox: (u) => outbox.kick(u), syncReminders: (u) => reminders.kick(u), now: () => new Date(), log, quotas: { openTasks: config.maxOpenTasksPerUser, pendingReminders: config.maxPendingRemindersPerUser } });
 
   const server = new DaprServer({
     serverHost: config.bindHost,

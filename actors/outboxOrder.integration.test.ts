@@ -27,7 +27,7 @@ describe('the outbox order of one user (real PostgreSQL)', function () {
     pool = createPool('outbox-order-integration-test');
     const log = createLogger('outbox-order-test');
     log.silent = true;
-    deps = { pool, kickOutbox: () => undefined, syncReminders: () => undefined, now: () => new Date(), log };
+    deps = { pool, kickOutbox: () => undefined, syncReminders: () => undefined, now: () => new Date(), log, quotas: { openTasks: 1000, pendingReminders: 1000 } };
   });
   after(async () => {
     await pool?.end();

@@ -63,7 +63,7 @@ export interface ChatRequest {
   caller?: CallerContext;
 }
 
-export type ActorErrorCode = 'invalid_input' | 'not_found' | 'version_conflict' | 'precondition_failed' | 'idempotency_key_reused' | 'internal' | 'unavailable';
+export type ActorErrorCode = 'invalid_input' | 'not_found' | 'version_conflict' | 'precondition_failed' | 'idempotency_key_reused' | 'quota_exceeded' | 'internal' | 'unavailable';
 
 export interface ActorError {
   /** 503 `unavailable`: the database could not take the call (down, restarting, out of disk); nothing was written, retry. */

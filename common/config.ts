@@ -142,6 +142,8 @@ export const config = {
   corsOrigins: str('CORS_ORIGINS', '', 'gateway: browser origins allowed by CORS, comma separated, * for any; empty allows none'),
   syncGroupId: str('SYNC_GROUP_ID', '', "gateway: Kafka consumer group of this process's device stream; default sync-<hostname>-<GATEWAY_PORT>, one per process"),
   streamReplayMaxEvents: int('STREAM_REPLAY_MAX_EVENTS', 1000, 'gateway: most missed events a reconnecting device is sent (GET /v1/stream?after= or ?since=); beyond it the device is told to resync through the REST API'),
+  maxOpenTasksPerUser: int('MAX_OPEN_TASKS_PER_USER', 10_000, 'actor host: open tasks one user may have; a create or reopen past it is refused with 409 quota_exceeded (completed tasks do not count)'),
+  maxPendingRemindersPerUser: int('MAX_PENDING_REMINDERS_PER_USER', 5_000, 'actor host: pending reminders (registered in Dapr, not yet fired) one user may have; a write that would add more is refused with 409 quota_exceeded'),
   eraseWaitMs: int('ERASE_WAIT_MS', 10_000, "gateway: how long DELETE /v1/me waits for the subscribers to erase the user's audit trail, notifications and dead letters before it answers 202 (their part then completes on its own)"),
   exportMaxAuditEvents: int('EXPORT_MAX_AUDIT_EVENTS', 100_000, "gateway: most audit events GET /v1/me/export includes (newest first); beyond it the export says auditComplete: false"),
   streamReplayAuditWaitMs: int('STREAM_REPLAY_AUDIT_WAIT_MS', 3000, "subscribers: how long a replay waits for the audit to record what was already published for the user before it answers 'audit_behind' (the device resyncs)"),
