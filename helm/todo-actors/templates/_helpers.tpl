@@ -291,5 +291,7 @@ must add up (values.yaml explains the order of shutdown). Fails the render with 
 - completeTask
 - reopenTask
 - chat
+- exportUser
+- eraseUser
 - fireOverdueReminder
 {{- end -}}
