@@ -2,7 +2,7 @@
 import type { Pool } from 'pg';
 import type { EventEnvelope } from '../../common/events/envelope';
 import { inTransaction } from '../../common/db/pool';
-import { eraseForEvents } from '../erasure/userErasure';
+import { eraseForEvents, lockUsers } from '../erasure/userErasure';
 
 export interface AuditRecord {
   event: EventEnvelope<unknown>;
@@ -22,7 +22,9 @@ export interface AuditRecord {
 export async function insertAuditBatch(pool: Pool, records: AuditRecord[]): Promise<number> {
   if (records.length === 0) return 0;
   return inTransaction(pool, async (tx) => {
-    await eraseForEvents(tx, records.filter((r) => r.event.type === 'user.erased').map((r) => r.event));
+    const erased = records.filter((r) => r.event.type === 'user.erased').map((r) => r.event);
+    await lockUsers(tx, records.map((r) => r.event.userId), new Set(erased.map((e) => e.userId)));
+    await eraseForEvents(tx, erased);
     const res = await tx.query(
       `INSERT INTO audit_log (event_id, user_id, task_id, type, schema_version, event_time, event, topic, kafka_partition, kafka_offset, outbox_seq)
        SELECT v.* FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::jsonb[], $8::text[], $9::int[], $10::bigint[], $11::bigint[])

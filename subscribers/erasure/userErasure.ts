@@ -11,6 +11,24 @@ import type { EventEnvelope } from '../../common/events/envelope';
 
 type Db = Pool | PoolClient;
 
+/**
+ * Serialises an erasure with the writes of the same user's events in other transactions (the audit
+ * reads several partitions at once, and the notification consumer writes beside it): the erasing
+ * transaction takes its user's lock exclusively, every other writer shares it, so an older event
+ * is either written before the erasure deletes it, or sees the erasure and is skipped. One
+ * statement, users in sorted order (no two transactions wait on each other in a cycle).
+ */
+export async function lockUsers(tx: PoolClient, userIds: readonly string[], erasing: ReadonlySet<string> = new Set()): Promise<void> {
+  const users = [...new Set(userIds)].sort();
+  if (users.length === 0) return;
+  await tx.query(
+    `SELECT CASE WHEN x THEN pg_advisory_xact_lock(hashtext('user-erasure:' || u))::text
+                 ELSE pg_advisory_xact_lock_shared(hashtext('user-erasure:' || u))::text END
+       FROM unnest($1::text[], $2::boolean[]) WITH ORDINALITY AS t(u, x, i) ORDER BY i`,
+    [users, users.map((u) => erasing.has(u))],
+  );
+}
+
 /** What the subscribers erased for one user.erased event. */
 export interface ErasureRecord {
   eventId: string;
