@@ -8,6 +8,7 @@ import { createPool } from '../common/db/pool';
 import { createLogger } from '../common/logger';
 import { uniqueUser } from '../stack/testSupport';
 import type { ActorDeps } from './actorDeps';
+import { KnownQuotaUse } from './quotas';
 import { completeTask, createTask, deleteTask, reopenTask, updateTask } from './taskCommands';
 
 describe('per-user quotas (real PostgreSQL)', function () {
@@ -20,7 +21,7 @@ describe('per-user quotas (real PostgreSQL)', function () {
     pool = createPool('quotas-integration-test');
     const log = createLogger('quotas-test');
     log.silent = true;
-    deps = { pool, kickOutbox: () => undefined, syncReminders: () => undefined, now: () => new Date(), log, quotas: { openTasks: 2, pendingReminders: 2 } };
+    deps = { pool, kickOutbox: () => undefined, syncReminders: () => undefined, now: () => new Date(), log, quotas: { openTasks: 2, pendingReminders: 2 }, knownUse: new KnownQuotaUse() };
   });
   after(async () => {
     await pool?.end();

@@ -2,7 +2,8 @@
  * Per-user quotas, checked in the actor's turn before a write that adds open tasks or pending
  * reminders (so two writes of one user cannot both pass the last free place). A user at a limit
  * gets 409 `quota_exceeded` naming it; completing or deleting tasks frees places. The counts come
- * from PostgreSQL in one round trip, only for the writes that add something.
+ * from PostgreSQL in one round trip, only when what the host already knows of the user's use
+ * (KnownQuotaUse) cannot tell that the write fits: most creates cost no query.
  */
 import type { Pool } from 'pg';
 import type { UserQuotas } from './actorDeps';
@@ -37,8 +38,53 @@ function refusal(message: string, field: string, limit: number): Fail {
   return { ok: false, error: { status: 409, code: 'quota_exceeded', message, details: [{ field, message: `at most ${limit} per user` }] } };
 }
 
-/** Checks the quotas for a write that adds these; no query when it adds nothing. */
-export async function checkQuotas(deps: { pool: Pool; quotas: UserQuotas }, userId: string, adds: { openTasks: number; pendingReminders: number }): Promise<Fail | undefined> {
+/**
+ * What the host last knew of each user's use, raised by every write it let through: a write that
+ * fits under the known use needs no query. Completes and deletes are not subtracted, so the known
+ * use only overestimates (then a fresh count decides), except for writes of the same user made on
+ * another actor host while placement moved the actor, by which a user may pass a limit. Bounded:
+ * the least recently checked users are forgotten first.
+ */
+export class KnownQuotaUse {
+  private readonly use = new Map<string, QuotaUse>();
+
+  constructor(private readonly maxUsers = 100_000) {}
+
+  get(userId: string): QuotaUse | undefined {
+    const u = this.use.get(userId);
+    if (u) {
+      this.use.delete(userId); // most recently used last
+      this.use.set(userId, u);
+    }
+    return u;
+  }
+
+  set(userId: string, use: QuotaUse): void {
+    this.use.delete(userId);
+    this.use.set(userId, use);
+    while (this.use.size > this.maxUsers) this.use.delete(this.use.keys().next().value as string);
+  }
+
+  forget(userId: string): void {
+    this.use.delete(userId);
+  }
+}
+
+const plus = (u: QuotaUse, adds: QuotaUse): QuotaUse => ({ openTasks: u.openTasks + Math.max(0, adds.openTasks), pendingReminders: u.pendingReminders + Math.max(0, adds.pendingReminders) });
+
+/**
+ * Checks the quotas for a write that adds these: no query when it adds nothing or fits under what
+ * the host knows of the user; else a fresh count decides. A write let through is counted in.
+ */
+export async function checkQuotas(deps: { pool: Pool; quotas: UserQuotas; knownUse: KnownQuotaUse }, userId: string, adds: QuotaUse): Promise<Fail | undefined> {
   if (adds.openTasks <= 0 && adds.pendingReminders <= 0) return undefined;
-  return quotaRefusal(deps.quotas, await quotaUse(deps.pool, userId), adds);
+  const known = deps.knownUse.get(userId);
+  if (known && !quotaRefusal(deps.quotas, known, adds)) {
+    deps.knownUse.set(userId, plus(known, adds));
+    return undefined;
+  }
+  const fresh = await quotaUse(deps.pool, userId);
+  const refused = quotaRefusal(deps.quotas, fresh, adds);
+  deps.knownUse.set(userId, refused ? fresh : plus(fresh, adds));
+  return refused;
 }

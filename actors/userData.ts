@@ -41,6 +41,7 @@ export async function eraseUser(deps: ActorDeps, userId: string, req: UserReques
       return true;
     },
   });
+  deps.knownUse.forget(userId);
   // The cancelled reminders are unregistered in Dapr now, and by the reconciler after a crash.
   if (erased.reminders > 0) deps.syncReminders(userId);
   return { ok: true, erased, eventId: event.eventId, erasedAt: event.time };
