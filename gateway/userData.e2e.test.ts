@@ -107,6 +107,21 @@ describe("a user's own data: export and erasure", function () {
     assert.deepEqual((await rowsOf(u.id)).notifications, 0);
   });
 
+  it("one user's erasure touches nobody else's data, and the export holds only the caller's", async () => {
+    const victim = await user('victim');
+    const attacker = await user('attacker');
+    const t = await api('POST', '/v1/tasks', { token: victim.token, body: { title: 'the victim\'s task', due: inSeconds(86400), reminders: [{ id: 'r', before: 'PT1H' }] } });
+    assert.equal(t.status, 201);
+    await eventually(async () => ((await rowsOf(victim.id)).auditOtherThanErasure >= 1 ? true : undefined), 20_000, "the victim's audit row");
+    const before = await rowsOf(victim.id);
+    assert.equal((await api('DELETE', '/v1/me', { token: attacker.token })).status, 200);
+    assert.deepEqual(await rowsOf(victim.id), before);
+    const exp = await api('GET', '/v1/me/export', { token: attacker.token });
+    assert.equal(JSON.stringify(exp.body).includes(victim.id), false);
+    assert.equal((await api('DELETE', '/v1/me')).status, 401, 'no token, no erasure');
+    assert.equal((await api('GET', '/v1/me/export')).status, 401);
+  });
+
   it('a user may come back after erasing: the API answers as for a new user', async () => {
     const u = await user('again');
     assert.equal((await api('POST', '/v1/tasks', { token: u.token, body: { title: 'first life' } })).status, 201);
