@@ -68,7 +68,7 @@ describe("a user's own data: export and erasure", function () {
     const u = await user('erase');
     const soon = await api('POST', '/v1/tasks', { token: u.token, headers: { 'Idempotency-Key': `k-${u.id}` }, body: { title: 'Call the dentist', reminders: [{ id: 'soon', at: inSeconds(15) }] } });
     assert.equal(soon.status, 201);
-    const series = await api('POST', '/v1/tasks', { token: u.token, body: { title: 'Send the report', due: inSeconds(2 * 86400), recurrence: { rrule: 'FREQ=WEEKLY' }, reminders: [{ id: 'before', before: 'PT30M' }] } });
+    const series = await api('POST', '/v1/tasks', { token: u.token, body: { title: 'Send the report', due: inSeconds(2 * 86400), recurrence: { rule: 'FREQ=WEEKLY' }, reminders: [{ id: 'before', before: 'PT30M' }] } });
     assert.equal(series.status, 201, JSON.stringify(series.body));
     const past = await api('POST', '/v1/tasks', { token: u.token, body: { title: 'Already reminded', reminders: [{ id: 'now', at: inSeconds(1) }] } });
     assert.equal(past.status, 201);
