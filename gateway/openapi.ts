@@ -109,6 +109,20 @@ export const openApiDocument = {
         responses: { 200: json('AuditPage', 'one page of events'), ...errors },
       },
     },
+    '/v1/me/export': {
+      get: {
+        summary: 'Everything held about the caller, as one JSON document',
+        description: 'The profile (email, zone), every task (open and completed), every pending reminder and the audit trail (newest first, up to EXPORT_MAX_AUDIT_EVENTS; `auditComplete` says whether it is all of it). Served as an attachment. Recorded in the audit trail as `user.exported` (counts only).',
+        responses: { 200: json('UserExport', 'the export'), ...errors },
+      },
+    },
+    '/v1/me': {
+      delete: {
+        summary: 'Erase everything held about the caller, and say what was erased',
+        description: 'The caller\'s UserActor erases their tasks, pending reminders (unregistered in Dapr: none fires after this), idempotency keys, profile and actor state, and emits `user.erased` (counts only); the subscribers erase the audit trail, notifications and dead letters older than that event when they record it, and never record an older event of the user again. 200 when both parts are done; 202 when the subscribers\' part is still under way after ERASE_WAIT_MS (it completes on its own; `pending` names what). The user may use the API again afterwards, as a new user.',
+        responses: { 200: json('UserErasure', 'erased'), 202: json('UserErasure', 'the actor\'s part erased; the subscribers\' part under way'), ...errors },
+      },
+    },
     '/v1/admin/dead-letters': {
       get: {
         summary: 'Operators: the dead letters, newest first',
@@ -218,6 +232,42 @@ export const openApiDocument = {
         properties: { ticket: { type: 'string', description: 'opaque; pass it as GET /v1/stream?ticket=…' }, expiresAt: { type: 'string', format: 'date-time' } },
       },
       Event: withoutId(envelopeSchema),
+      UserExport: {
+        type: 'object', additionalProperties: false, required: ['userId', 'exportedAt', 'profile', 'tasks', 'reminders', 'audit', 'auditComplete'],
+        properties: {
+          userId: { type: 'string' },
+          exportedAt: { type: 'string', format: 'date-time' },
+          profile: { oneOf: [{ type: 'null' }, { type: 'object', additionalProperties: false, required: ['email', 'timezone'], properties: { email: { type: ['string', 'null'] }, timezone: { type: ['string', 'null'] } } }] },
+          tasks: { type: 'array', items: ref('Task') },
+          reminders: {
+            type: 'array',
+            items: {
+              type: 'object', additionalProperties: false, required: ['taskId', 'reminderId', 'occurrence', 'fireAt'],
+              properties: { taskId: { type: 'string' }, reminderId: { type: 'string' }, occurrence: { type: 'integer' }, fireAt: { type: 'string', format: 'date-time' } },
+            },
+          },
+          audit: { type: 'array', items: ref('Event') },
+          auditComplete: { type: 'boolean' },
+        },
+      },
+      UserErasure: {
+        type: 'object', additionalProperties: false, required: ['userId', 'eventId', 'erasedAt', 'complete', 'erased'],
+        properties: {
+          userId: { type: 'string' },
+          eventId: { type: 'string', format: 'uuid', description: 'the user.erased event' },
+          erasedAt: { type: 'string', format: 'date-time' },
+          complete: { type: 'boolean' },
+          erased: {
+            type: 'object', additionalProperties: false, required: ['tasks', 'reminders', 'idempotencyKeys', 'outboxRows', 'actorState'],
+            properties: {
+              tasks: { type: 'integer' }, reminders: { type: 'integer' }, idempotencyKeys: { type: 'integer' }, outboxRows: { type: 'integer' }, actorState: { type: 'boolean' },
+              auditRows: { type: 'integer' }, notifications: { type: 'integer' }, deadLetters: { type: 'integer' },
+            },
+          },
+          pending: { type: 'array', items: { enum: ['auditRows', 'notifications', 'deadLetters'] } },
+          message: { type: 'string' },
+        },
+      },
       AuditPage: {
         type: 'object', additionalProperties: false, required: ['items', 'nextCursor'],
         properties: { items: { type: 'array', items: ref('Event') }, nextCursor: { type: ['string', 'null'] } },
