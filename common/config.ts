@@ -113,6 +113,8 @@ export const config = {
   rateLimitBurst: int('RATE_LIMIT_BURST', 100, 'gateway: requests a user may make at once before the per-second limit applies'),
   corsOrigins: str('CORS_ORIGINS', '', 'gateway: browser origins allowed by CORS, comma separated, * for any; empty allows none'),
   syncGroupId: str('SYNC_GROUP_ID', '', "gateway: Kafka consumer group of this process's device stream; default sync-<hostname>-<GATEWAY_PORT>, one per process"),
+  streamMaxSocketsPerUser: int('STREAM_MAX_SOCKETS_PER_USER', 10, 'gateway: device stream sockets one user may hold open on this process; the next one is opened and closed at once with code 4029'),
+  streamUpgradesPerMinute: int('STREAM_UPGRADES_PER_MINUTE', 30, 'gateway: device stream connections one user may open per minute (all at once, then refilled evenly); beyond it the upgrade is refused with 429 and Retry-After; 0 turns the limit off'),
   streamReplayMaxEvents: int('STREAM_REPLAY_MAX_EVENTS', 1000, 'gateway: most missed events a reconnecting device is sent (GET /v1/stream?after= or ?since=); beyond it the device is told to resync through the REST API'),
   streamReplayAuditWaitMs: int('STREAM_REPLAY_AUDIT_WAIT_MS', 3000, "subscribers: how long a replay waits for the audit to record what was already published for the user before it answers 'audit_behind' (the device resyncs)"),
   outboxRelayIntervalMs: int('OUTBOX_RELAY_INTERVAL_MS', 2000, 'how often the actor host re-publishes outbox rows a crash or a Kafka outage left behind'),

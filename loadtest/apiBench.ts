@@ -22,6 +22,7 @@ import { readState } from '../stack/stackState';
 import { coresUsed, cpuSecondsByGroup } from './processCpu';
 import { runReminderBench, type ReminderBenchResult } from './reminderBench';
 import { runChatBench } from './chatBench';
+import { runRecurrenceBench } from './recurrenceBench';
 import { runEventsBench } from './eventsBench';
 
 interface RunResult {
@@ -116,6 +117,7 @@ interface Scenario {
 export async function runApiBench(args: string[]): Promise<number> {
   const quick = args.includes('--quick');
   if (args.includes('--chat')) return runChatBench(args);
+  if (args.includes('--recurrence')) return runRecurrenceBench(args);
   if (args.includes('--events')) return runEventsBench(args);
   const seconds = quick ? 4 : 15;
   const workers = 32;

@@ -5,7 +5,8 @@
  * malformed replay request (?after=, ?since=, Last-Event-ID) with 400. A device that asks for a
  * replay gets what it missed from the audit store first, then the live events
  * (gateway/stream/README.md). The server pings every HEARTBEAT_MS; a socket that missed a pong is
- * closed.
+ * closed. Per user: at most STREAM_MAX_SOCKETS_PER_USER sockets (the next is closed with 4029),
+ * STREAM_UPGRADES_PER_MINUTE connects (then 429); a socket is closed with 4001 when its token expires.
  */
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -14,7 +15,9 @@ import type { Logger } from '../../common/logger';
 import type { FieldError } from '../../common/validation';
 import { callerFrom, tokenFrom, TokenRefused, verifyToken } from '../auth';
 import { ApiError } from '../errors';
-import type { StreamHub } from './streamHub';
+import { CLOSE_TOKEN_EXPIRED, CLOSE_TOO_MANY_SOCKETS, type StreamHub } from './streamHub';
+import { config } from '../../common/config';
+import { TokenBuckets } from '../middleware/rateLimit';
 import { parseReplayRequest } from './replayRequest';
 import type { FetchReplay } from './replay';
 import { replayInto } from './replay';
@@ -22,14 +25,29 @@ import { replayInto } from './replay';
 export const STREAM_PATH = '/v1/stream';
 export const HEARTBEAT_MS = 15_000;
 
-function refuse(socket: Duplex, status: number, message: string, details: FieldError[] = []): void {
-  const body = JSON.stringify({ error: { code: status === 401 ? 'unauthenticated' : 'invalid_input', message, details } });
-  socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+const REFUSALS: Record<number, { code: string; reason: string }> = {
+  400: { code: 'invalid_input', reason: 'Bad Request' },
+  401: { code: 'unauthenticated', reason: 'Unauthorized' },
+  429: { code: 'rate_limited', reason: 'Too Many Requests' },
+};
+
+function refuse(socket: Duplex, status: 400 | 401 | 429, message: string, details: FieldError[] = [], headers = ''): void {
+  const r = REFUSALS[status];
+  const body = JSON.stringify({ error: { code: r.code, message, details } });
+  socket.end(`HTTP/1.1 ${status} ${r.reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${headers}connection: close\r\n\r\n${body}`);
 }
 
-export function attachStream(server: http.Server, hub: StreamHub, fetchReplay: FetchReplay, log: Logger): { close(): void } {
+export interface StreamLimits {
+  maxSocketsPerUser: number;
+  upgradesPerMinute: number;
+}
+
+export function attachStream(server: http.Server, hub: StreamHub, fetchReplay: FetchReplay, log: Logger,
+  limits: StreamLimits = { maxSocketsPerUser: config.streamMaxSocketsPerUser, upgradesPerMinute: config.streamUpgradesPerMinute }): { close(): void } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const alive = new WeakMap<WebSocket, boolean>();
+  // Each connect costs a replay from the audit store: a user's connects are rate-limited, per process.
+  const upgrades = new TokenBuckets(limits.upgradesPerMinute / 60, limits.upgradesPerMinute);
 
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -42,7 +60,21 @@ export function attachStream(server: http.Server, hub: StreamHub, fetchReplay: F
       .then((payload) => {
         if (errors.length) return refuse(socket, 400, 'the replay request is invalid', errors);
         const caller = callerFrom(payload, typeof req.headers['x-timezone'] === 'string' ? req.headers['x-timezone'] : undefined);
+        const wait = limits.upgradesPerMinute > 0 ? upgrades.take(caller.userId) : 0;
+        if (wait > 0) {
+          const retryAfter = Math.ceil(wait);
+          log.warn('stream upgrade rate-limited', { userId: caller.userId });
+          return refuse(socket, 429, `too many stream connections; at most ${limits.upgradesPerMinute} a minute, retry in ${retryAfter} s`, [], `retry-after: ${retryAfter}\r\n`);
+        }
         wss.handleUpgrade(req, socket, head, (ws) => {
+          if (hub.count(caller.userId) >= limits.maxSocketsPerUser) {
+            log.warn('stream socket over the per-user cap', { userId: caller.userId, max: limits.maxSocketsPerUser });
+            ws.close(CLOSE_TOO_MANY_SOCKETS, `too many sockets: at most ${limits.maxSocketsPerUser} per user`);
+            return;
+          }
+          // A socket lives no longer than its token (exp is required: auth.ts).
+          const expiry = setTimeout(() => ws.close(CLOSE_TOKEN_EXPIRED, 'the token has expired'), Math.max(0, (payload.exp as number) * 1000 - Date.now()));
+          ws.on('close', () => clearTimeout(expiry));
           alive.set(ws, true);
           // Registered before anything is fetched: live events from here on are held for the replay.
           const device = hub.add(caller.userId, ws, request !== undefined);

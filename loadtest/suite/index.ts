@@ -44,7 +44,7 @@ import { soakScenario } from './soak';
 const SUITE_OUTBOX_RETENTION_MS = 5 * 60_000;
 
 /** Flags that run one of the node benches alone, as `npm run bench` did before the suite. */
-const SINGLE_NODE_BENCH = ['--reminders', '--chat', '--events', '--api'];
+const SINGLE_NODE_BENCH = ['--reminders', '--chat', '--events', '--api', '--recurrence'];
 export const PARTS = ['mixed', 'throughput', 'storm', 'reminders', 'devices', 'fixed', 'actors', 'pending', 'scaling', 'events', 'soak', 'node'] as const;
 type Part = (typeof PARTS)[number];
 
