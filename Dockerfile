@@ -7,8 +7,9 @@
 # compiled code of one service plus common/, run as the unprivileged `node` user (uid 1000) and
 # listen on 0.0.0.0. Multi-arch (linux/amd64, linux/arm64): no native modules, nothing per-arch.
 # The Dapr sidecar is not in the image; on Kubernetes the Dapr injector adds it to the pod.
-# Pinned to the Node.js 20 release the project is tested with (package.json: engines >= 20.19).
-ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+# Pinned to the Node.js 24 LTS release the project is tested with (package.json: engines; the
+# local stack's stack/bootstrap.js installs the same version, NODE_VERSION, where the machine's is older).
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src
@@ -22,10 +23,12 @@ COPY subscribers subscribers
 COPY stack stack
 COPY loadtest loadtest
 RUN npx tsc -b \
- && find dist -name '*.test.js*' -delete
+ && find dist \( -name '*.test.js*' -o -name '*.test.mjs' -o -name '*.test.d.mts' \) -delete
 
 FROM ${NODE_IMAGE} AS runtime
+# NODE_OPTIONS: kafkajs's negative timeouts are not worth a warning per request (stack/bootstrap.js).
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--disable-warning=TimeoutNegativeWarning \
     BIND_HOST=0.0.0.0 \
     NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /app

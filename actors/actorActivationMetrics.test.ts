@@ -1,8 +1,11 @@
 /** UserActor's activation metrics: the SDK's activation and deactivation hooks count and time it (no Dapr contacted: no state changed). */
 import assert from 'node:assert/strict';
 import { ActorId, DaprClient } from '@dapr/dapr';
+import { Pool } from 'pg';
+import { USER_ACTOR_TYPE } from '../common/actorApi';
+import { createLogger } from '../common/logger';
 import { actorActivationDuration, actorsActive } from '../common/metrics';
-import { UserActor } from './UserActor';
+import { userActorClass } from './UserActor';
 
 const value = async (m: { get(): Promise<{ values: Array<{ value: number; metricName?: string }> }> }, name?: string) =>
   (await m.get()).values.find((v) => name === undefined || v.metricName === name)?.value ?? 0;
@@ -10,6 +13,12 @@ const value = async (m: { get(): Promise<{ values: Array<{ value: number; metric
 describe('UserActor activation metrics', () => {
   // Port 1: nothing listens there, and nothing must be called.
   const client = new DaprClient({ daprHost: '127.0.0.1', daprPort: '1' });
+  // Dependencies that are never used here: a pool connects only on its first query.
+  const UserActor = userActorClass({ pool: new Pool(), kickOutbox: () => undefined, syncReminders: () => undefined, now: () => new Date(), log: createLogger('actor-metrics-test') });
+
+  it('the class the factory makes is named UserActor, the Dapr actor type', () => {
+    assert.equal(UserActor.name, USER_ACTOR_TYPE);
+  });
 
   it('actors_active counts activations minus deactivations, and every activation is timed', async () => {
     const active0 = await value(actorsActive);

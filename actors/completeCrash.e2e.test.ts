@@ -13,7 +13,7 @@ import { createPool } from '../common/db/pool';
 import { isAlive, stopProcess } from '../stack/processes';
 import { up } from '../stack/stack';
 import { readState, type ProcessRecord } from '../stack/stackState';
-import { api, eventually, tokenFor, uniqueUser } from '../stack/testSupport';
+import { api, eventually, sidecarHeaders, tokenFor, uniqueUser } from '../stack/testSupport';
 import { reminderName } from './reminderSchedule';
 import type { TestFault } from './testFaults';
 
@@ -94,7 +94,7 @@ describe('a crash between the completion\'s commit and its answer', function () 
     assert.equal(active.length, 1, `one active reminder: ${JSON.stringify(rows)}`);
     assert.deepEqual([active[0].task_id, active[0].occurrence, active[0].fire_at.getTime()], [next.id, 2, fireAt]);
     assert.equal(active[0].name, reminderName(next.id, 2, 'r'));
-    const inDapr = await fetch(`http://127.0.0.1:${config.actorsDaprHttpPort}/v1.0/actors/${USER_ACTOR_TYPE}/${encodeURIComponent(user)}/reminders/${active[0].name}`);
+    const inDapr = await fetch(`http://127.0.0.1:${config.actorsDaprHttpPort}/v1.0/actors/${USER_ACTOR_TYPE}/${encodeURIComponent(user)}/reminders/${active[0].name}`, { headers: sidecarHeaders('actors') });
     assert.equal(inDapr.status, 200, `Dapr has the reminder: ${await inDapr.clone().text()}`);
     assert.equal(Date.parse(((await inDapr.json()) as { dueTime: string }).dueTime), fireAt, 'registered for its time');
 

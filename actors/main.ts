@@ -2,30 +2,51 @@
  * The actor host (Dapr app id todo-actors): runs UserActor with Dapr's JS SDK, migrates the
  * database, publishes the outbox to Kafka and relays what a crash left behind.
  */
+import './tracing'; // first: it instruments http, express and pg as they load
 import { CommunicationProtocolEnum, DaprServer } from '@dapr/dapr';
-import type { Request, Response } from 'express';
+import { createRequire } from 'node:module';
+import type express from 'express';
 import { config } from '../common/config';
+import { stopTracing } from '../common/tracing';
 import { createPool } from '../common/db/pool';
 import { migrate } from '../common/db/migrations';
-import { createKafka, ensureTopics } from '../common/kafka';
+import { createKafka, ensureTopics, untilKafkaAnswers } from '../common/kafka';
 import { ACTOR_RUNTIME } from '../common/daprResources';
 import { createLogger } from '../common/logger';
 import { refuseUnsafeSettings } from '../common/startupChecks';
-import { initMetrics, metricsHandler } from '../common/metrics';
+import { initMetrics } from '../common/metrics';
+import { requireAccessTokens, requireAppToken } from '../common/daprAccess';
+import { startOpsServer } from '../common/opsServer';
 import { OutboxPublisher } from './outboxPublisher';
 import { OutboxPruner } from './outboxPruner';
+import { RetentionPruner } from '../common/db/retention';
 import { countPendingRemindersEvery15s } from './pendingReminders';
 import { ReminderSync } from './reminderSync';
-import { checkRecurrence, planNext } from './recurrencePolicy';
-import { provideActorDeps, UserActor } from './UserActor';
+import { userActorClass } from './UserActor';
 import { warmUp } from './chat/parser';
-import { HEALTH_PATHS } from '../common/healthPaths';
-import { faultPointFor } from './testFaults';
+import { armTestFault } from './testFaults';
 
 const log = createLogger('todo-actors');
 refuseUnsafeSettings(log);
 
+/**
+ * The express app the Dapr SDK's server runs on: the app token is checked before any route of the
+ * SDK's, and it listens on BIND_HOST (the SDK's HTTPServer.start calls listen(port) without a host,
+ * i.e. every interface, whatever serverHost says).
+ */
+function actorHostApp(): express.Express {
+  // The express the SDK itself depends on (4.x; the project's is 5.x), as the SDK would make it.
+  const sdkExpress = createRequire(require.resolve('@dapr/dapr'))('express') as typeof express;
+  const app = sdkExpress();
+  app.disable('x-powered-by');
+  app.use(requireAppToken());
+  const listen = app.listen.bind(app) as (port: number, host: string, cb?: () => void) => ReturnType<express.Express['listen']>;
+  (app as unknown as { listen: (port: number, cb?: () => void) => unknown }).listen = (port, cb) => listen(port, config.bindHost, cb);
+  return app;
+}
+
 async function main(): Promise<void> {
+  requireAccessTokens('todo-actors', true);
   initMetrics('todo-actors');
   const pool = createPool('todo-actors');
   const applied = await migrate(pool);
@@ -36,43 +57,40 @@ async function main(): Promise<void> {
   const outbox = new OutboxPublisher(pool, producer, log);
   let kafkaReady = false;
   // Kafka may be down at start: writes must still succeed, so connect in the background.
-  void (async () => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const admin = kafka.admin();
-        await admin.connect();
-        const created = await ensureTopics(admin);
-        await admin.disconnect();
-        if (created.length) log.info('kafka topics created', { topics: created });
-        await producer.connect();
-        kafkaReady = true;
-        log.info('kafka producer connected');
-        return;
-      } catch (err) {
-        log.warn('kafka not reachable yet; the outbox keeps events until it is', { attempt, err: String(err) });
-        await new Promise((r) => setTimeout(r, Math.min(5000, 500 * attempt)));
-      }
-    }
-  })();
+  void untilKafkaAnswers(
+    async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      const created = await ensureTopics(admin);
+      await admin.disconnect();
+      if (created.length) log.info('kafka topics created', { topics: created });
+      await producer.connect();
+      kafkaReady = true;
+      log.info('kafka producer connected');
+    },
+    (err, attempt) => log.warn('kafka not reachable yet; the outbox keeps events until it is', { attempt, err: String(err) }),
+  );
   outbox.startRelay(config.outboxRelayIntervalMs);
   const pruner = new OutboxPruner(pool, log, config.outboxRetentionMs);
   pruner.start(config.outboxPruneIntervalMs);
+  const retention = new RetentionPruner(pool, [{ table: 'idempotency_keys', timeColumn: 'created_at', retentionMs: config.idempotencyKeyRetentionMs }], log);
+  retention.start(config.retentionPruneIntervalMs);
 
   const reminders = new ReminderSync(pool, config.daprHttpPort, log);
   reminders.startReconciler(config.outboxRelayIntervalMs);
   const pendingCount = countPendingRemindersEvery15s(pool, log);
-  provideActorDeps({
-    pool, kickOutbox: (u) => outbox.kick(u), syncReminders: (u) => reminders.kick(u), now: () => new Date(), log, planNext, checkRecurrence,
-    faultPoint: faultPointFor(config.testFault, log),
-  });
+  armTestFault(config.testFault, log);
+  const UserActor = userActorClass({ pool, kickOutbox: (u) => outbox.kick(u), syncReminders: (u) => reminders.kick(u), now: () => new Date(), log });
 
   const server = new DaprServer({
     serverHost: config.bindHost,
     serverPort: String(config.actorsPort),
+    serverHttp: actorHostApp(),
     communicationProtocol: CommunicationProtocolEnum.HTTP,
     clientOptions: {
       daprHost: '127.0.0.1',
       daprPort: String(config.daprHttpPort),
+      daprApiToken: config.daprApiToken || undefined,
       actor: {
         actorIdleTimeout: ACTOR_RUNTIME.actorIdleTimeout,
         drainOngoingCallTimeout: `${ACTOR_RUNTIME.drainOngoingCallTimeoutSeconds}s`,
@@ -84,16 +102,12 @@ async function main(): Promise<void> {
   await server.actor.init();
   warmUp(); // chrono-node and V8 compile the chat parser's patterns now, not on the first message
   await server.actor.registerActor(UserActor);
-  const http = server.daprServer.getServer() as unknown as { get: (p: string, h: (req: Request, res: Response) => unknown) => void };
-  http.get('/metrics', metricsHandler);
-  http.get(HEALTH_PATHS.readiness, async (_req, res) => {
-    try {
-      await pool.query('SELECT 1');
-      res.json({ status: 'ready', kafka: kafkaReady ? 'connected' : 'connecting' });
-    } catch (err) {
-      res.status(503).json({ status: 'not ready', reason: String(err) });
-    }
-  });
+  // Ready without Kafka: the outbox keeps events until it is reachable.
+  const ops = startOpsServer('todo-actors', config.actorsMetricsPort, async () => {
+    await pool.query('SELECT 1');
+    if (!kafkaReady) log.debug('ready while kafka is still connecting');
+    return undefined;
+  }, log);
   await server.start();
   log.info('actor host started', { port: config.actorsPort, daprHttpPort: config.daprHttpPort });
 
@@ -104,12 +118,15 @@ async function main(): Promise<void> {
     } catch (err) {
       log.warn('dapr server stop failed', { err: String(err) });
     }
+    ops.close();
     pendingCount.stop();
     pruner.stop();
+    retention.stop();
     await reminders.stop();
     await outbox.stop();
     await producer.disconnect().catch(() => undefined);
     await pool.end().catch(() => undefined);
+    await stopTracing();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

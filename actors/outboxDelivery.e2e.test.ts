@@ -4,9 +4,9 @@
  * audit log, which records every event exactly once (idempotent on eventId).
  */
 import assert from 'node:assert/strict';
-import { Kafka, logLevel } from 'kafkajs';
 import type { Pool } from 'pg';
-import { kafkaBrokerList } from '../common/config';
+import { createKafka } from '../common/kafka';
+import { createLogger } from '../common/logger';
 import { createPool } from '../common/db/pool';
 import { deadLetterTopic, TOPICS } from '../common/events/envelope';
 import { isAlive, stopProcess } from '../stack/processes';
@@ -109,7 +109,7 @@ describe('event delivery through the outbox', function () {
   });
 
   it('a poison message lands in the dead-letter topic with its reason, and consumption goes on', async () => {
-    const kafka = new Kafka({ clientId: 'poison-test', brokers: kafkaBrokerList(), logLevel: logLevel.NOTHING });
+    const kafka = createKafka('poison-test', createLogger('poison-test'), { quiet: true });
     const producer = kafka.producer();
     await producer.connect();
     const marker = `poison-${Date.now()}`;

@@ -11,6 +11,7 @@
  * others skip the pass.
  */
 import type { Pool } from 'pg';
+import { inTransactionIfLocked } from '../common/db/pool';
 import type { Logger } from '../common/logger';
 import { every, type Periodic } from '../common/periodic';
 
@@ -50,15 +51,8 @@ export class OutboxPruner {
 
   /** One transaction: the next batch after `after`; `last` is where the next batch starts, undefined when the pass is over. */
   private async pruneBatch(after: string): Promise<{ deleted: number; last: string | undefined } | undefined> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const lock = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock(hashtext('outbox-prune')) AS ok");
-      if (!lock.rows[0].ok) {
-        await client.query('ROLLBACK');
-        return undefined;
-      }
-      const rows = (await client.query<PruneRow>(
+    return inTransactionIfLocked(this.pool, 'outbox-prune', async (tx) => {
+      const rows = (await tx.query<PruneRow>(
         `SELECT seq,
                 created_at < now() - $2 * interval '1 millisecond' AS old,
                 published_at IS NOT NULL AND published_at < now() - $2 * interval '1 millisecond' AS expired
@@ -66,16 +60,10 @@ export class OutboxPruner {
         [after, this.retentionMs, this.batchRows],
       )).rows;
       const doomed = rows.filter((r) => r.expired).map((r) => r.seq);
-      if (doomed.length) await client.query('DELETE FROM outbox WHERE seq = ANY($1::bigint[])', [doomed]);
-      await client.query('COMMIT');
+      if (doomed.length) await tx.query('DELETE FROM outbox WHERE seq = ANY($1::bigint[])', [doomed]);
       const over = rows.length < this.batchRows || rows.some((r) => !r.old);
       return { deleted: doomed.length, last: over ? undefined : rows[rows.length - 1].seq };
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** A pass every `intervalMs`; with a retention of 0 published rows are kept and nothing runs. */

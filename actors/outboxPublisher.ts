@@ -22,6 +22,7 @@ import { SEQ_HEADER, TOPICS } from '../common/events/envelope';
 import { eventsPublished, outboxPending } from '../common/metrics';
 import type { Logger } from '../common/logger';
 import { every, type Periodic } from '../common/periodic';
+import { producerSpans } from '../common/traceContext';
 
 interface OutboxRow {
   seq: string;
@@ -31,6 +32,8 @@ interface OutboxRow {
   type: string;
   /** The event as stored (jsonb's text form), sent as it is: no parse and re-serialisation here. */
   json: string;
+  /** The writer's trace (common/tracing.ts), if it was traced. */
+  traceparent: string | null;
 }
 
 /** Rows per Kafka batch, and users per flush. */
@@ -131,9 +134,9 @@ export class OutboxPublisher {
       // Each locked user's oldest rows (an index range per user, however long the backlog), in seq order.
       const perUser = Math.max(1, Math.floor(BATCH_ROWS / locked.length));
       const fetched = (await client.query<OutboxRow>(
-        `SELECT o.seq, o.topic, o.user_id, o.event_id, o.payload->>'type' AS type, o.payload::text AS json
+        `SELECT o.seq, o.topic, o.user_id, o.event_id, o.payload->>'type' AS type, o.payload::text AS json, o.traceparent
            FROM unnest($1::text[]) AS u(id)
-           CROSS JOIN LATERAL (SELECT seq, topic, user_id, event_id, payload FROM outbox
+           CROSS JOIN LATERAL (SELECT seq, topic, user_id, event_id, payload, traceparent FROM outbox
                                 WHERE outbox.user_id = u.id AND published_at IS NULL ORDER BY seq LIMIT $2) AS o
           ORDER BY o.seq`,
         [locked, perUser],
@@ -162,19 +165,17 @@ export class OutboxPublisher {
   private async send(rows: OutboxRow[]): Promise<void> {
     const messages = rows.map((r) => ({
       topic: r.topic,
-      message: {
-        key: r.user_id,
-        value: r.json,
-        headers: { 'event-type': r.type, 'event-id': r.event_id, [SEQ_HEADER]: r.seq },
-      },
-    }));
+      traceparent: r.traceparent,
+      headers: { 'event-type': r.type, 'event-id': r.event_id, [SEQ_HEADER]: r.seq } as Record<string, string>,
+    })).map((m, i) => ({ ...m, message: { key: rows[i].user_id, value: rows[i].json, headers: m.headers } }));
     const byTopic = new Map<string, Array<(typeof messages)[number]['message']>>();
     for (const m of messages) {
       const list = byTopic.get(m.topic);
       if (list) list.push(m.message);
       else byTopic.set(m.topic, [m.message]);
     }
-    await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic.entries()].map(([topic, ms]) => ({ topic, messages: ms })) });
+    // One span per event, child of the request that wrote it; its traceparent goes into the headers.
+    await producerSpans(messages, () => this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic.entries()].map(([topic, ms]) => ({ topic, messages: ms })) }).then(() => undefined));
     for (const r of rows) eventsPublished.inc({ topic: r.topic, type: r.type });
     // Not counted again in events_published_total: the copy is the same event.
     await this.producer.sendBatch({ acks: -1, topicMessages: [{ topic: TOPICS.taskUpdates, messages: messages.map((m) => m.message) }] });

@@ -13,8 +13,7 @@ import type { Pool, PoolClient } from 'pg';
 import { reminderTimes } from '../common/recurrence';
 import type { Task } from '../common/tasks/task';
 
-/** Reminders whose time passed more than this long ago when scheduled are not registered. */
-export const PAST_GRACE_MS = 1000;
+import { REMINDER_PAST_GRACE_MS } from './taskRules';
 
 export interface DesiredReminder {
   name: string;
@@ -30,21 +29,23 @@ export function reminderName(taskId: string, occurrence: number, reminderId: str
 }
 
 /**
- * The reminders an open task should have now: one per reminder with a fire time that has not
- * passed. Completed tasks have none. A reminder whose time passed while the task was being
- * edited (more than PAST_GRACE_MS ago) is not registered: it would fire at once, too late.
+ * The reminders an open task should have now: one per reminder whose fire time is at most
+ * REMINDER_PAST_GRACE_MS ago (the write refused any it set further back: taskRules.ts
+ * pastReminderErrors). One whose time has just passed is registered for that time, so Dapr fires
+ * it at once, late. Completed tasks have none.
  */
 export function desiredReminders(task: Task, now: Date): DesiredReminder[] {
   if (task.status !== 'open' || task.reminders.length === 0) return [];
   const fires = reminderTimes({ due: task.due ? new Date(task.due) : null, zone: task.timezone, reminders: task.reminders });
   return fires
-    .filter((f) => f.fireAt.getTime() > now.getTime() - PAST_GRACE_MS)
+    .filter((f) => f.fireAt.getTime() >= now.getTime() - REMINDER_PAST_GRACE_MS)
     .map((f) => ({ name: reminderName(task.id, task.occurrence, f.id), taskId: task.id, reminderId: f.id, occurrence: task.occurrence, fireAt: f.fireAt }));
 }
 
 /**
  * Makes the task's rows say `desired`: rows no longer wanted become cancelled (to unregister),
- * new or moved ones are (re)written unsynced. Untouched rows stay as they are.
+ * new or moved ones are (re)written unsynced. Untouched rows stay as they are; so does a fired
+ * row whose time did not move (a reminder that fired a moment ago is not fired again by an edit).
  */
 export async function replaceSchedule(tx: PoolClient, userId: string, taskId: string, desired: DesiredReminder[], taskVersion: number): Promise<void> {
   const names = desired.map((d) => d.name);
@@ -59,7 +60,7 @@ export async function replaceSchedule(tx: PoolClient, userId: string, taskId: st
        VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', false, date_trunc('milliseconds', now()))
        ON CONFLICT (user_id, name) DO UPDATE SET fire_at = EXCLUDED.fire_at, task_version = EXCLUDED.task_version,
          state = 'active', synced = false, changed_at = date_trunc('milliseconds', now())
-       WHERE reminder_schedule.fire_at <> EXCLUDED.fire_at OR reminder_schedule.state <> 'active'`,
+       WHERE reminder_schedule.fire_at <> EXCLUDED.fire_at OR reminder_schedule.state = 'cancelled'`,
       [userId, d.name, d.taskId, d.reminderId, d.occurrence, d.fireAt.toISOString(), taskVersion],
     );
   }

@@ -7,23 +7,18 @@
  * JS SDK's registerActorReminder takes durations and mangles those with days.
  */
 import type { Pool } from 'pg';
-import { USER_ACTOR_TYPE } from '../common/actorApi';
-import { httpRequest } from '../common/httpClient';
+import { actorMethodPath, USER_ACTOR_TYPE, type ReminderData } from '../common/actorApi';
+import { daprRequest } from '../common/httpClient';
 import type { Logger } from '../common/logger';
 import { every, type Periodic } from '../common/periodic';
 import { overdueRows, unsyncedRows, type ScheduleRow } from './reminderSchedule';
 
 /** A reminder this late that has not fired is fired by the reconciler. */
 const OVERDUE_MS = 5000;
+/** Users whose overdue reminders the reconciler fires at once, and how long one firing call may take. */
+const OVERDUE_PARALLEL = 8;
+const OVERDUE_CALL_TIMEOUT_MS = 4000;
 
-/** What a fired reminder hands back to the actor (Dapr gives receiveReminder only this data). */
-export interface ReminderData {
-  name: string;
-  taskId: string;
-  reminderId: string;
-  occurrence: number;
-  fireAt: string;
-}
 
 export class ReminderSync {
   private readonly running = new Map<string, Promise<void>>();
@@ -60,7 +55,7 @@ export class ReminderSync {
     for (const r of rows) {
       if (r.state === 'active') {
         const data: ReminderData = { name: r.name, taskId: r.task_id, reminderId: r.reminder_id, occurrence: r.occurrence, fireAt: r.fire_at.toISOString() };
-        const res = await httpRequest({
+        const res = await daprRequest({
           port: this.daprHttpPort, method: 'POST', path: this.path(r), timeoutMs: 10_000,
           headers: { 'content-type': 'application/json' },
           // data as a JSON *string*: the JS SDK calls toString() on a reminder's data before JSON.parse,
@@ -70,7 +65,7 @@ export class ReminderSync {
         if (res.status < 200 || res.status >= 300) throw new Error(`registering reminder ${r.name}: ${res.status} ${res.body.slice(0, 200)}`);
         await this.pool.query('UPDATE reminder_schedule SET synced = true WHERE user_id = $1 AND name = $2 AND changed_at = $3', [r.user_id, r.name, r.changed_at]);
       } else if (r.state === 'cancelled') {
-        const res = await httpRequest({ port: this.daprHttpPort, method: 'DELETE', path: this.path(r), timeoutMs: 10_000 });
+        const res = await daprRequest({ port: this.daprHttpPort, method: 'DELETE', path: this.path(r), timeoutMs: 10_000 });
         if ((res.status < 200 || res.status >= 300) && res.status !== 404) throw new Error(`unregistering reminder ${r.name}: ${res.status} ${res.body.slice(0, 200)}`);
         await this.pool.query("DELETE FROM reminder_schedule WHERE user_id = $1 AND name = $2 AND changed_at = $3 AND state = 'cancelled'", [r.user_id, r.name, r.changed_at]);
       }
@@ -80,9 +75,9 @@ export class ReminderSync {
   /** Fires an overdue reminder through the user's actor (one turn at a time, like Dapr's own trigger). */
   private async fireThroughActor(r: ScheduleRow): Promise<void> {
     const data: ReminderData = { name: r.name, taskId: r.task_id, reminderId: r.reminder_id, occurrence: r.occurrence, fireAt: r.fire_at.toISOString() };
-    const res = await httpRequest({
-      port: this.daprHttpPort, method: 'POST', timeoutMs: 10_000, headers: { 'content-type': 'application/json' },
-      path: `/v1.0/actors/${USER_ACTOR_TYPE}/${encodeURIComponent(r.user_id)}/method/fireOverdueReminder`, body: JSON.stringify(data),
+    const res = await daprRequest({
+      port: this.daprHttpPort, method: 'POST', timeoutMs: OVERDUE_CALL_TIMEOUT_MS, headers: { 'content-type': 'application/json' },
+      path: actorMethodPath(r.user_id, 'fireOverdueReminder'), body: JSON.stringify(data),
     });
     if (res.status !== 200) throw new Error(`firing overdue reminder ${r.name}: ${res.status} ${res.body.slice(0, 200)}`);
   }
@@ -94,15 +89,50 @@ export class ReminderSync {
    */
   startReconciler(intervalMs: number): void {
     this.reconciler = every(intervalMs, 'reminder reconciler pass', this.log, async () => {
-      const rows = await unsyncedRows(this.pool, undefined, 2000, 500);
-      if (rows.length) {
-        await this.sync(rows);
-        this.log.info('reminder reconciler synced rows left behind', { rows: rows.length });
+      // The two halves fail apart: while the scheduler is down registering fails, but overdue
+      // reminders can still be fired through the actors (placement is all they need), and the reverse.
+      const failures: string[] = [];
+      try {
+        const rows = await unsyncedRows(this.pool, undefined, 2000, 500);
+        if (rows.length) {
+          await this.sync(rows);
+          this.log.info('reminder reconciler synced rows left behind', { rows: rows.length });
+        }
+      } catch (err) {
+        failures.push(`sync: ${String(err)}`);
       }
-      const overdue = await overdueRows(this.pool, OVERDUE_MS, 500);
-      for (const r of overdue) await this.fireThroughActor(r);
-      if (overdue.length) this.log.info('reminder reconciler fired overdue reminders', { reminders: overdue.length });
+      try {
+        await this.fireOverdue();
+      } catch (err) {
+        failures.push(`overdue: ${String(err)}`);
+      }
+      if (failures.length) throw new Error(failures.join('; '));
     });
+  }
+
+  /**
+   * One firing per user with overdue reminders (the actor's turn fires the user's other due ones
+   * with it), OVERDUE_PARALLEL users at a time, each call bounded by OVERDUE_CALL_TIMEOUT_MS: a
+   * pass that began while placement was away must not hold up the first pass after it is back.
+   */
+  private async fireOverdue(): Promise<void> {
+    const overdue = await overdueRows(this.pool, OVERDUE_MS, 500);
+    if (overdue.length === 0) return;
+    const firstPerUser = new Map<string, ScheduleRow>();
+    for (const r of overdue) if (!firstPerUser.has(r.user_id)) firstPerUser.set(r.user_id, r); // rows come earliest first
+    const queue = [...firstPerUser.values()];
+    let failed = 0;
+    await Promise.all(Array.from({ length: Math.min(OVERDUE_PARALLEL, queue.length) }, async () => {
+      for (let r = queue.shift(); r; r = queue.shift()) {
+        try {
+          await this.fireThroughActor(r);
+        } catch (err) {
+          failed++;
+          this.log.warn('reminder reconciler could not fire an overdue reminder; the next pass retries', { userId: r.user_id, name: r.name, err: String(err) });
+        }
+      }
+    }));
+    this.log.info('reminder reconciler fired overdue reminders', { reminders: overdue.length, users: firstPerUser.size, failedUsers: failed });
   }
 
   async stop(): Promise<void> {

@@ -30,7 +30,7 @@ export async function insertTask(db: PoolClient, userId: string, t: Task): Promi
   );
 }
 
-/** What an Idempotency-Key already produced for this user, and the hash of the request it came with (null before migration 5). */
+/** What an Idempotency-Key already produced for this user, and the hash of the request it came with (null before migration 8). */
 export async function idempotencyRecord(db: Db, userId: string, key: string): Promise<{ taskId: string; requestHash: string | null } | null> {
   const r = await db.query<{ task_id: string; request_hash: string | null }>('SELECT task_id, request_hash FROM idempotency_keys WHERE user_id = $1 AND key = $2', [userId, key]);
   return r.rows[0] ? { taskId: r.rows[0].task_id, requestHash: r.rows[0].request_hash } : null;

@@ -6,11 +6,21 @@
  * | TODO_TEST_FAULT | what happens |
  * |---|---|
  * | `crash-after-complete-commit` | `completeTask` exits the process (code 86) right after its transaction commits, before it publishes, syncs reminders or answers |
+ *
+ * Where each fault strikes is written here, not in the code it strikes: a command's commit
+ * (actors/commit.ts) only reports `afterCommit(command)`, and that does nothing unless the fault
+ * armed at start (`armTestFault`, by actors/main.ts) belongs to that command.
  */
 import type { Logger } from '../common/logger';
+import type { UserActorMethod } from '../common/actorApi';
 
 export const TEST_FAULTS = ['crash-after-complete-commit'] as const;
 export type TestFault = (typeof TEST_FAULTS)[number];
+
+/** The command right after whose commit each fault crashes the host. */
+const AFTER_COMMIT_OF: Record<TestFault, UserActorMethod> = {
+  'crash-after-complete-commit': 'completeTask',
+};
 
 /** Called at a fault point; does nothing unless that fault is the one turned on. */
 export type FaultPoint = (fault: TestFault) => void;
@@ -30,4 +40,16 @@ export function faultPointFor(configured: string, log: Logger, exit: (code: numb
     log.error('TEST FAULT: crashing on purpose', { fault });
     exit(TEST_FAULT_EXIT_CODE);
   };
+}
+
+let armed: FaultPoint = () => undefined;
+
+/** Arms the configured fault (TODO_TEST_FAULT) for this process, once at start; '' disarms. */
+export function armTestFault(configured: string, log: Logger, exit: (code: number) => never = process.exit): void {
+  armed = faultPointFor(configured, log, exit);
+}
+
+/** Reported by a command's commit right after its transaction committed, before anything else happens. */
+export function afterCommit(command: UserActorMethod): void {
+  for (const fault of TEST_FAULTS) if (AFTER_COMMIT_OF[fault] === command) armed(fault);
 }

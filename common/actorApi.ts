@@ -1,6 +1,8 @@
 /**
  * The UserActor's methods and payloads: the contract between the actor host and every caller
- * (the gateway, or any service invoking it through Dapr). Documented for humans in actors/README.md.
+ * (the gateway, or any service invoking it through Dapr). `UserActorApi` is the one list of its
+ * methods: UserActor implements it (actors/UserActor.ts), and callers are typed by it (the
+ * gateway's callActor, the reminder reconciler). Documented for humans in actors/README.md.
  */
 import type { Task, TaskCreateInput } from './tasks/task';
 import type { FieldError } from './validation';
@@ -50,7 +52,7 @@ export interface TaskRefRequest {
 
 /** The longest chat message accepted (the chat parser's limit as well). */
 export const MAX_CHAT_MESSAGE_LENGTH = 1000;
-export const CHAT_INTENTS = ['create', 'list', 'complete', 'reopen', 'update', 'delete', 'remind', 'help', 'clarify'] as const;
+export const CHAT_INTENTS = ['create', 'list', 'complete', 'reopen', 'update', 'delete', 'remind', 'delivery', 'help', 'clarify'] as const;
 export type ChatIntent = (typeof CHAT_INTENTS)[number];
 
 export interface ChatRequest {
@@ -61,10 +63,11 @@ export interface ChatRequest {
   caller?: CallerContext;
 }
 
-export type ActorErrorCode = 'invalid_input' | 'not_found' | 'version_conflict' | 'precondition_failed' | 'idempotency_key_reused' | 'internal';
+export type ActorErrorCode = 'invalid_input' | 'not_found' | 'version_conflict' | 'precondition_failed' | 'idempotency_key_reused' | 'internal' | 'unavailable';
 
 export interface ActorError {
-  status: 400 | 404 | 409 | 412 | 422 | 500;
+  /** 503 `unavailable`: the database could not take the call (down, restarting, out of disk); nothing was written, retry. */
+  status: 400 | 404 | 409 | 412 | 422 | 500 | 503;
   code: ActorErrorCode;
   message: string;
   details?: FieldError[];
@@ -81,12 +84,57 @@ export type DeleteTaskResult = ActorResult<{ deleted: true }>;
 export type CompleteTaskResult = ActorResult<{ task: Task; next: Task | null }>;
 export type ReopenTaskResult = ActorResult<{ task: Task }>;
 
-/** POST /v1/chat's answer (CONTRACT.md §4): a reply for the person, the intent, the tasks the reply is about. */
+/** POST /v1/chat's answer (docs/API.md, "REST calls"): a reply for the person, the intent, the tasks the reply is about. */
 export type ChatResult = ActorResult<{
   reply: string;
   intent: ChatIntent;
   tasks: Task[];
 }>;
 
-export const USER_ACTOR_METHODS = ['createTask', 'getTask', 'listTasks', 'updateTask', 'deleteTask', 'completeTask', 'reopenTask', 'chat'] as const;
-export type UserActorMethod = (typeof USER_ACTOR_METHODS)[number];
+/** What a fired reminder hands back to the actor (Dapr gives receiveReminder only this data; the reconciler sends the same). */
+export interface ReminderData {
+  name: string;
+  taskId: string;
+  reminderId: string;
+  occurrence: number;
+  fireAt: string;
+}
+
+/**
+ * The UserActor's methods as callers see them through Dapr (POST /v1.0/actors/UserActor/{user}/method/{name}
+ * with the request as the JSON body). The actor validates every request: any service can call it.
+ */
+export interface UserActorApi {
+  createTask(req: CreateTaskRequest): Promise<CreateTaskResult>;
+  getTask(req: GetTaskRequest): Promise<GetTaskResult>;
+  listTasks(req: ListTasksRequest): Promise<ListTasksResult>;
+  updateTask(req: UpdateTaskRequest): Promise<UpdateTaskResult>;
+  deleteTask(req: TaskRefRequest): Promise<DeleteTaskResult>;
+  completeTask(req: TaskRefRequest): Promise<CompleteTaskResult>;
+  reopenTask(req: TaskRefRequest): Promise<ReopenTaskResult>;
+  /** POST /v1/chat: one conversation turn; its context is this actor's state. */
+  chat(req: ChatRequest): Promise<ChatResult>;
+  /** The reminder reconciler's way to fire a reminder that Dapr could not deliver (the host was down). */
+  fireOverdueReminder(data: ReminderData): Promise<void>;
+}
+
+export type UserActorMethod = keyof UserActorApi;
+export type RequestOf<M extends UserActorMethod> = Parameters<UserActorApi[M]>[0];
+export type ResultOf<M extends UserActorMethod> = Awaited<ReturnType<UserActorApi[M]>>;
+/** The methods that answer an ActorResult (all but the reconciler's): those the gateway calls. */
+export type ResultMethod = { [M in UserActorMethod]: ResultOf<M> extends ActorResult<unknown> ? M : never }[UserActorMethod];
+/** The success value of a method's answer. */
+export type SuccessOf<M extends ResultMethod> = Extract<ResultOf<M>, { ok: true }>;
+
+/** Every method name, checked against the interface both ways. */
+export const USER_ACTOR_METHODS = [
+  'createTask', 'getTask', 'listTasks', 'updateTask', 'deleteTask', 'completeTask', 'reopenTask', 'chat', 'fireOverdueReminder',
+] as const satisfies readonly UserActorMethod[];
+// A method added to UserActorApi but not to the list fails to compile here.
+const everyMethodListed: Exclude<UserActorMethod, (typeof USER_ACTOR_METHODS)[number]> extends never ? true : never = true;
+void everyMethodListed;
+
+/** Dapr's HTTP path of a UserActor method of this user, on any sidecar. */
+export function actorMethodPath(userId: string, method: UserActorMethod): string {
+  return `/v1.0/actors/${USER_ACTOR_TYPE}/${encodeURIComponent(userId)}/method/${method}`;
+}

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import {
-  ACTOR_RUNTIME, DAPR_COMPONENTS, DAPR_CONFIGURATION, DAPR_DISSEMINATION_TIMEOUT_SECONDS, DAPR_RESILIENCY, DAPR_SECRET_STORES, SERVICE_APP_IDS,
+  accessControl, ACTOR_RUNTIME, DAPR_COMPONENTS, DAPR_CONFIGURATION, DAPR_DISSEMINATION_TIMEOUT_SECONDS, DAPR_RESILIENCY, DAPR_SECRET_STORES, SERVICE_APP_IDS,
 } from './daprResources';
 
 interface Resource {
@@ -27,7 +27,17 @@ const named = (name: string) => {
 const meta = (r: Resource, key: string) => r.spec.metadata?.find((m) => m.name === key)?.value;
 
 describe('local Dapr resources (components/) agree with common/daprResources.ts', () => {
-  it('the pub/sub and the actor state store have the shared names, types and versions', () => {
+  it('every component is scoped to the apps that use it: the actor state store and its secrets to the actor host', () => {
+    for (const c of components) assert.deepEqual(c.scopes, [SERVICE_APP_IDS.actors], `${c.metadata.name} scopes`);
+  });
+
+  it('the Configuration denies every service invocation but those of SERVICE_INVOCATIONS, and every secret', () => {
+    const spec = named(DAPR_CONFIGURATION).spec as { accessControl: unknown; secrets: { scopes: Array<{ storeName: string; defaultAccess: string; allowedSecrets?: unknown }> } };
+    assert.deepEqual(spec.accessControl, accessControl('default'));
+    assert.deepEqual(spec.secrets.scopes, [{ storeName: DAPR_SECRET_STORES.local.name, defaultAccess: 'deny' }]);
+  });
+
+  it('the actor state store has the shared names, types and versions', () => {
     for (const c of Object.values(DAPR_COMPONENTS)) {
       const r = named(c.name);
       assert.equal(r.kind, 'Component');

@@ -6,16 +6,16 @@
  * local YAML (common/daprResources.test.ts) and the rendered chart
  * (stack/deployCheck/chartSourceOfTruth.deploycheck.test.ts) against them.
  */
-export { SERVICE_APP_IDS } from './config';
+import { SERVICE_APP_IDS } from './config';
+export { SERVICE_APP_IDS };
 export { USER_ACTOR_TYPE, USER_ACTOR_METHODS } from './actorApi';
 
 /**
  * Dapr components. The services talk to Kafka and PostgreSQL with their own clients; the actor
  * state store is the one Dapr's actor runtime uses (the component with actorStateStore: "true"),
- * the pub/sub is there for other services that prefer Dapr's pub/sub API (same topics).
+ * loaded by the actor host's sidecar only (every component is scoped to the apps that use it).
  */
 export const DAPR_COMPONENTS = {
-  pubsub: { name: 'kafka-pubsub', type: 'pubsub.kafka', version: 'v1' },
   actorStateStore: { name: 'actorstate', type: 'state.postgresql', version: 'v2' },
 } as const;
 
@@ -30,6 +30,43 @@ export const DAPR_SECRET_STORES = {
 } as const;
 
 export const DAPR_CONFIGURATION = 'todo-config';
+
+/**
+ * Every service invocation the system makes, which is all the Configuration's accessControl allows
+ * (default deny, for every caller and every callee): the gateway reads the audit store of the
+ * subscribers (GET /v1/audit, and the device stream's replay). Actor calls are not service
+ * invocations: Dapr 1.18 applies accessControl to service invocation only (its internal CallActor
+ * checks workflow actors alone), so UserActor is guarded by mTLS (only sidecars with a certificate
+ * from the control plane's sentry reach it), by the actor host's app token and, in the cluster, by
+ * the NetworkPolicy that lets only the gateway's and the actor hosts' pods reach its sidecar.
+ * Service invocation of todo-actors itself (which would reach the actor routes of its app) is
+ * allowed to nobody.
+ *
+ * Letting another service call the actors: give it its own app id, add it to the callers of
+ * todo-actors in helm/todo-actors/templates/networkpolicies.yaml, and call UserActor through its
+ * own sidecar's actor API (/v1.0/actors/UserActor/{user}/method/{name}); to let it read the audit,
+ * add an entry here and in the chart's todo-actors.invocations (deploy:check compares the two).
+ */
+export const SERVICE_INVOCATIONS = [
+  { caller: SERVICE_APP_IDS.gateway, callee: SERVICE_APP_IDS.subscribers, operations: [{ name: '/audit', httpVerb: ['GET'] }, { name: '/audit/replay', httpVerb: ['GET'] },
+    // The operators' dead-letter API (gateway/routes/admin.ts → subscribers/deadLetters/adminApi.ts). One
+    // multi-segment wildcard: Dapr's ACL stops at the first rule on a path, so /admin/dead-letters
+    // and a rule below it could not carry different verbs.
+    { name: '/admin/**', httpVerb: ['GET', 'POST'] }] },
+] as const;
+
+/** The accessControl block of the Configuration every sidecar loads (locally and in the chart). */
+export function accessControl(namespace: string): Record<string, unknown> {
+  const callers = [...new Set(SERVICE_INVOCATIONS.map((i) => i.caller))];
+  return {
+    defaultAction: 'deny',
+    trustDomain: 'public',
+    policies: callers.map((appId) => ({
+      appId, defaultAction: 'deny', trustDomain: 'public', namespace,
+      operations: SERVICE_INVOCATIONS.filter((i) => i.caller === appId).flatMap((i) => i.operations.map((o) => ({ name: o.name, httpVerb: [...o.httpVerb], action: 'allow' }))),
+    })),
+  };
+}
 export const DAPR_RESILIENCY = 'todo-resiliency';
 
 /**

@@ -5,6 +5,8 @@
  * makes one such call per request.
  */
 import http from 'node:http';
+import { config } from './config';
+import { daprApiHeaders } from './daprAccess';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 512, keepAliveMsecs: 10_000 });
 
@@ -37,4 +39,9 @@ export function httpRequest(opts: {
     if (opts.body !== undefined) req.write(opts.body);
     req.end();
   });
+}
+
+/** A call to this process's own daprd (port DAPR_HTTP_PORT unless given), with its DAPR_API_TOKEN. */
+export function daprRequest(opts: Omit<Parameters<typeof httpRequest>[0], 'port'> & { port?: number }): Promise<HttpResult> {
+  return httpRequest({ ...opts, port: opts.port ?? config.daprHttpPort, headers: { ...daprApiHeaders(), ...(opts.headers ?? {}) } });
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import type { Consumer } from 'kafkajs';
 import { createLogger } from './logger';
-import { partitionOf, runConsumer } from './kafka';
+import { partitionOf, runConsumer, untilKafkaAnswers } from './kafka';
 
 /** The part of a kafkajs Consumer that runConsumer uses: its CRASH event, connect and run. */
 class StandInConsumer extends EventEmitter {
@@ -44,5 +44,36 @@ describe('kafka consumers', () => {
       seen.add(p);
     }
     assert.equal(seen.size, 12, 'spread over every partition');
+  });
+
+  it('are reached by one retry loop: it tries until a try succeeds, backing off 0.5 s more each time up to 5 s', async () => {
+    const waits: number[] = [];
+    const failures: number[] = [];
+    const sleep = async (ms: number) => {
+      waits.push(ms);
+    };
+    const result = await untilKafkaAnswers(
+      async (attempt) => {
+        if (attempt < 13) throw new Error('broker not reachable');
+        return `connected on try ${attempt}`;
+      },
+      (_err, attempt) => failures.push(attempt),
+      { sleep },
+    );
+    assert.equal(result, 'connected on try 13');
+    assert.deepEqual(failures, Array.from({ length: 12 }, (_, i) => i + 1));
+    assert.deepEqual(waits, [500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 4500, 5000, 5000, 5000]);
+  });
+
+  it('are given a moment before the first try when kafkajs has just dropped them', async () => {
+    const waits: number[] = [];
+    await untilKafkaAnswers(
+      async (attempt) => {
+        if (attempt < 2) throw new Error('coordinator not found');
+      },
+      () => undefined,
+      { waitFirst: true, sleep: async (ms) => void waits.push(ms) },
+    );
+    assert.deepEqual(waits, [500, 1000]);
   });
 });

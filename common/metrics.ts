@@ -43,6 +43,20 @@ export const outboxPending = new client.Gauge({
   registers: [registry],
 });
 
+export const consumerRetries = new client.Counter({
+  name: 'consumer_retries_total',
+  help: 'tries of a Kafka message (or batch) that failed and are retried, by consumer group (sync for every device-stream group), topic and kind of failure (transient: retried without end; unknown: on the retry schedule)',
+  labelNames: ['group', 'topic', 'kind'] as const,
+  registers: [registry],
+});
+
+export const deadLettersReceived = new client.Counter({
+  name: 'dead_letters_received_total',
+  help: 'messages arriving on a dead-letter topic (read by the dead-letter index), by dead-letter topic and the consumer group that gave up (sync for every device-stream group)',
+  labelNames: ['topic', 'group'] as const,
+  registers: [registry],
+});
+
 export const eventsConsumed = new client.Counter({
   name: 'events_consumed_total',
   help: 'events consumed from Kafka, by consumer group, topic and outcome',
@@ -114,6 +128,33 @@ export const actorActivationDuration = new client.Histogram({
   buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
   registers: [registry],
 });
+
+export const recurrenceOccurrencesCreated = new client.Counter({
+  name: 'recurrence_occurrences_created_total',
+  help: 'next occurrences of recurring tasks created, each when its predecessor was completed',
+  registers: [registry],
+});
+recurrenceOccurrencesCreated.inc(0);
+
+export const recurrenceEvaluationDuration = new client.Histogram({
+  name: 'recurrence_evaluation_duration_seconds',
+  help: 'evaluating a recurrence rule: checking a new or changed rule (operation check) or planning the next occurrence of a completed task (operation plan_next)',
+  labelNames: ['operation'] as const,
+  buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
+  registers: [registry],
+});
+for (const operation of ['check', 'plan_next'] as const) recurrenceEvaluationDuration.zero({ operation });
+
+/** Runs fn, timed as a recurrence evaluation of that kind; untimed when there is none (a task that does not recur). */
+export function timedRecurrence<T>(operation: 'check' | 'plan_next' | undefined, fn: () => T): T {
+  if (!operation) return fn();
+  const end = recurrenceEvaluationDuration.startTimer({ operation });
+  try {
+    return fn();
+  } finally {
+    end();
+  }
+}
 
 /** A PostgreSQL pool as the metrics see it (pg's Pool has these counters). */
 export interface PoolCounts {

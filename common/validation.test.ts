@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { isIanaTimeZone, tolerant, validateConsumedEvent, validateEvent, validateTaskCreate } from './validation';
 import { buildEvent } from './events/envelope';
-import { newTask } from '../actors/taskCommands';
+import { newTask } from '../actors/taskRules';
 
 const fields = (v: ReturnType<typeof validateTaskCreate>) => (v.ok ? [] : v.details.map((d) => d.field));
 

@@ -30,7 +30,7 @@ describe('JWT verification', () => {
 
 describe('the caller comes from the token', () => {
   it('is the sub, with the zoneinfo claim before the X-Timezone header, UTC by default', () => {
-    assert.deepEqual(callerFrom({ sub: 'bob', zoneinfo: 'Europe/Paris' }, 'Asia/Tokyo'), { userId: 'bob', email: undefined, timezone: 'Europe/Paris', zoneGiven: true });
+    assert.deepEqual(callerFrom({ sub: 'bob', zoneinfo: 'Europe/Paris' }, 'Asia/Tokyo'), { userId: 'bob', email: undefined, timezone: 'Europe/Paris', zoneGiven: true, roles: [] });
     assert.equal(callerFrom({ sub: 'bob' }, 'Asia/Tokyo').timezone, 'Asia/Tokyo');
     assert.deepEqual([callerFrom({ sub: 'bob' }, undefined).timezone, callerFrom({ sub: 'bob' }, undefined).zoneGiven], ['UTC', false], 'UTC is only a default');
   });
@@ -40,6 +40,13 @@ describe('the caller comes from the token', () => {
       assert.throws(() => callerFrom({ sub }, undefined), (e: ApiError) => e.status === 401);
     }
     assert.throws(() => callerFrom({ sub: 'bob' }, 'Nowhere/Land'), (e: ApiError) => e.status === 400 && e.details[0].field === 'X-Timezone');
+  });
+
+  it('carries the roles claim, as an array or a space-separated string; anything else is no role', () => {
+    assert.deepEqual(callerFrom({ sub: 'op', roles: ['operator', 7, 'x'] }, undefined).roles, ['operator', 'x']);
+    assert.deepEqual(callerFrom({ sub: 'op', roles: 'reader operator' }, undefined).roles, ['reader', 'operator']);
+    assert.deepEqual(callerFrom({ sub: 'op', roles: { operator: true } }, undefined).roles, []);
+    assert.deepEqual(callerFrom({ sub: 'op', role: 'operator' }, undefined).roles, [], 'only the roles claim counts');
   });
 });
 

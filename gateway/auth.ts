@@ -1,8 +1,8 @@
 /**
- * Bearer JWT authentication: HS256 with JWT_SECRET in development, a JWKS URL in production.
- * `alg: none`, bad signatures, expired tokens and tokens outside the policy (TokenPolicy) are 401
- * with the reason. The caller is `sub` and
- * nothing else; the zone is the `zoneinfo` claim or the X-Timezone header.
+ * Bearer JWT authentication (docs/API.md, "Conventions"): HS256 with JWT_SECRET in development, a JWKS URL in
+ * production. `alg: none`, bad signatures, expired tokens and tokens outside the policy (TokenPolicy)
+ * are 401 with the reason. The caller is `sub` and nothing else; the zone is the `zoneinfo` claim or
+ * the X-Timezone header. /v1/admin needs the `operator` role in the `roles` claim (403 otherwise).
  */
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { NextFunction, Request, Response } from 'express';
@@ -16,6 +16,18 @@ export interface Caller {
   timezone: string;
   /** Whether the zone came from the token or the header, rather than the UTC default. */
   zoneGiven: boolean;
+  /** The token's `roles` claim (an array of strings, or one space-separated string); `operator` opens /v1/admin. */
+  roles: readonly string[];
+}
+
+export const OPERATOR_ROLE = 'operator';
+
+/** The `roles` claim as a list: an array of strings, or a space-separated string (as OAuth scopes are); anything else is none. */
+export function rolesOf(payload: JWTPayload): string[] {
+  const r = payload.roles;
+  if (typeof r === 'string') return r.split(/\s+/).filter(Boolean);
+  if (Array.isArray(r)) return r.filter((x): x is string => typeof x === 'string');
+  return [];
 }
 
 /** Dapr actor ids travel in URLs: keep them to a safe, unambiguous alphabet. */
@@ -133,7 +145,7 @@ export function callerFrom(payload: JWTPayload, zoneHeader: string | undefined):
   // An address the identity provider says it has not verified could be anyone's: never mail it.
   const unverified = payload.email_verified === false || payload.email_verified === 'false';
   const email = unverified ? undefined : (payload.email as string | undefined);
-  return { userId: sub, email, timezone: zone, zoneGiven: (claimZone ?? zoneHeader) !== undefined };
+  return { userId: sub, email, timezone: zone, zoneGiven: (claimZone ?? zoneHeader) !== undefined, roles: rolesOf(payload) };
 }
 
 /** Express middleware: sets res.locals.caller or answers 401 with a JSON error. */
@@ -150,10 +162,20 @@ export function requireAuth() {
     }
     try {
       res.locals.caller = callerFrom(payload, req.header('x-timezone') ?? undefined);
+      res.locals.tokenExp = payload.exp;
     } catch (err) {
       return next(err);
     }
     next();
+  };
+}
+
+/** Express middleware after requireAuth: 403 unless the caller's roles include `operator`. */
+export function requireOperator() {
+  return (_req: Request, res: Response, next: NextFunction): void => {
+    const caller = res.locals.caller as Caller;
+    if (caller.roles.includes(OPERATOR_ROLE)) return next();
+    next(new ApiError(403, 'forbidden', `this route is for operators: the token's roles claim must contain "${OPERATOR_ROLE}"`));
   };
 }
 

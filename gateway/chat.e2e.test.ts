@@ -5,15 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { httpRequest } from '../common/httpClient';
+import type { Task } from '../common/tasks/task';
 import { sidecars } from '../stack/services';
-import { api, tokenFor, uniqueUser } from '../stack/testSupport';
+import { api, sidecarHeaders, tokenFor, uniqueUser } from '../stack/testSupport';
 
 const ZONE = 'Europe/Berlin';
 
 async function chat(token: string, message: string, headers: Record<string, string> = { 'X-Timezone': ZONE }) {
   const res = await api('POST', '/v1/chat', { token, body: { message }, headers });
   assert.equal(res.status, 200, `${message}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as { reply: string; intent: string; tasks: Array<Record<string, any>> };
+  return res.body as { reply: string; intent: string; tasks: Task[] };
 }
 
 /** POST /v1/chat, waiting out the per-user rate limit (429 + Retry-After) instead of failing on it. */
@@ -25,16 +26,16 @@ async function postChat(token: string, message: string) {
   }
 }
 
-async function tasksOf(token: string, query = ''): Promise<Array<Record<string, any>>> {
+async function tasksOf(token: string, query = ''): Promise<Task[]> {
   const res = await api('GET', `/v1/tasks?limit=500${query}`, { token });
   assert.equal(res.status, 200);
   return res.body.items;
 }
 
 /** The wall-clock time of an instant in a zone, "HH:MM". */
-const localTime = (iso: string, zone: string) => new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
-const localDay = (iso: string, zone: string) => new Intl.DateTimeFormat('en-GB', { timeZone: zone, day: 'numeric' }).format(new Date(iso));
-const localWeekday = (iso: string, zone: string) => new Intl.DateTimeFormat('en-US', { timeZone: zone, weekday: 'long' }).format(new Date(iso));
+const localTime = (iso: string | null, zone: string) => new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso ?? Number.NaN));
+const localDay = (iso: string | null, zone: string) => new Intl.DateTimeFormat('en-GB', { timeZone: zone, day: 'numeric' }).format(new Date(iso ?? Number.NaN));
+const localWeekday = (iso: string | null, zone: string) => new Intl.DateTimeFormat('en-US', { timeZone: zone, weekday: 'long' }).format(new Date(iso ?? Number.NaN));
 
 describe('chat (POST /v1/chat)', function () {
   this.timeout(60_000);
@@ -78,7 +79,7 @@ describe('chat (POST /v1/chat)', function () {
     const user = uniqueUser('chat-state');
     const token = await tokenFor(user);
     const added = await chat(token, 'add water the plants tomorrow');
-    const res = await httpRequest({ port: sidecars().actors.httpPort, method: 'GET', path: `/v1.0/actors/UserActor/${encodeURIComponent(user)}/state/chat`, timeoutMs: 5000 });
+    const res = await httpRequest({ port: sidecars().actors.httpPort, method: 'GET', path: `/v1.0/actors/UserActor/${encodeURIComponent(user)}/state/chat`, timeoutMs: 5000, headers: sidecarHeaders('actors') });
     assert.equal(res.status, 200, res.body);
     assert.deepEqual(JSON.parse(res.body).lastMentioned, [added.tasks[0].id]);
   });
@@ -137,7 +138,7 @@ describe('chat (POST /v1/chat)', function () {
     const remind = await chat(token, 'remind me about the grant application 1 hour before');
     assert.equal(remind.intent, 'remind');
     const grant = (await tasksOf(token, '&q=grant'))[0];
-    assert.deepEqual(grant.reminders.map((r: any) => r.before), ['PT1H']);
+    assert.deepEqual(grant.reminders.map((r) => ('before' in r ? r.before : undefined)), ['PT1H']);
 
     assert.equal((await chat(token, 'mark buy stamps as done')).intent, 'complete');
     const reopened = await chat(token, 'reopen buy stamps');
@@ -187,7 +188,7 @@ describe('chat (POST /v1/chat)', function () {
     for (const body of [{}, { message: 42 }, [], { message: 'y'.repeat(1001) }]) {
       const res = await api('POST', '/v1/chat', { token, body });
       assert.equal(res.status, 400, JSON.stringify(body));
-      assert.ok(res.body.error.details.some((d: any) => d.field === 'message' || d.field === '(body)'), JSON.stringify(res.body));
+      assert.ok(res.body.error.details.some((d: { field: string }) => d.field === 'message' || d.field === '(body)'), JSON.stringify(res.body));
     }
     assert.equal((await api('POST', '/v1/chat', { body: { message: 'help' } })).status, 401);
   });

@@ -1,4 +1,4 @@
-/** The error body of CONTRACT.md §4, and the express handler that produces it for every failure. */
+/** The error body (docs/API.md, "Conventions"), and the express handler that produces it for every failure. */
 import type { NextFunction, Request, Response } from 'express';
 import type { FieldError } from '../common/validation';
 import type { Logger } from '../common/logger';

@@ -5,8 +5,8 @@
  * group and stays not ready that long (seen as 20–30 s `npm run stack -- up` starts).
  */
 import assert from 'node:assert/strict';
-import { Kafka, logLevel } from 'kafkajs';
-import { kafkaBrokerList } from '../common/config';
+import { createKafka } from '../common/kafka';
+import { createLogger } from '../common/logger';
 import { isAlive, stopProcess } from '../stack/processes';
 import { up } from '../stack/stack';
 import { readState, type ProcessRecord } from '../stack/stackState';
@@ -16,7 +16,7 @@ import { syncGroupId } from './stream/syncConsumer';
 const gatewayProcess = (): ProcessRecord | undefined => readState()?.processes.find((x) => x.name === 'gateway');
 
 async function groupMembers(groupId: string): Promise<{ state: string; members: number }> {
-  const admin = new Kafka({ clientId: 'gateway-shutdown-test', brokers: kafkaBrokerList(), logLevel: logLevel.NOTHING }).admin();
+  const admin = createKafka('gateway-shutdown-test', createLogger('gateway-shutdown-test'), { quiet: true }).admin();
   await admin.connect();
   try {
     const { groups } = await admin.describeGroups([groupId]);

@@ -4,9 +4,15 @@ import type { ValidateFunction } from 'ajv';
 import { newAjv } from '../common/validation';
 import { api, tokenFor, uniqueUser, type ApiResponse } from '../stack/testSupport';
 
+/** The parts of the served OpenAPI document this test reads. */
+interface OpenApiDocument {
+  openapi: string;
+  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> }>>;
+}
+
 describe('the OpenAPI document matches real responses', function () {
   this.timeout(60_000);
-  let doc: any;
+  let doc: OpenApiDocument;
   const ajv = newAjv();
   const compiled = new Map<string, ValidateFunction>();
   const exercised = new Set<string>();
@@ -66,6 +72,7 @@ describe('the OpenAPI document matches real responses', function () {
     await call('POST', `/v1/tasks/${id}/reopen`);
     await call('GET', '/v1/audit?limit=5');
     await call('GET', '/v1/audit?limit=0');
+    await call('POST', '/v1/stream/ticket');
     await call('DELETE', `/v1/tasks/${id}`);
     await call('DELETE', `/v1/tasks/${id}`);
     const anon = await api('GET', '/v1/tasks');
@@ -73,7 +80,7 @@ describe('the OpenAPI document matches real responses', function () {
     assert.equal(anon.status, 401);
 
     for (const op of ['POST /v1/tasks', 'GET /v1/tasks', 'GET /v1/tasks/{id}', 'PATCH /v1/tasks/{id}', 'DELETE /v1/tasks/{id}',
-      'POST /v1/tasks/{id}/complete', 'POST /v1/tasks/{id}/reopen', 'GET /v1/audit']) {
+      'POST /v1/tasks/{id}/complete', 'POST /v1/tasks/{id}/reopen', 'GET /v1/audit', 'POST /v1/stream/ticket']) {
       assert.ok(exercised.has(op), `${op} was checked`);
     }
   });

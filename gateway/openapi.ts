@@ -23,10 +23,17 @@ const errors = {
 };
 const keyReused = { 422: json('Error', '`idempotency_key_reused`: this Idempotency-Key was used before with a different request') };
 const notFound = { 404: json('Error', 'no such task for this user') };
+const forbidden = { 403: json('Error', 'the token\'s `roles` claim does not contain `operator`') };
+const deadLetterId = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9._-]+\\.dlt:[0-9]+:[0-9]+$' }, description: 'as the listing gives it: `<dead-letter topic>:<partition>:<offset>`' };
+const adminErrors = { 400: errors[400], 401: errors[401], ...forbidden, 429: errors[429], 503: errors[503] };
 const taskId = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const ifMatch = { name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'the task version last seen, e.g. "3"; a stale one answers 412' };
 const etag = { ETag: { schema: { type: 'string' }, description: 'the task version, quoted' } };
-const taskResponse = (description: string) => ({ ...json('Task', description), headers: etag });
+const trace = {
+  traceparent: { schema: { type: 'string' }, description: 'the W3C traceparent of this request\'s trace (every /v1 answer has it): its trace id finds the trace in Zipkin (monitoring/README.md)' },
+  'Server-Timing': { schema: { type: 'string' }, description: 'the same, as `traceparent;desc="00-<trace id>-<span id>-<flags>"`, which browsers\' developer tools show' },
+};
+const taskResponse = (description: string) => ({ ...json('Task', description), headers: { ...etag, ...trace } });
 
 export const openApiDocument = {
   openapi: '3.1.0',
@@ -41,6 +48,7 @@ export const openApiDocument = {
     '/v1/tasks': {
       post: {
         summary: 'Create a task',
+        description: 'A reminder whose time is less than 60 s in the past fires at once, late (its email says so); one further back, or a `before` reminder whose time has passed because the due time is near, answers 400 naming it (`reminders.<i>`). PATCH applies the same rule to the reminders it sets or moves.',
         parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 }, description: 'the same key with the same body returns the same task, never a second one; with another body it is 422 (draft-ietf-httpapi-idempotency-key-header)' },
           { name: 'X-Timezone', in: 'header', required: false, schema: { type: 'string' }, description: 'the caller\'s IANA zone when the token has no zoneinfo claim' }],
         requestBody: { required: true, content: { 'application/json': { schema: ref('TaskCreate') } } },
@@ -101,12 +109,49 @@ export const openApiDocument = {
         responses: { 200: json('AuditPage', 'one page of events'), ...errors },
       },
     },
+    '/v1/admin/dead-letters': {
+      get: {
+        summary: 'Operators: the dead letters, newest first',
+        description: 'Every message a consumer group gave up on, read from the dead-letter topics (`<topic>.dlt`) into an index; listing never removes anything from a topic. Needs `operator` in the token\'s `roles` claim. Recorded in the operators\' audit trail.',
+        parameters: [
+          { name: 'topic', in: 'query', schema: { type: 'string' }, description: 'the source topic (task-events, reminders, task-updates) or its dead-letter topic' },
+          { name: 'group', in: 'query', schema: { type: 'string' }, description: 'the consumer group that gave up (audit, notifications, sync-…)' },
+          { name: 'status', in: 'query', schema: { enum: ['dead', 'replayed', 'discarded'] } },
+          { name: 'eventId', in: 'query', schema: { type: 'string', format: 'uuid' } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } },
+          { name: 'cursor', in: 'query', schema: { type: 'string' } },
+        ],
+        responses: { 200: json('DeadLetterPage', 'one page of dead letters'), ...adminErrors },
+      },
+    },
+    '/v1/admin/dead-letters/replay': {
+      post: {
+        summary: 'Operators: replay every dead letter matching a filter',
+        description: 'Each matching dead letter (status `dead` unless `status` says otherwise; discarded ones never; a device stream\'s never) is sent again, with its key and value, on the topic dead-letter-replays, for the consumer group that gave up only (`audit` or `notifications`). Consumers are idempotent by eventId: a replayed reminder email is sent once however often it is replayed.',
+        requestBody: { required: true, content: { 'application/json': { schema: ref('DeadLetterFilter') } } },
+        responses: { 200: json('ReplayResult', 'what was replayed and what was skipped'), ...adminErrors },
+      },
+    },
+    '/v1/admin/dead-letters/{id}/replay': {
+      post: {
+        summary: 'Operators: send one dead letter again, to the consumer group that gave up',
+        parameters: [deadLetterId],
+        responses: { 200: json('DeadLetterActed', 'sent again'), ...adminErrors, 404: json('Error', 'no dead letter with this id'), 409: json('Error', 'the dead letter was discarded, or is a device stream\'s (live only: never replayed)') },
+      },
+    },
+    '/v1/admin/dead-letters/{id}/discard': {
+      post: {
+        summary: 'Operators: mark one dead letter handled; it is never replayed',
+        parameters: [deadLetterId],
+        responses: { 200: json('DeadLetterActed', 'discarded'), ...adminErrors, 404: json('Error', 'no dead letter with this id'), 409: json('Error', 'already discarded') },
+      },
+    },
     '/v1/stream': {
       get: {
         summary: 'WebSocket: every event of the caller\'s tasks, live, with replay of what a device missed',
-        description: 'Upgrade to a WebSocket (token as Bearer header or `?token=`). Every frame is one JSON object: an `Event` (CONTRACT.md §5), or, only after a replay request, a control frame whose `type` starts with `stream.`: `stream.replayed` (`count`, `lastEventId`: the missed events were sent, what follows is live) or `stream.resync` (`reason`: unknown_event, too_many, audit_behind, audit_unavailable; fetch GET /v1/tasks, then apply the live events that follow). `after` is the last eventId the device saw; the missed events come in the user\'s commit order, then the live ones, each once. A socket with over 1 MiB unsent is closed with 4008. Protocol: gateway/stream/README.md.',
+        description: 'Upgrade to a WebSocket. The caller: a Bearer header, or `?ticket=` from POST /v1/stream/ticket (browsers cannot set headers on a WebSocket); a JWT in the URL (`?token=`) is refused. Every frame is one JSON object: an `Event` (the envelope of docs/API.md, Events), or, only after a replay request, a control frame whose `type` starts with `stream.`: `stream.replayed` (`count`, `lastEventId`: the missed events were sent, what follows is live) or `stream.resync` (`reason`: unknown_event, too_many, audit_behind, audit_unavailable; fetch GET /v1/tasks, then apply the live events that follow). `after` is the last eventId the device saw; the missed events come in the user\'s commit order, then the live ones, each once. A socket with over 1 MiB unsent is closed with 4008. Protocol: gateway/stream/README.md.',
         parameters: [
-          { name: 'token', in: 'query', required: false, schema: { type: 'string' }, description: 'the JWT, for clients that cannot set the Authorization header' },
+          { name: 'ticket', in: 'query', required: false, schema: { type: 'string' }, description: 'a single-use ticket from POST /v1/stream/ticket (valid 60 s), for clients that cannot set the Authorization header' },
           { name: 'after', in: 'query', required: false, schema: { type: 'string', format: 'uuid' }, description: 'replay: the events after this one (the last eventId this device saw)' },
           { name: 'since', in: 'query', required: false, schema: { type: 'string', format: 'date-time' }, description: 'replay: every event whose time is at or after this instant (not with after)' },
           { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string', format: 'uuid' }, description: 'the same as after' },
@@ -114,7 +159,27 @@ export const openApiDocument = {
         responses: {
           101: { description: 'switching to the WebSocket protocol; frames as described above' },
           400: json('Error', 'after, since or Last-Event-ID is malformed, or after and since are both given; `details` names the field'),
-          401: errors[401],
+          401: json('Error', 'no Bearer token and no ticket; a token that is not valid; a ticket that is forged, expired or already used; or a JWT in the URL'),
+        },
+      },
+    },
+    '/v1/stream/ticket': {
+      post: {
+        summary: 'A single-use ticket for GET /v1/stream?ticket=…, valid 60 s',
+        description: 'For browsers, which cannot send an Authorization header on a WebSocket: the long-lived token stays in the header of this request, and only the short-lived ticket goes into the stream\'s URL. A ticket opens one socket, once, for the caller (and zone) of the token it was issued for, and not past that token\'s expiry. Protocol: gateway/stream/README.md.',
+        responses: { 201: json('StreamTicket', 'the ticket'), 401: errors[401], 429: errors[429] },
+      },
+    },
+    '/': { get: { summary: 'The web page (gateway/web/README.md): chat, the task list, live updates', security: [], responses: { 200: { description: 'HTML' } } } },
+    '/dev/token': {
+      post: {
+        summary: 'Development sign-in: a token for any user name. Exists only while JWT_SECRET is the development default and no JWKS is set (404 otherwise)',
+        security: [],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['user'], properties: { user: { type: 'string' }, email: { type: 'string', format: 'email' } } } } } },
+        responses: {
+          200: { description: 'the token', content: { 'application/json': { schema: { type: 'object', required: ['token', 'expiresIn'], properties: { token: { type: 'string' }, expiresIn: { type: 'integer', description: 'seconds' } } } } } },
+          400: errors[400],
+          404: json('Error', 'not the development secret: there is no development sign-in'),
         },
       },
     },
@@ -148,10 +213,53 @@ export const openApiDocument = {
           tasks: { type: 'array', items: ref('Task'), description: 'the tasks the reply is about' },
         },
       },
+      StreamTicket: {
+        type: 'object', additionalProperties: false, required: ['ticket', 'expiresAt'],
+        properties: { ticket: { type: 'string', description: 'opaque; pass it as GET /v1/stream?ticket=…' }, expiresAt: { type: 'string', format: 'date-time' } },
+      },
       Event: withoutId(envelopeSchema),
       AuditPage: {
         type: 'object', additionalProperties: false, required: ['items', 'nextCursor'],
         properties: { items: { type: 'array', items: ref('Event') }, nextCursor: { type: ['string', 'null'] } },
+      },
+      DeadLetter: {
+        type: 'object', additionalProperties: false,
+        required: ['id', 'topic', 'partition', 'offset', 'key', 'group', 'reason', 'attempts', 'deadLetteredAt', 'deadLetterTopic', 'eventId', 'eventType', 'userId', 'taskId', 'status', 'replays', 'lastReplayedAt', 'discardedAt', 'value'],
+        properties: {
+          id: { type: 'string' }, topic: { type: 'string', description: 'the original topic' },
+          partition: { type: ['integer', 'null'] }, offset: { type: ['string', 'null'] }, key: { type: ['string', 'null'] },
+          group: { type: 'string', description: 'the consumer group that gave up' }, reason: { type: 'string' },
+          attempts: { type: 'integer', description: 'tries made before giving up' }, deadLetteredAt: { type: 'string', format: 'date-time' },
+          deadLetterTopic: { type: 'string' }, eventId: { type: ['string', 'null'] }, eventType: { type: ['string', 'null'] },
+          userId: { type: ['string', 'null'] }, taskId: { type: ['string', 'null'] },
+          status: { enum: ['dead', 'replayed', 'discarded'] }, replays: { type: 'integer' },
+          lastReplayedAt: { type: ['string', 'null'], format: 'date-time' }, discardedAt: { type: ['string', 'null'], format: 'date-time' },
+          value: { type: ['string', 'null'], description: 'the message as text (the event JSON), cut at 64 KiB' },
+        },
+      },
+      DeadLetterPage: {
+        type: 'object', additionalProperties: false, required: ['items', 'nextCursor'],
+        properties: { items: { type: 'array', items: ref('DeadLetter') }, nextCursor: { type: ['string', 'null'] } },
+      },
+      DeadLetterFilter: {
+        type: 'object', description: 'at least one of topic, group and eventId',
+        properties: {
+          topic: { type: 'string' }, group: { type: 'string' }, eventId: { type: 'string', format: 'uuid' },
+          status: { enum: ['dead', 'replayed'], default: 'dead' }, limit: { type: 'integer', minimum: 1, description: 'at most DEAD_LETTER_BULK_REPLAY_MAX (1,000)' },
+        },
+      },
+      DeadLetterSummary: {
+        type: 'object', required: ['id', 'topic', 'group', 'eventId', 'status'],
+        properties: { id: { type: 'string' }, topic: { type: 'string' }, group: { type: 'string' }, eventId: { type: ['string', 'null'] }, status: { type: 'string' } },
+      },
+      AdminAction: { type: 'object', required: ['id', 'at'], properties: { id: { type: 'string' }, at: { type: 'string', format: 'date-time' } }, description: 'the entry in the operators\' audit trail' },
+      ReplayResult: {
+        type: 'object', required: ['replayed', 'skipped', 'action'],
+        properties: { replayed: { type: 'array', items: ref('DeadLetterSummary') }, skipped: { type: 'array', items: ref('DeadLetterSummary') }, action: ref('AdminAction') },
+      },
+      DeadLetterActed: {
+        type: 'object', required: ['action'],
+        properties: { replayed: ref('DeadLetterSummary'), discarded: ref('DeadLetterSummary'), action: ref('AdminAction') },
       },
       Error: {
         type: 'object', additionalProperties: false, required: ['error'],

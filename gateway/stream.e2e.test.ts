@@ -6,37 +6,22 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
 import type { Pool } from 'pg';
 import WebSocket from 'ws';
-import { config, kafkaBrokerList } from '../common/config';
+import { config } from '../common/config';
 import { createPool } from '../common/db/pool';
 import { deadLetterTopic, TOPICS } from '../common/events/envelope';
-import { partitionOf } from '../common/kafka';
-import { api, eventually, tokenFor, uniqueUser } from '../stack/testSupport';
+import { createKafka, partitionOf } from '../common/kafka';
+import { createLogger } from '../common/logger';
+import { api, device, eventually, streamUrl, tokenFor, uniqueUser, type Device, type Frame } from '../stack/testSupport';
 
-const url = (q = '') => `ws://127.0.0.1:${config.gatewayPort}/v1/stream${q}`;
+const url = streamUrl;
 
-interface Device {
-  ws: WebSocket;
-  /** Every frame, events and control frames, in arrival order. */
-  frames: any[];
-  events: () => any[];
-}
-
-function device(u: string, headers: Record<string, string> = {}): Promise<Device> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(u, { headers });
-    const frames: any[] = [];
-    ws.on('message', (data) => frames.push(JSON.parse(data.toString())));
-    ws.once('open', () => resolve({ ws, frames, events: () => frames.filter((f) => !String(f.type).startsWith('stream.')) }));
-    ws.once('unexpected-response', (_req, res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => reject(new Error(`upgrade refused: ${res.statusCode} ${body}`)));
-    });
-    ws.once('error', reject);
-  });
+/** The stream's URL with a fresh single-use ticket (POST /v1/stream/ticket) for this token, then `more` (e.g. `&after=…`). */
+async function ticketUrl(token: string, more = ''): Promise<string> {
+  const r = await api<{ ticket: string; expiresAt: string }>('POST', '/v1/stream/ticket', { token });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return url(`?ticket=${encodeURIComponent(r.body.ticket)}${more}`);
 }
 
 const closed = (d: Device) => new Promise<void>((resolve) => {
@@ -53,8 +38,8 @@ describe('device stream (WebSocket)', function () {
     const b = uniqueUser('stream-b');
     const tokenA = await tokenFor(a);
     const phone = await device(url(), { authorization: `Bearer ${tokenA}` });
-    const laptop = await device(url(`?token=${encodeURIComponent(tokenA)}`));
-    const other = await device(url(`?token=${encodeURIComponent(await tokenFor(b))}`));
+    const laptop = await device(await ticketUrl(tokenA));
+    const other = await device(await ticketUrl(await tokenFor(b)));
     try {
       const results = await Promise.all(Array.from({ length: 100 }, (_, i) => api('POST', '/v1/tasks', { token: tokenA, body: { title: `live ${i}` } })));
       const ids = new Set(results.map((r) => r.body.id));
@@ -79,8 +64,8 @@ describe('device stream (WebSocket)', function () {
     const tokenA = await tokenFor(a, `${a}@example.com`);
     const tokenB = await tokenFor(b, `${b}@example.com`);
     const phone = await device(url(), { authorization: `Bearer ${tokenA}` });
-    const laptop = await device(url(`?token=${encodeURIComponent(tokenA)}`));
-    const other = await device(url(`?token=${encodeURIComponent(tokenB)}`));
+    const laptop = await device(await ticketUrl(tokenA));
+    const other = await device(await ticketUrl(tokenB));
     try {
       const fireAt = new Date(Date.now() + 3000).toISOString();
       const mine = await api('POST', '/v1/tasks', { token: tokenA, body: { title: 'Call the bank', reminders: [{ id: 'r-a', at: fireAt }] } });
@@ -112,7 +97,26 @@ describe('device stream (WebSocket)', function () {
 
   it('refuses the upgrade without a valid token, with 401', async () => {
     await assert.rejects(device(url()), /401/);
-    await assert.rejects(device(url('?token=not-a-jwt')), /401/);
+    await assert.rejects(device(url(), { authorization: 'Bearer not-a-jwt' }), /401/);
+  });
+
+  it('a stream ticket opens one socket, once: a second use, a forged ticket, a JWT in the URL or no ticket at all are refused with 401', async () => {
+    const a = uniqueUser('stream-ticket');
+    const token = await tokenFor(a);
+    const ticketed = await ticketUrl(token);
+    const d = await device(ticketed);
+    try {
+      const created = await api('POST', '/v1/tasks', { token, body: { title: 'through a ticket' } });
+      const [e] = await eventually(async () => (d.events().length ? d.events() : undefined), 30_000, 'the event on the ticketed socket');
+      assert.equal(e.taskId, created.body.id);
+      await assert.rejects(device(ticketed), /401 .*already used/);
+      const [body, mac] = new URL(ticketed).searchParams.get('ticket')!.split('.');
+      await assert.rejects(device(url(`?ticket=${body}.${mac.slice(1)}A`)), /401 .*not valid/);
+      await assert.rejects(device(url(`?token=${encodeURIComponent(token)}`)), /401 .*not accepted/);
+      assert.equal((await api('POST', '/v1/stream/ticket', {})).status, 401, 'no ticket without a Bearer token');
+    } finally {
+      d.ws.close();
+    }
   });
 });
 
@@ -150,17 +154,18 @@ describe('device stream: replay on reconnect', function () {
   }
 
   const replayedFrame = (d: Device) => d.frames.find((f) => f.type === 'stream.replayed');
-  const afterReplayed = (d: Device) => d.frames.slice(d.frames.indexOf(replayedFrame(d)) + 1);
-  const beforeReplayed = (d: Device) => d.frames.slice(0, d.frames.indexOf(replayedFrame(d)));
-  const brief = (es: any[]) => es.map((e) => `${e.type} ${e.taskId}`);
+  const replayedAt = (d: Device) => d.frames.findIndex((f) => f.type === 'stream.replayed');
+  const afterReplayed = (d: Device) => d.frames.slice(replayedAt(d) + 1);
+  const beforeReplayed = (d: Device) => d.frames.slice(0, replayedAt(d));
+  const brief = (es: Frame[]) => es.map((e) => `${e.type} ${e.taskId}`);
 
   it('after=<last eventId>: exactly the missed events, in order, then the live ones; never another user\'s', async () => {
     const a = await newUser('replay-after');
     const b = await newUser('replay-bystander');
-    const first = await device(url(`?token=${encodeURIComponent(a.token)}`));
+    const first = await device(await ticketUrl(a.token));
     // Connected throughout: once it has the missed events, this gateway has passed them on live, so
     // the replay must bring all of them (the case where it had not is the seam test below).
-    const witness = await device(url(`?token=${encodeURIComponent(a.token)}`));
+    const witness = await device(await ticketUrl(a.token));
     const t1 = await a.create('seen before the disconnect');
     await a.create('also seen');
     await eventually(async () => (first.events().length >= 2 ? true : undefined), 30_000, 'the first two events live');
@@ -182,7 +187,7 @@ describe('device stream: replay on reconnect', function () {
     await eventually(async () => (witness.events().length >= 2 + expected.length ? true : undefined), 30_000, 'the missed events on the witness');
     witness.ws.close();
 
-    const again = await device(url(`?token=${encodeURIComponent(a.token)}&after=${lastSeen.eventId}`));
+    const again = await device(await ticketUrl(a.token, `&after=${lastSeen.eventId}`));
     try {
       const replayed = await eventually(async () => replayedFrame(again), 30_000, 'the stream.replayed frame');
       assert.deepEqual(brief(beforeReplayed(again)), expected, 'exactly the missed events, in the order they happened');
@@ -206,8 +211,8 @@ describe('device stream: replay on reconnect', function () {
 
   it('a device connected throughout and a reconnecting one end up with the same events, none twice', async () => {
     const a = await newUser('replay-seam');
-    const steady = await device(url(`?token=${encodeURIComponent(a.token)}`));
-    const roaming = await device(url(`?token=${encodeURIComponent(a.token)}`));
+    const steady = await device(await ticketUrl(a.token));
+    const roaming = await device(await ticketUrl(a.token));
     try {
       await a.create('before');
       await eventually(async () => (roaming.events().length >= 1 ? true : undefined), 30_000, 'the first event');
@@ -218,7 +223,7 @@ describe('device stream: replay on reconnect', function () {
         for (let i = 0; i < 20; i++) await a.create(`during ${i}`);
       })();
       await new Promise((r) => setTimeout(r, 200));
-      const back = await device(url(`?token=${encodeURIComponent(a.token)}&after=${anchor}`));
+      const back = await device(await ticketUrl(a.token, `&after=${anchor}`));
       try {
         await writer;
         await eventually(async () => (steady.events().length >= 21 && replayedFrame(back) && back.events().length >= 20 ? true : undefined), 30_000, 'all 21 events');
@@ -240,13 +245,13 @@ describe('device stream: replay on reconnect', function () {
     await new Promise((r) => setTimeout(r, 20));
     const since = new Date().toISOString();
     await new Promise((r) => setTimeout(r, 20));
-    const witness = await device(url(`?token=${encodeURIComponent(a.token)}`));
+    const witness = await device(await ticketUrl(a.token));
     const t = await a.create('after the mark');
     await a.patch(t, { title: 'renamed' });
     await a.complete(t);
     await eventually(async () => (witness.events().length >= 3 ? true : undefined), 30_000, 'the events on the witness');
     witness.ws.close();
-    const d = await device(url(`?token=${encodeURIComponent(a.token)}&since=${encodeURIComponent(since)}`));
+    const d = await device(await ticketUrl(a.token, `&since=${encodeURIComponent(since)}`));
     try {
       await eventually(async () => replayedFrame(d), 30_000, 'the stream.replayed frame');
       assert.deepEqual(brief(beforeReplayed(d)), [`task.created ${t}`, `task.updated ${t}`, `task.completed ${t}`]);
@@ -265,11 +270,11 @@ describe('device stream: replay on reconnect', function () {
     const bTask = await b.create('b\'s task');
     const bEvent = await eventually(async () => (await auditedInOrder(b.id)).find((e) => e.taskId === bTask), 30_000, 'b\'s event audited');
     for (const after of [randomUUID(), bEvent.eventId]) {
-      const d = await device(url(`?token=${encodeURIComponent(a.token)}&after=${after}`));
+      const d = await device(await ticketUrl(a.token, `&after=${after}`));
       try {
         const resync = await eventually(async () => d.frames.find((f) => f.type === 'stream.resync'), 30_000, 'the stream.resync frame');
         assert.equal(resync.reason, 'unknown_event');
-        assert.match(resync.message, /GET \/v1\/tasks/);
+        assert.match(resync.message ?? '', /GET \/v1\/tasks/);
         assert.equal(d.frames.indexOf(resync), 0, 'before anything else');
         const live = await a.create('live after the resync');
         await eventually(async () => d.events().find((e) => e.taskId === live), 30_000, 'the live event');
@@ -278,11 +283,11 @@ describe('device stream: replay on reconnect', function () {
         d.ws.close();
       }
     }
-    await assert.rejects(device(url(`?token=${encodeURIComponent(a.token)}&after=not-an-event`)), /400 .*after/);
-    await assert.rejects(device(url(`?token=${encodeURIComponent(a.token)}&since=yesterday`)), /400 .*since/);
+    await assert.rejects(device(await ticketUrl(a.token, `&after=not-an-event`)), /400 .*after/);
+    await assert.rejects(device(await ticketUrl(a.token, `&since=yesterday`)), /400 .*since/);
     await assert.rejects(device(url(`?after=${randomUUID()}`)), /401/, 'the token is checked first');
     // The Last-Event-ID header works like ?after=.
-    const d = await device(url(`?token=${encodeURIComponent(a.token)}`), { 'last-event-id': randomUUID() });
+    const d = await device(await ticketUrl(a.token), { 'last-event-id': randomUUID() });
     try {
       assert.equal((await eventually(async () => d.frames.find((f) => f.type === 'stream.resync'), 30_000, 'resync')).reason, 'unknown_event');
     } finally {
@@ -292,8 +297,8 @@ describe('device stream: replay on reconnect', function () {
 
   it('a poison message on task-updates goes to task-updates.dlt with the reason, and the stream goes on', async () => {
     const a = await newUser('stream-poison');
-    const d = await device(url(`?token=${encodeURIComponent(a.token)}`));
-    const kafka = new Kafka({ clientId: 'stream-poison-test', brokers: kafkaBrokerList(), logLevel: logLevel.NOTHING });
+    const d = await device(await ticketUrl(a.token));
+    const kafka = createKafka('stream-poison-test', createLogger('stream-poison-test'), { quiet: true });
     const marker = `poison-${randomUUID()}`;
     const consumer = kafka.consumer({ groupId: `stream-poison-test-${randomUUID()}` });
     const seen: Array<{ value: string; reason: string; group: string }> = [];

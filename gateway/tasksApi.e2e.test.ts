@@ -1,7 +1,10 @@
 /** The task REST API on the real stack: every call, list filters and paging, versions, isolation. */
 import assert from 'node:assert/strict';
 import { sidecars } from '../stack/services';
-import { api, tokenFor, uniqueUser } from '../stack/testSupport';
+import { api, sidecarHeaders, tokenFor, uniqueUser, type ApiResponse } from '../stack/testSupport';
+
+/** An actor method's answer through Dapr, as loosely as the test of another service's call reads it. */
+type ActorReply = { ok: boolean; task: { id: string }; items: Array<{ id: string }>; error: { status: number; details: Array<{ field: string }> } };
 
 async function newUser(prefix: string) {
   const id = uniqueUser(prefix);
@@ -125,7 +128,7 @@ describe('tasks REST API', function () {
         let cursor: string | null = null;
         let extra = 0;
         do {
-          const page: any = await api('GET', `/v1/tasks?sort=${sort}&order=${order}&limit=5${cursor ? `&cursor=${cursor}` : ''}`, { token: u.token });
+          const page: ApiResponse<{ items: Array<{ id: string }>; nextCursor: string | null }> = await api('GET', `/v1/tasks?sort=${sort}&order=${order}&limit=5${cursor ? `&cursor=${cursor}` : ''}`, { token: u.token });
           assert.equal(page.status, 200, JSON.stringify(page.body));
           seen.push(...page.body.items.map((t: { id: string }) => t.id));
           cursor = page.body.nextCursor;
@@ -174,7 +177,7 @@ describe('tasks REST API', function () {
   it('other services can call UserActor through Dapr\'s HTTP actor API, outside the gateway', async () => {
     const user = uniqueUser('service');
     const url = (m: string) => `http://127.0.0.1:${sidecars().actors.httpPort}/v1.0/actors/UserActor/${user}/method/${m}`;
-    const post = async (m: string, body: unknown) => (await fetch(url(m), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<any>;
+    const post = async (m: string, body: unknown) => (await fetch(url(m), { method: 'POST', headers: { 'content-type': 'application/json', ...sidecarHeaders('actors') }, body: JSON.stringify(body) })).json() as Promise<ActorReply>;
     const created = await post('createTask', { input: { title: 'from another service' } });
     assert.equal(created.ok, true);
     const listed = await post('listTasks', { query: {} });

@@ -4,14 +4,12 @@
  * runs, median (min–max); writes the bench:chat section of loadtest/RESULTS.md and a JSON file.
  * `npm run bench -- --chat` runs only this.
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import corpusFile from '../actors/chat/parser/corpus.json';
 import { parseMessage, warmUp } from '../actors/chat/parser';
-import { REPO_ROOT } from '../stack/paths';
 import { say } from '../stack/progress';
-import { gateway, load, percentile, replaceSection, summarize, users, type Summary } from './apiBench';
+import { benchCommand, gateway, load, percentile, summarizeRuns, users, writeResultsFile, type Summary } from './kit';
+import { replaceSection } from './resultsMd';
 
 interface Case {
   text: string;
@@ -64,15 +62,12 @@ export async function runChatBench(args: string[]): Promise<number> {
     });
     endpoint.push({ throughput: r.throughput, p50: r.p50, p99: r.p99, errors: r.errors });
   }
-  const sum = (runs: Array<Record<string, number>>) => Object.fromEntries(Object.keys(runs[0]).map((k) => [k, summarize(runs.map((x) => x[k]))]));
-  const p = sum(parse);
-  const e = sum(endpoint);
+  const p = summarizeRuns(parse);
+  const e = summarizeRuns(endpoint);
   const date = new Date().toISOString();
-  const command = `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`;
+  const command = benchCommand(args);
   const report = { date, command, machine: { cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30) }, node: process.version, parse: { runs: parse, summary: p }, endpoint: { runs: endpoint, summary: e } };
-  const dir = path.join(REPO_ROOT, 'loadtest', 'results');
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, `chat-${date.slice(0, 19).replace(/:/g, '-')}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  writeResultsFile('chat-', date, report);
   const ms = (x: Summary, d = 2) => `${x.median.toFixed(d)} ms (${x.min.toFixed(d)}–${x.max.toFixed(d)})`;
   replaceSection('chat', 'Chat: parsing and POST /v1/chat', [
     `Command: \`${command}\` (${date.slice(0, 16)}Z; ${report.machine.cores} cores, shared with the running stack). Parser: every corpus utterance (${corpus.cases.length}) parsed ${quick ? 3 : 10} times per run in one process after warm-up, timed one message at a time. Endpoint: 8 connections, 50 users, a mix of ${MESSAGES.length} messages (create, list, complete, update, help), ${quick ? 4 : 10} s per run. Figures: median (min–max) of 3 runs.`,

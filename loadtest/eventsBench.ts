@@ -17,21 +17,20 @@
  *     the 201's arrival at the writer (and − the request's start).
  */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Pool } from 'pg';
 import WebSocket from 'ws';
-import { newTask } from '../actors/taskCommands';
+import { newTask } from '../actors/taskRules';
 import { config } from '../common/config';
 import { createPool } from '../common/db/pool';
 import { buildEvent, TOPICS } from '../common/events/envelope';
 import { validateEvent } from '../common/validation';
 import { DAPR_VERSION, KAFKA_VERSION, REPO_ROOT } from '../stack/paths';
 import { say } from '../stack/progress';
-import { readState } from '../stack/stackState';
 import { tokenFor } from '../stack/testSupport';
-import { gateway, percentile, replaceSection, summarize, type Summary } from './apiBench';
+import { benchCommand, gateway, percentile, stackGroups, summarize, writeResultsFile, type Summary } from './kit';
+import { replaceSection } from './resultsMd';
 import { coresUsed, cpuSecondsByGroup } from './processCpu';
 import { createKafka } from '../common/kafka';
 import { createLogger } from '../common/logger';
@@ -40,10 +39,6 @@ import { AUDIT_GROUP, AUDITED_TOPICS } from '../subscribers/audit/auditConsumer'
 import { syncGroupId } from '../gateway/stream/syncConsumer';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function stackGroups(): Map<number, string> {
-  return new Map((readState()?.processes ?? []).map((p) => [p.pid, p.name]));
-}
 
 /** Every option of the events bench, from the command line (`--events-rate 12000` etc.). */
 export interface EventsBenchOptions {
@@ -345,7 +340,7 @@ export interface EventsReport {
 
 /** `npm run bench -- --events`: the bench alone, its results file and its RESULTS.md section. */
 export async function runEventsBench(args: string[]): Promise<number> {
-  await measureEvents(args, `npm run bench -- ${args.join(' ')}`);
+  await measureEvents(args, benchCommand(args));
   return 0;
 }
 
@@ -387,10 +382,7 @@ export async function measureEvents(args: string[], command: string): Promise<Ev
     throughput,
     device: { runs: devices, summary: summaryOf(devices) },
   };
-  const dir = path.join(REPO_ROOT, 'loadtest', 'results');
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `events-${date.slice(0, 19).replace(/:/g, '-')}.json`);
-  fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  const file = writeResultsFile('events-', date, report);
   if (o.quick) {
     say(`quick run: not for RESULTS.md; results in ${path.relative(REPO_ROOT, file)}`);
     return report;

@@ -3,6 +3,7 @@
  * count (sidecar metadata), the services' Prometheus metrics (consumer lag, events published,
  * outbox backlog) and the outbox table's size.
  */
+import { sidecarHeaders } from '../stack/testSupport';
 import type { Pool } from 'pg';
 import { USER_ACTOR_TYPE } from '../common/actorApi';
 import { httpRequest } from '../common/httpClient';
@@ -38,9 +39,9 @@ export async function metricsOf(port: number): Promise<string> {
   return res.body;
 }
 
-/** UserActors active in the app behind this sidecar, from Dapr's metadata API. */
+/** UserActors active in the app behind this (actor host's) sidecar, from Dapr's metadata API. */
 export async function activeActors(daprHttpPort: number): Promise<number> {
-  const res = await httpRequest({ port: daprHttpPort, method: 'GET', path: '/v1.0/metadata', timeoutMs: 10_000 });
+  const res = await httpRequest({ port: daprHttpPort, method: 'GET', path: '/v1.0/metadata', timeoutMs: 10_000, headers: sidecarHeaders('actors') });
   const meta = JSON.parse(res.body) as { actors?: Array<{ type: string; count: number }> };
   return (meta.actors ?? []).filter((a) => a.type === USER_ACTOR_TYPE).reduce((s, a) => s + a.count, 0);
 }

@@ -1,13 +1,17 @@
 /** Health checks of the stack's processes. Each resolves true when the process serves its purpose. */
 import net from 'node:net';
 import { Client } from 'pg';
-import { Kafka, logLevel } from 'kafkajs';
+import type { KafkaConfig } from 'kafkajs';
+import { createKafka } from '../common/kafka';
+import { createLogger } from '../common/logger';
+
+const quietLog = createLogger('stack-health');
 
 export type HealthCheck =
   | { kind: 'http'; url: string }
   | { kind: 'tcp'; port: number }
   | { kind: 'postgres'; port: number }
-  | { kind: 'kafka'; brokers: string[] };
+  | { kind: 'kafka'; brokers: string[]; security: Pick<KafkaConfig, 'ssl' | 'sasl'> };
 
 export function describe(h: HealthCheck): string {
   switch (h.kind) {
@@ -58,7 +62,7 @@ export async function check(h: HealthCheck): Promise<boolean> {
       case 'kafka': {
         const port = Number(h.brokers[0].split(':')[1]);
         if (!(await tcpOpen(port))) return false;
-        const admin = new Kafka({ clientId: 'stack-health', brokers: h.brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 2000 }).admin();
+        const admin = createKafka('stack-health', quietLog, { security: h.security, quiet: true, retry: { retries: 0 }, connectionTimeout: 2000 }).admin();
         await admin.connect();
         try {
           const cluster = await admin.describeCluster();

@@ -10,7 +10,7 @@ export const KAFKA_VERSION = '4.1.1';
 export const paths = {
   cache: config.cacheDir,
   daprDir: path.join(config.cacheDir, `dapr-${DAPR_VERSION}`),
-  daprBin: (name: 'daprd' | 'placement' | 'scheduler') => path.join(config.cacheDir, `dapr-${DAPR_VERSION}`, 'bin', name),
+  daprBin: (name: 'daprd' | 'placement' | 'scheduler' | 'sentry') => path.join(config.cacheDir, `dapr-${DAPR_VERSION}`, 'bin', name),
   goModCache: path.join(config.cacheDir, 'go', 'mod'),
   goBuildCache: path.join(config.cacheDir, 'go', 'build'),
   kafkaLibs: path.join(config.cacheDir, `kafka-${KAFKA_VERSION}`, 'libs'),

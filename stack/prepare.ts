@@ -3,10 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
+import { asSuperuser, sqlIdent, sqlLiteral } from './postgresAdmin';
 import { config, kafkaBrokerList } from '../common/config';
 import { paths, REPO_ROOT } from './paths';
-import { StepError } from './progress';
+import { say, StepError } from './progress';
+import { kafkaSecretPlaceholders, kafkaStorageMatches, markKafkaStorage, scramFormatArgs } from './kafka/security';
 import { KAFKA_LOG_FLAGS } from './services';
 
 /** When we are root, PostgreSQL must run as the `postgres` user (it refuses root). */
@@ -51,18 +52,12 @@ export function preparePostgres(pgBin: string): void {
 
 /** Creates the application's role and database when missing (as the cluster's superuser, over loopback). */
 export async function ensureDatabase(port: number): Promise<void> {
-  const c = new Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
-  await c.connect();
-  try {
+  await asSuperuser(port, 'postgres', async (c) => {
     const role = await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [config.pgUser]);
-    const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
-    const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
-    if (role.rowCount === 0) await c.query(`CREATE ROLE ${ident(config.pgUser)} LOGIN PASSWORD ${lit(config.pgPassword)}`);
+    if (role.rowCount === 0) await c.query(`CREATE ROLE ${sqlIdent(config.pgUser)} LOGIN PASSWORD ${sqlLiteral(config.pgPassword)}`);
     const db = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [config.pgDatabase]);
-    if (db.rowCount === 0) await c.query(`CREATE DATABASE ${ident(config.pgDatabase)} OWNER ${ident(config.pgUser)}`);
-  } finally {
-    await c.end();
-  }
+    if (db.rowCount === 0) await c.query(`CREATE DATABASE ${sqlIdent(config.pgDatabase)} OWNER ${sqlIdent(config.pgUser)}`);
+  });
 }
 
 /** Writes Kafka's server.properties from the template and formats its storage once (KRaft). */
@@ -72,22 +67,34 @@ export function prepareKafka(java: string): void {
   fs.mkdirSync(logDir, { recursive: true });
   const brokerPort = kafkaBrokerList()[0].split(':')[1] ?? '9092';
   const template = fs.readFileSync(path.join(REPO_ROOT, 'stack', 'kafka', 'server.properties.template'), 'utf8');
-  const props = template
+  let props = template
     .replaceAll('{{LOG_DIR}}', logDir)
     .replaceAll('{{BROKER_PORT}}', brokerPort)
     .replaceAll('{{CONTROLLER_PORT}}', String(config.kafkaControllerPort));
+  for (const [k, v] of Object.entries(kafkaSecretPlaceholders())) props = props.replaceAll(k, v);
   const propsFile = path.join(dir, 'server.properties');
-  fs.writeFileSync(propsFile, props);
-  if (fs.existsSync(path.join(logDir, 'meta.properties'))) return;
+  fs.writeFileSync(propsFile, props, { mode: 0o600 });
+  fs.chmodSync(propsFile, 0o600);
+  if (fs.existsSync(path.join(logDir, 'meta.properties'))) {
+    if (kafkaStorageMatches(dir)) return;
+    // Formatted before Kafka had users (or with other passwords): its users live in the metadata
+    // log, written only at format time, so the local broker starts over, empty.
+    say('  the local Kafka was formatted without the current SASL users: formatting it again (its topics start empty)');
+    fs.rmSync(logDir, { recursive: true, force: true });
+    fs.mkdirSync(logDir, { recursive: true });
+  }
   const clusterId = randomBytes(16).toString('base64url');
   const log = paths.installLog('kafka-format');
   fs.mkdirSync(paths.logs, { recursive: true });
-  const r = spawnSync(java, [...KAFKA_LOG_FLAGS, '-cp', `${paths.kafkaLibs}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile, '-g'], { encoding: 'utf8' });
+  const r = spawnSync(java, [...KAFKA_LOG_FLAGS, '-cp', `${paths.kafkaLibs}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile, '-g',
+    ...scramFormatArgs()], { encoding: 'utf8' });
   fs.writeFileSync(log, `${r.stdout ?? ''}${r.stderr ?? ''}`);
   if (r.status !== 0) throw new StepError('formatting Kafka storage', `StorageTool exited with ${r.status}`, log);
+  markKafkaStorage(dir);
 }
 
 export function ensureDirs(): void {
-  for (const d of ['placement', 'scheduler', 'smtp-sink', 'dapr']) fs.mkdirSync(paths.data(d), { recursive: true });
+  for (const d of ['placement', 'scheduler', 'smtp-sink', 'dapr', 'prometheus', 'alertmanager', 'zipkin']) fs.mkdirSync(paths.data(d), { recursive: true });
+  fs.mkdirSync(paths.data('sentry'), { recursive: true, mode: 0o700 }); // its CA's private keys
   fs.mkdirSync(paths.logs, { recursive: true });
 }

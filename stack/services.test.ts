@@ -4,6 +4,7 @@ import { appSpecs, infraSpecs, type ProcessSpec } from './services';
 /** Every port a process listens on: its main port and every `--…-port` argument (but --app-port, which daprd calls). */
 function portsOf(spec: ProcessSpec): number[] {
   const out = [spec.port];
+  if (spec.health.kind === 'http') out.push(Number(new URL(spec.health.url).port));
   spec.args.forEach((a, i) => {
     if (/^--(.*-)?port$/.test(a) && a !== '--app-port') out.push(Number(spec.args[i + 1]));
     if (a === '-p') out.push(Number(spec.args[i + 1]));

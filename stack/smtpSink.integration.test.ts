@@ -1,4 +1,4 @@
-/** The development SMTP sink of the real stack: a real SMTP client sends, GET /messages lists (CONTRACT.md §2). */
+/** The development SMTP sink of the real stack: a real SMTP client sends, GET /messages lists (docs/API.md, "Emails"). */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';

@@ -1,13 +1,17 @@
 /**
  * Development SMTP sink: accepts every email on SMTP_PORT (no auth, no TLS) and keeps it, in
  * memory and appended to a JSON-lines file in the cache, so a restart loses nothing.
- * GET /messages on SMTP_SINK_HTTP_PORT lists them as CONTRACT.md §2 gives:
+ * GET /messages on SMTP_SINK_HTTP_PORT lists them as docs/API.md ("Emails") gives:
  * [{"from", "to": [...], "subject", "text", "receivedAt"}]; `?to=address` filters by recipient.
  *
  * Two reserved test domains (RFC 2606's .invalid) get a real SMTP refusal at RCPT TO, so that
  * tests can see how the notification subscriber treats them:
  * - `…@tempfail.invalid`: 451 4.3.0, a transient failure (retried);
  * - `…@unavailable.invalid`: 550 5.1.1, a permanent one (never retried).
+ *
+ * And a refusal mode for every recipient, for tests of an SMTP server that refuses all mail and
+ * then recovers: `PUT /refusal` with `{"mode": "tempfail"}` (451 to every RCPT TO), `"reject"`
+ * (550), or `"none"` (the default: accept); `GET /refusal` says which is on.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -41,11 +45,20 @@ function load(): SunkMessage[] {
 const messages = load();
 fs.mkdirSync(path.dirname(store), { recursive: true });
 
-/** The SMTP refusal of a recipient in one of the test domains, or undefined (accepted). */
+export const REFUSAL_MODES = ['none', 'tempfail', 'reject'] as const;
+export type RefusalMode = (typeof REFUSAL_MODES)[number];
+let refusalMode: RefusalMode = 'none';
+
+const TEMPFAIL = { responseCode: 451, message: '4.3.0 Temporary failure: try again later' };
+const REJECT = { responseCode: 550, message: '5.1.1 Mailbox unavailable' };
+
+/** The SMTP refusal of a recipient (the refusal mode, or one of the test domains), or undefined (accepted). */
 function refusalFor(address: string): { responseCode: number; message: string } | undefined {
+  if (refusalMode === 'tempfail') return TEMPFAIL;
+  if (refusalMode === 'reject') return REJECT;
   const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
-  if (domain === 'tempfail.invalid') return { responseCode: 451, message: '4.3.0 Temporary failure: try again later' };
-  if (domain === 'unavailable.invalid') return { responseCode: 550, message: '5.1.1 Mailbox unavailable' };
+  if (domain === 'tempfail.invalid') return TEMPFAIL;
+  if (domain === 'unavailable.invalid') return REJECT;
   return undefined;
 }
 
@@ -88,6 +101,26 @@ const api = http.createServer((req, res) => {
     res.end(JSON.stringify(body));
   };
   if (req.method === 'GET' && url.pathname === '/healthz') return send(200, { status: 'ok' });
+  if (url.pathname === '/refusal' && req.method === 'GET') return send(200, { mode: refusalMode });
+  if (url.pathname === '/refusal' && req.method === 'PUT') {
+    let body = '';
+    req.on('data', (c: Buffer) => { body += c.toString('utf8'); });
+    req.on('end', () => {
+      let mode: unknown;
+      try {
+        mode = (JSON.parse(body) as { mode?: unknown }).mode;
+      } catch {
+        /* answered below */
+      }
+      if (!(REFUSAL_MODES as readonly unknown[]).includes(mode)) {
+        return send(400, { error: { code: 'invalid_input', message: `mode must be one of ${REFUSAL_MODES.join(', ')}`, details: [{ field: 'mode', message: 'unknown mode' }] } });
+      }
+      refusalMode = mode as RefusalMode;
+      log.info('refusal mode set', { mode: refusalMode });
+      send(200, { mode: refusalMode });
+    });
+    return;
+  }
   if (req.method === 'GET' && url.pathname === '/messages') {
     const to = url.searchParams.get('to')?.toLowerCase();
     return send(200, to ? messages.filter((m) => m.to.some((t) => t.toLowerCase() === to)) : messages);

@@ -6,16 +6,21 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { config } from '../common/config';
-import { USER_ACTOR_TYPE } from '../common/actorApi';
+import { actorMethodPath } from '../common/actorApi';
 import { check, describe, portInUse } from './health';
-import { installDapr } from './install/dapr';
+import { installDapr, installSentry } from './install/dapr';
+import { installMonitoring, monitoringBins, type MonitoringBins } from './install/monitoring';
+import { monitoringSpecs, reloadMonitoring, writeMonitoringFiles } from './monitoring';
 import { installKafka, javaBin } from './install/kafka';
 import { installPostgres, postgresBinDir } from './install/postgres';
 import { paths, REPO_ROOT, DAPR_VERSION } from './paths';
 import { ensureDatabase, ensureDirs, postgresRunAs, prepareKafka, preparePostgres } from './prepare';
 import { isAlive, spawnDetached, stopProcess, tailOf } from './processes';
 import { say, step, StepError } from './progress';
-import { appSpecs, infraSpecs, type ProcessSpec } from './services';
+import { DAPR_TOKEN_HEADER } from '../common/daprAccess';
+import { stackCredentials } from './credentials';
+import { applyKafkaAcls } from './kafka/security';
+import { appSpecs, infraSpecs, specFingerprint, type ProcessSpec } from './services';
 import { clearState, planUp, readState, writeState, type ProcessRecord, type StackState } from './stackState';
 
 const FALLBACK_PG_PORT = 55432;
@@ -29,7 +34,7 @@ const runsOurCode = (p: ProcessRecord): boolean => p.group === 'app' || p.name =
  * retention and runs a second actor host). Other settings are left alone, as before: a test may
  * restart one service with a setting of its own without every other service being restarted.
  */
-export const RESTART_ON_CHANGE = ['ACTOR_HOSTS', 'RATE_LIMIT_PER_SECOND', 'RATE_LIMIT_BURST', 'OUTBOX_RETENTION_MS'] as const;
+export const RESTART_ON_CHANGE = ['ACTOR_HOSTS', 'RATE_LIMIT_PER_SECOND', 'RATE_LIMIT_BURST', 'RATE_LIMIT_GATEWAYS', 'OUTBOX_RETENTION_MS'] as const;
 
 /** Identifies the code the services run: the compiled output, the npm packages it loads, the Dapr resources and the settings above. */
 export function buildId(): string {
@@ -43,11 +48,13 @@ export function buildId(): string {
   return h.digest('hex').slice(0, 16);
 }
 
-export async function installAll(): Promise<void> {
+export async function installAll(): Promise<MonitoringBins> {
   fs.mkdirSync(paths.cache, { recursive: true });
   await installPostgres();
   await installKafka();
   await installDapr();
+  await installSentry();
+  return installMonitoring();
 }
 
 async function choosePgPort(): Promise<number> {
@@ -85,7 +92,7 @@ async function startOrReuse(state: StackState, specs: ProcessSpec[]): Promise<Ar
     }
     const log = paths.log(spec.name);
     const started = spawnDetached({ cmd: spec.cmd, args: spec.args, env: spec.env, cwd: spec.cwd, log, uid: spec.runAs?.uid, gid: spec.runAs?.gid });
-    const rec: ProcessRecord = { name: spec.name, group: spec.group, pid: started.pid, startTime: started.startTime, port: spec.port, log };
+    const rec: ProcessRecord = { name: spec.name, group: spec.group, pid: started.pid, startTime: started.startTime, port: spec.port, log, spec: specFingerprint(spec) };
     state.processes.push(rec);
     writeState(state); // recorded at once, so `down` can stop it even if `up` fails later
     out.push([spec, rec]);
@@ -104,12 +111,12 @@ async function waitAll(started: Array<[ProcessSpec, ProcessRecord]>, progress: (
 
 /** Until the gateway's sidecar can reach a UserActor (placement has disseminated the actor type). */
 async function waitForActorPlacement(): Promise<void> {
-  const url = `http://127.0.0.1:${config.gatewayDaprHttpPort}/v1.0/actors/${USER_ACTOR_TYPE}/stack-probe/method/getTask`;
+  const url = `http://127.0.0.1:${config.gatewayDaprHttpPort}${actorMethodPath('stack-probe', 'getTask')}`;
   const deadline = Date.now() + 60_000;
   let last = '';
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(url, { method: 'POST', body: JSON.stringify({ taskId: 'probe' }), headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(5000) });
+      const res = await fetch(url, { method: 'POST', body: JSON.stringify({ taskId: 'probe' }), headers: { 'content-type': 'application/json', [DAPR_TOKEN_HEADER]: stackCredentials().gateway.daprToken }, signal: AbortSignal.timeout(5000) });
       if (res.ok) return;
       last = `${res.status} ${(await res.text()).slice(0, 200)}`;
     } catch (err) {
@@ -121,7 +128,7 @@ async function waitForActorPlacement(): Promise<void> {
 }
 
 export async function up(): Promise<StackState> {
-  await installAll();
+  const bins = await installAll();
   const checkout = REPO_ROOT;
   const id = buildId();
   let prev = readState();
@@ -157,13 +164,33 @@ export async function up(): Promise<StackState> {
   if (!pgBin) throw new StepError('starting PostgreSQL', 'no PostgreSQL server binaries found');
   const java = javaBin();
   ensureDirs();
+  const monitoring = monitoringSpecs(java, bins);
+  writeMonitoringFiles([...infraSpecs(ports, java, pgBin), ...monitoring, ...appSpecs(ports)]);
 
-  await step('starting PostgreSQL, Kafka, the SMTP sink, Dapr placement and scheduler', async (h) => {
+  // Infrastructure left running with other settings (an older checkout's placement without mTLS,
+  // its Kafka without SASL users) is stopped here and started again below with the current ones.
+  const wanted = new Map(infraSpecs(ports, java, pgBin, postgresRunAs()).map((x) => [x.name, specFingerprint(x)]));
+  const outdated = state.processes.filter((p) => p.group === 'infra' && wanted.has(p.name) && p.spec !== wanted.get(p.name));
+  if (outdated.length) {
+    await step(`restarting ${outdated.map((p) => p.name).join(', ')} with their current settings`, async () => {
+      await stopRecords(state.processes.filter((p) => p.group === 'app'));
+      await stopRecords(outdated);
+      state.processes = state.processes.filter((p) => p.group !== 'app' && !outdated.includes(p));
+      writeState(state);
+    });
+  }
+
+  await step('starting Dapr sentry, PostgreSQL, Kafka, the SMTP sink, Dapr placement and scheduler, Prometheus, Alertmanager, Zipkin', async (h) => {
     if (!state.processes.some((p) => p.name === 'postgres')) preparePostgres(pgBin);
     if (!state.processes.some((p) => p.name === 'kafka')) prepareKafka(java);
-    const infra = await startOrReuse(state, infraSpecs(ports, java, pgBin, postgresRunAs()));
+    const specs = [...infraSpecs(ports, java, pgBin, postgresRunAs()), ...monitoring];
+    // Sentry first: placement and scheduler read the root certificate it makes on its first start.
+    await waitAll(await startOrReuse(state, specs.filter((x) => x.name === 'sentry')), h.progress);
+    const infra = await startOrReuse(state, specs.filter((x) => x.name !== 'sentry'));
     await waitAll(infra, h.progress);
     await ensureDatabase(ports.pg);
+    h.progress('Kafka ACLs');
+    await applyKafkaAcls();
   });
 
   await step('starting todo-actors, todo-subscribers, todo-gateway and their Dapr sidecars', async (h) => {
@@ -180,6 +207,8 @@ export async function up(): Promise<StackState> {
     h.progress('waiting for actor placement');
     await waitForActorPlacement();
   });
+  await reloadMonitoring(); // a Prometheus kept from the last `up` scrapes this run's processes
+
   writeState(state);
   return state;
 }
@@ -215,7 +244,7 @@ export async function status(print: (line: string) => void = (l) => process.stdo
   }
   print(`stack: started ${state.startedAt} from ${state.checkout}`);
   const recordedActorHosts = state.processes.filter((p) => p.name === 'actors' || /^actors-\d+$/.test(p.name)).length;
-  const specs = new Map([...infraSpecs({ pg: state.pgPort }, 'java', '/usr/bin'), ...appSpecs({ pg: state.pgPort }, Math.max(1, recordedActorHosts))].map((s) => [s.name, s]));
+  const specs = new Map([...infraSpecs({ pg: state.pgPort }, 'java', '/usr/bin'), ...monitoringSpecs('java', monitoringBins()), ...appSpecs({ pg: state.pgPort }, Math.max(1, recordedActorHosts))].map((s) => [s.name, s]));
   let allHealthy = true;
   for (const name of specs.keys()) {
     const rec = state.processes.find((p) => p.name === name);

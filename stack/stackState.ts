@@ -14,6 +14,8 @@ export interface ProcessRecord {
   startTime: string;
   port: number;
   log: string;
+  /** What it was started with (specFingerprint): a process of the stack started otherwise is restarted by `up`. */
+  spec?: string;
 }
 
 export interface StackState {

@@ -1,10 +1,10 @@
 /** Consumer lag on the real stack: exported per group, topic and partition, and it drains to zero. */
 import assert from 'node:assert/strict';
 import { config } from '../common/config';
-import { api, eventually, tokenFor, uniqueUser } from '../stack/testSupport';
+import { api, eventually, serviceMetrics, tokenFor, uniqueUser } from '../stack/testSupport';
 
 async function lagLines(): Promise<Map<string, number>> {
-  const text = await (await fetch(`http://127.0.0.1:${config.subscribersPort}/metrics`)).text();
+  const text = await serviceMetrics('subscribers');
   const out = new Map<string, number>();
   for (const m of text.matchAll(/^kafka_consumer_group_lag\{([^}]*)\} (\S+)$/gm)) out.set(m[1], Number(m[2]));
   return out;

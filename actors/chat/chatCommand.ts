@@ -4,9 +4,11 @@
  * the REST calls, and keeps the conversation's context in the actor's Dapr state.
  */
 import { MAX_CHAT_MESSAGE_LENGTH as MAX_MESSAGE_LENGTH, type ChatRequest, type ChatResult } from '../../common/actorApi';
+import type { ActorDeps } from '../actorDeps';
 import * as commands from '../taskCommands';
 import * as store from '../taskStore';
 import { keyReusedError, requestHash, reusedWithAnotherRequest } from '../idempotency';
+import { deliveryReports, withLastDelivery } from '../reminderDelivery';
 import { contextFrom, type ChatContext } from './context';
 import { converse, type ChatPorts } from './conversation';
 
@@ -19,7 +21,7 @@ export interface ChatState {
   save(ctx: ChatContext): Promise<void>;
 }
 
-export async function chat(deps: commands.TaskCommandDeps, userId: string, req: ChatRequest, state: ChatState): Promise<ChatResult> {
+export async function chat(deps: ActorDeps, userId: string, req: ChatRequest, state: ChatState): Promise<ChatResult> {
   if (!req || typeof req !== 'object' || typeof req.message !== 'string') {
     return { ok: false, error: { status: 400, code: 'invalid_input', message: 'message is required', details: [{ field: 'message', message: 'must be a string' }] } };
   }
@@ -39,11 +41,15 @@ export async function chat(deps: commands.TaskCommandDeps, userId: string, req: 
     summaries: () => store.listSummaries(deps.pool, userId, MAX_TASKS_MATCHED),
     create: (input) => commands.createTask(deps, userId, { input, idempotencyKey: req.idempotencyKey, caller: zoneCaller }, hash),
     list: (query) => commands.listTasks(deps, userId, { query, caller }),
-    get: (taskId) => store.getTask(deps.pool, userId, taskId),
+    get: async (taskId) => {
+      const task = await store.getTask(deps.pool, userId, taskId);
+      return task && (await withLastDelivery(deps.pool, userId, [task]))[0];
+    },
     complete: (taskId) => commands.completeTask(deps, userId, { taskId, caller }),
     reopen: (taskId) => commands.reopenTask(deps, userId, { taskId, caller }),
     remove: (taskId) => commands.deleteTask(deps, userId, { taskId, caller }),
     update: (taskId, changes) => commands.updateTask(deps, userId, { taskId, changes, caller }),
+    deliveries: (taskIds, limit) => deliveryReports(deps.pool, userId, taskIds, limit),
   };
   const out = await converse({ message: req.message, now: deps.now(), timezone, context: contextFrom(await state.load()) }, ports);
   await state.save(out.context);

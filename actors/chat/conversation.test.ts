@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import type { Task, TaskCreateInput } from '../../common/tasks/task';
 import { emptyContext, type ChatContext } from './context';
 import { converse, type ChatPorts } from './conversation';
+import type { DeliveryReport } from '../reminderDelivery';
 
 /** An in-memory task list behind the ports: enough to pin down the turn logic (the real stack is in the e2e tests). */
-function memoryPorts(): ChatPorts & { tasks: Task[] } {
+function memoryPorts(): ChatPorts & { tasks: Task[]; reports: DeliveryReport[] } {
   const tasks: Task[] = [];
+  const reports: DeliveryReport[] = [];
   let n = 0;
   const make = (input: TaskCreateInput): Task => ({
     id: `t${++n}`, title: input.title, description: '', status: 'open', priority: input.priority ?? 'none', tags: input.tags ?? [],
@@ -17,6 +19,8 @@ function memoryPorts(): ChatPorts & { tasks: Task[] } {
   const missing = { ok: false as const, error: { status: 404 as const, code: 'not_found' as const, message: 'no task' } };
   return {
     tasks,
+    reports,
+    deliveries: async (ids, limit) => reports.filter((r) => ids === null || ids.includes(r.taskId)).slice(0, limit),
     summaries: async () => [...tasks].reverse(),
     create: async (input) => {
       const t = make(input);
@@ -152,5 +156,26 @@ describe('a chat turn (conversation.ts, in-memory tasks)', () => {
     assert.equal(ports.tasks.length, 0);
     assert.equal((await say('yes')).intent, 'create');
     assert.deepEqual(ports.tasks.map((t) => t.title), ['buy milk']);
+  });
+
+  it('"did my reminder go out?" answers with the latest email of each reminder: sent, failed with its reason, or still being tried', async () => {
+    assert.match((await say('did my reminder go out?')).reply, /No reminder of yours has gone off yet/);
+    await say('add pay rent tomorrow at 9am');
+    await say('add call the bank tomorrow at 10am');
+    const [rent, bank] = ports.tasks;
+    ports.reports.push(
+      { taskId: bank.id, reminderId: 'r', title: 'call the bank', status: 'failed', at: '2026-11-23T09:55:00.000Z', reason: 'refused by the SMTP server: 550 Mailbox unavailable', attempts: 1 },
+      { taskId: rent.id, reminderId: 'r', title: 'pay rent', status: 'sent', at: '2026-11-23T09:30:00.000Z', reason: null, attempts: 1 },
+    );
+    const all = await say('did my reminders go out?');
+    assert.equal(all.intent, 'delivery');
+    assert.match(all.reply, /“call the bank”: the reminder email could not be delivered \(refused by the SMTP server: 550 Mailbox unavailable\)/);
+    assert.match(all.reply, /“pay rent”: the reminder email went out today at 10:30 AM/);
+    assert.match(all.reply, /can be sent again by an operator/);
+    assert.deepEqual(all.tasks.map((t) => t.id).sort(), [rent.id, bank.id].sort());
+    const one = await say('was the reminder for rent sent?');
+    assert.equal(one.reply, '“pay rent”: the reminder email went out today at 10:30 AM.');
+    ports.reports.unshift({ taskId: rent.id, reminderId: 'r2', title: 'pay rent', status: 'pending', at: '2026-11-23T09:59:00.000Z', reason: '451 try again later', attempts: 2 });
+    assert.match((await say('did the reminder for it go out?')).reply, /2 tries failed \(451 try again later\); it is tried again/);
   });
 });

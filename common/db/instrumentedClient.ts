@@ -18,30 +18,38 @@ export function statementKind(text: unknown): string {
 
 type Callback = (err: Error | null | undefined, res: unknown) => void;
 
-/** A Client class whose statements are labelled pool=<poolName>. */
+type Query = (this: Client, ...args: unknown[]) => unknown;
+
+/**
+ * A Client class whose statements are labelled pool=<poolName>. Its `query` takes every overload
+ * of pg's (text or config, values, callback, or a submittable), so it is set on the prototype
+ * with pg's overloaded type rather than declared with one signature of its own.
+ */
 export function instrumentedClient(poolName: string): typeof Client {
-  return class InstrumentedClient extends Client {
-    override query(...args: any[]): any {
-      const run = super.query.bind(this) as (...a: unknown[]) => any;
-      const [config, values, callback] = args as [unknown, unknown, unknown];
-      if (config !== null && typeof config === 'object' && typeof (config as { submit?: unknown }).submit === 'function') return run(...args);
-      const end = dbQueryDuration.startTimer({ pool: poolName, operation: statementKind(typeof config === 'string' ? config : (config as { text?: unknown } | null)?.text) });
-      const done = (err: unknown) => end({ outcome: err ? 'error' : 'ok' });
-      if (typeof values === 'function' || typeof callback === 'function') {
-        const cb = (typeof values === 'function' ? values : callback) as Callback;
-        const timed: Callback = (err, res) => {
-          done(err);
-          cb(err, res);
-        };
-        return typeof values === 'function' ? run(config, timed) : run(config, values, timed);
-      }
-      return (run(config, values) as Promise<unknown>).then((res) => {
-        done(undefined);
-        return res;
-      }, (err: unknown) => {
+  const base = Client.prototype.query as unknown as Query;
+  const query: Query = function (this: Client, ...args: unknown[]): unknown {
+    const run = (...a: unknown[]) => base.apply(this, a);
+    const [config, values, callback] = args;
+    if (config !== null && typeof config === 'object' && typeof (config as { submit?: unknown }).submit === 'function') return run(...args);
+    const end = dbQueryDuration.startTimer({ pool: poolName, operation: statementKind(typeof config === 'string' ? config : (config as { text?: unknown } | null)?.text) });
+    const done = (err: unknown) => end({ outcome: err ? 'error' : 'ok' });
+    if (typeof values === 'function' || typeof callback === 'function') {
+      const cb = (typeof values === 'function' ? values : callback) as Callback;
+      const timed: Callback = (err, res) => {
         done(err);
-        throw err;
-      });
+        cb(err, res);
+      };
+      return typeof values === 'function' ? run(config, timed) : run(config, values, timed);
     }
+    return (run(config, values) as Promise<unknown>).then((res) => {
+      done(undefined);
+      return res;
+    }, (err: unknown) => {
+      done(err);
+      throw err;
+    });
   };
+  class InstrumentedClient extends Client {}
+  InstrumentedClient.prototype.query = query as unknown as Client['query'];
+  return InstrumentedClient;
 }

@@ -4,6 +4,7 @@ import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import { config, type Config } from '../config';
 import { trackPool } from '../metrics';
 import { instrumentedClient } from './instrumentedClient';
+import { createLogger } from '../logger';
 
 /**
  * TLS to PostgreSQL from PGSSLMODE and PGSSLROOTCERT, with libpq's meanings: `require` encrypts
@@ -33,6 +34,15 @@ export function createPool(applicationName: string): Pool {
     ssl: pgSsl(),
     connectionTimeoutMillis: 5000,
     Client: instrumentedClient(applicationName),
+  });
+  // A connection that PostgreSQL drops (a restart, a kill) emits 'error': on the pool while idle, on
+  // the client while checked out between two queries. Without a listener either would end the
+  // process; with one, the query in flight fails (the caller answers 503) and the client is
+  // discarded when released. The next query opens a new connection.
+  const log = createLogger(applicationName);
+  pool.on('error', (err) => log.warn('idle PostgreSQL connection lost', { pool: applicationName, err: String(err) }));
+  pool.on('connect', (client) => {
+    client.on('error', (err) => log.warn('PostgreSQL connection lost while in use', { pool: applicationName, err: String(err) }));
   });
   trackPool(applicationName, pool);
   return pool;
@@ -65,6 +75,24 @@ export async function commitIf(pool: Pool, fn: (client: PoolClient) => Promise<b
     });
   } catch (err) {
     if (err instanceof RolledBack) return false;
+    throw err;
+  }
+}
+
+/**
+ * Like inTransaction, but only if this transaction can take the advisory lock named `lockName`
+ * (pg_try_advisory_xact_lock): undefined, with nothing done, while another process holds it. For
+ * background passes that several processes may start at once (retention, outbox pruning).
+ */
+export async function inTransactionIfLocked<T>(pool: Pool, lockName: string, fn: (client: PoolClient) => Promise<T>): Promise<T | undefined> {
+  try {
+    return await inTransaction(pool, async (tx) => {
+      const lock = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok', [lockName]);
+      if (!lock.rows[0].ok) throw new RolledBack();
+      return fn(tx);
+    });
+  } catch (err) {
+    if (err instanceof RolledBack) return undefined;
     throw err;
   }
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { newTask } from '../../actors/taskCommands';
+import { newTask } from '../../actors/taskRules';
 import { buildEvent } from './envelope';
 import { readEvent, seqOf } from './consumedEvent';
 import { parseBatch } from '../../subscribers/consumedBatch';
@@ -28,10 +28,37 @@ describe('reading a consumed message', () => {
       message({ ...e, eventId: '00000000-0000-4000-8000-000000000001', version: '2.0' }),
       message({ ...e, eventId: '00000000-0000-4000-8000-000000000002', type: 'task.archived' }),
       message('not json'),
-    ] });
+    ], partition: 3, topic: 'task-events' }, 'audit');
     assert.deepEqual(events.map((x) => [x.event.version, x.offset, x.seq]), [['1.4', '7', '41']]);
     assert.deepEqual(dead.map((d) => d.reason.split(':')[0] + ': ' + d.reason.split(': ')[1]?.split(' ').slice(0, 2).join(' ')), [
       'invalid event: version unsupported', 'invalid event: type unknown', 'not JSON: Unexpected token',
     ]);
+  });
+
+  it('in a batch: a message an operator replayed for another group is skipped, one replayed for this group is marked; dead letters say where they were read', () => {
+    const e = buildEvent('task.created', 'alice', task.id, { task }, new Date());
+    const { events, dead, skipped } = parseBatch({ messages: [
+      message(e, { 'dlt-replay-group': 'notifications' }),
+      message({ ...e, eventId: '00000000-0000-4000-8000-000000000003' }, { 'dlt-replay-group': 'audit' }),
+      message('not json'),
+    ], partition: 5, topic: 'task-events' }, 'audit');
+    assert.equal(skipped, 1);
+    assert.deepEqual(events.map((x) => [x.event.eventId, x.replayed]), [['00000000-0000-4000-8000-000000000003', true]]);
+    assert.deepEqual(dead.map((d) => [d.sourceTopic, d.partition, d.offset, d.attempts, d.key?.toString()]), [['task-events', 5, '7', 1, 'alice']]);
+  });
+
+  it('in a batch of dead-letter-replays: an event and a dead letter name where the replayed message was first read, not the replay topic', () => {
+    const e = buildEvent('task.created', 'alice', task.id, { task }, new Date());
+    const replay = { 'dlt-replay-group': 'audit', 'dlt-replay-id': 'task-events.dlt:2:9', 'dlt-replay-source-topic': 'task-events', 'dlt-replay-source-partition': '2', 'dlt-replay-source-offset': '41' };
+    const { events, dead } = parseBatch({ messages: [
+      message(e, replay),
+      message('not json', { ...replay, 'dlt-replay-source-topic': 'reminders', 'dlt-replay-source-offset': 'x' }),
+      message({ ...e, eventId: '00000000-0000-4000-8000-000000000004' }, { 'dlt-replay-group': 'audit' }),
+    ], partition: 0, topic: 'dead-letter-replays' }, 'audit');
+    assert.deepEqual(events.map((x) => [x.replayed, x.offset, x.origin]), [
+      [true, '7', { sourceTopic: 'task-events', partition: 2, offset: '41' }],
+      [true, '7', { sourceTopic: 'dead-letter-replays', partition: 0, offset: '7' }],
+    ], 'a replay without its source headers is placed where it was read');
+    assert.deepEqual(dead.map((d) => [d.sourceTopic, d.partition, d.offset]), [['reminders', 2, null]]);
   });
 });

@@ -1,9 +1,10 @@
-/** The event envelope of CONTRACT.md §5, and the topics events travel on. */
+/** The event envelope (docs/API.md, "Events"), and the topics events travel on. */
 import { randomUUID } from 'node:crypto';
+import { currentTraceId } from '../traceContext';
 
 /**
  * task-events and reminders carry each event once, by type; the audit and the notifications read
- * them. task-updates is the device sync feed (CONTRACT.md §5 "what devices need to sync"): a copy
+ * them. task-updates is the device sync feed ("what devices need to sync", common/events/README.md): a copy
  * of every event, sent after its copy on the type's topic was acknowledged, so one user's task and
  * reminder events arrive in one order, the user's commit order (common/events/README.md).
  */
@@ -21,7 +22,17 @@ export function deadLetterTopic(topic: string): string {
   return `${topic}.dlt`;
 }
 
-export const ALL_TOPICS: readonly string[] = Object.values(TOPICS).flatMap((t) => [t, deadLetterTopic(t)]);
+/**
+ * Where an operator's replay of a dead letter goes (subscribers/deadLetters/README.md): written
+ * only by the subscribers and read only by their consumer groups (audit, notifications), each
+ * acting on the messages marked for it. Never the event topics themselves: only the actor host
+ * writes those (common/kafkaAcls.ts), so no other service's Kafka user can put an event before
+ * another service's consumers (a forged reminder.due is an email to any address; a forged
+ * task-updates event reaches every device).
+ */
+export const REPLAY_TOPIC = 'dead-letter-replays';
+
+export const ALL_TOPICS: readonly string[] = [...Object.values(TOPICS).flatMap((t) => [t, deadLetterTopic(t)]), REPLAY_TOPIC];
 
 export type TaskEventType = 'task.created' | 'task.updated' | 'task.completed' | 'task.reopened' | 'task.deleted';
 export type ReminderEventType = 'reminder.due' | 'reminder.sent' | 'reminder.failed';
@@ -42,7 +53,8 @@ export const CURRENT_EVENT_VERSION = '1.0';
 
 export function buildEvent<D>(type: EventType, userId: string, taskId: string, data: D, time: Date, traceId?: string): EventEnvelope<D> {
   const e: EventEnvelope<D> = { eventId: randomUUID(), type, version: CURRENT_EVENT_VERSION, time: time.toISOString(), userId, taskId, data };
-  if (traceId) e.traceId = traceId;
+  const trace = traceId ?? currentTraceId(); // the request's, or the reminder firing's, trace
+  if (trace) e.traceId = trace;
   return e;
 }
 

@@ -108,7 +108,7 @@ function fromCompletion(c: CompletedOccurrence, rule: ScanPlan['rule'], dueWall:
 }
 
 /**
- * The shape the actor calls (actors/taskCommands.ts, PlanNextOccurrence): a stored task and its
+ * The shape the actor calls (actors/taskRules.ts, nextOccurrence): a stored task and its
  * completion time. A task without recurrence or due has no next occurrence.
  */
 export function planNextOccurrence(

@@ -1,4 +1,4 @@
-/** The task as clients see it (CONTRACT.md §4) and as the tasks table stores it. */
+/** The task as clients see it (docs/API.md, "A task") and as the tasks table stores it. */
 export const TASK_STATUSES = ['open', 'completed'] as const;
 export const TASK_PRIORITIES = ['none', 'low', 'medium', 'high', 'urgent'] as const;
 
@@ -10,7 +10,14 @@ export interface Recurrence {
   from: 'due' | 'completion';
 }
 
-export type Reminder = { id: string; before: string } | { id: string; at: string };
+/** How a reminder's last email went (read from the notifications table when a task is read; never stored on the task). */
+export interface LastDelivery {
+  status: 'sent' | 'failed';
+  at: string;
+  reason?: string;
+}
+
+export type Reminder = ({ id: string; before: string } | { id: string; at: string }) & { lastDelivery?: LastDelivery };
 
 export interface Task {
   id: string;

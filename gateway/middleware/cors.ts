@@ -5,7 +5,7 @@
 import type { NextFunction, Request, Response } from 'express';
 
 const ALLOWED_HEADERS = 'Authorization, Content-Type, Idempotency-Key, If-Match, X-Timezone, traceparent';
-const EXPOSED_HEADERS = 'ETag, Location, Retry-After';
+const EXPOSED_HEADERS = 'ETag, Location, Retry-After, traceparent, Server-Timing';
 
 export function cors(originsSetting: string) {
   const origins = originsSetting.split(',').map((o) => o.trim()).filter(Boolean);

@@ -2,6 +2,13 @@
  * Per-user rate limiting: a token bucket per authenticated user (the token's sub), refilled at
  * `perSecond` up to `burst`. Over the limit: 429 with Retry-After. Buckets live in this gateway
  * process; idle ones are forgotten so memory stays bounded.
+ *
+ * Several gateways: each process enforces its share of the configured limit (perPodLimit), the
+ * configured rate and burst divided by RATE_LIMIT_GATEWAYS, so the sum over every gateway never
+ * exceeds the configured limit, however a user's requests spread over them. The price: a user whose
+ * requests all reach one gateway gets only that gateway's share (a load balancer spreads them), and
+ * with fewer gateways running than RATE_LIMIT_GATEWAYS (an autoscaler below its maximum) a user gets
+ * that fraction of the limit. No shared counter, so no extra round trip per request.
  */
 import type { NextFunction, Request, Response } from 'express';
 import type { Caller } from '../auth';
@@ -54,7 +61,14 @@ export class TokenBuckets {
   }
 }
 
-export function rateLimitPerUser(perSecond: number, burst: number) {
+/** This gateway's share of a limit that `gateways` processes enforce together; at least one request of burst. */
+export function perPodLimit(perSecond: number, burst: number, gateways: number): { perSecond: number; burst: number } {
+  const n = Math.max(1, Math.floor(gateways));
+  return { perSecond: perSecond / n, burst: Math.max(1, Math.floor(burst / n)) };
+}
+
+export function rateLimitPerUser(configuredPerSecond: number, configuredBurst: number, gateways = 1) {
+  const { perSecond, burst } = perPodLimit(configuredPerSecond, configuredBurst, gateways);
   const buckets = new TokenBuckets(perSecond, burst);
   return (_req: Request, res: Response, next: NextFunction): void => {
     if (perSecond <= 0) return next();

@@ -1,14 +1,12 @@
 /**
  * /v1/tasks: every call goes to the caller's UserActor, chosen from the token's sub and nothing
- * else. The actor validates and decides; the gateway maps its answer to HTTP.
+ * else. The actor validates the payload (once: other services call it through Dapr too) and
+ * decides; the gateway checks only what is HTTP's (a JSON object body, If-Match) and maps the
+ * actor's answer to HTTP.
  */
 import { Router, type Request, type Response } from 'express';
-import type {
-  ActorResult, CallerContext, CompleteTaskResult, CreateTaskResult, DeleteTaskResult, GetTaskResult, ListTasksResult, ReopenTaskResult,
-  UpdateTaskResult, UserActorMethod,
-} from '../../common/actorApi';
-import type { Task } from '../../common/tasks/task';
-import { validateTaskCreate } from '../../common/validation';
+import type { ActorResult, CallerContext, RequestOf, ResultMethod, SuccessOf } from '../../common/actorApi';
+import type { Task, TaskCreateInput } from '../../common/tasks/task';
 import type { Caller } from '../auth';
 import { invokeActor } from '../daprClient';
 import { ApiError } from '../errors';
@@ -17,7 +15,7 @@ import { ApiError } from '../errors';
 export function unwrap<R extends ActorResult<unknown>>(result: R): Extract<R, { ok: true }> {
   if (result.ok) return result as Extract<R, { ok: true }>;
   const e = (result as Extract<R, { ok: false }>).error;
-  throw new ApiError(e.status, e.code, e.message, e.details ?? []);
+  throw new ApiError(e.status, e.code, e.message, e.details ?? [], e.status === 503 ? { 'Retry-After': '1' } : {});
 }
 
 /**
@@ -47,13 +45,16 @@ export function callerContext(res: Response): CallerContext {
   return { email: c.email, timezone: c.timezone, zoneGiven: c.zoneGiven, traceId: res.locals.traceId as string | undefined };
 }
 
-/** Calls the caller's UserActor and answers its success value, or throws its error as the HTTP error. */
-export function callActor<R extends ActorResult<unknown>>(req: Request, res: Response, method: UserActorMethod, payload: Record<string, unknown>): Promise<Extract<R, { ok: true }>> {
+/**
+ * Calls a method of the caller's UserActor (`callActor(req, res, 'createTask', { input })`: the
+ * payload and the answer are typed by UserActorApi) and answers its success value, or throws its
+ * error as the HTTP error. The caller context is added from the verified token.
+ */
+export function callActor<M extends ResultMethod>(req: Request, res: Response, method: M, payload: Omit<RequestOf<M>, 'caller'>): Promise<SuccessOf<M>> {
   const userId = (res.locals.caller as Caller).userId;
-  return invokeActor<R>(userId, method, { ...payload, caller: callerContext(res) }, req.header('traceparent')).then(unwrap);
+  const body = { ...payload, caller: callerContext(res) } as RequestOf<M>;
+  return invokeActor(userId, method, body, req.header('traceparent')).then((r) => unwrap(r) as SuccessOf<M>);
 }
-
-const call = callActor;
 
 function sendTask(res: Response, status: number, task: Task): void {
   res.status(status).setHeader('ETag', `"${task.version}"`);
@@ -64,43 +65,41 @@ export function tasksRouter(): Router {
   const r = Router();
 
   r.post('/', async (req, res) => {
-    const body = jsonObjectBody(req);
-    const v = validateTaskCreate(body);
-    if (!v.ok) throw new ApiError(400, 'invalid_input', 'the task is invalid', v.details);
-    const key = req.header('idempotency-key');
-    const out = await call<CreateTaskResult>(req, res, 'createTask', { input: body, idempotencyKey: key });
+    // The actor checks the input against the task schema (the same 400 'the task is invalid').
+    const input = jsonObjectBody(req) as unknown as TaskCreateInput;
+    const out = await callActor(req, res, 'createTask', { input, idempotencyKey: req.header('idempotency-key') });
     res.location(`/v1/tasks/${encodeURIComponent(out.task.id)}`);
     sendTask(res, out.created ? 201 : 200, out.task);
   });
 
   r.get('/', async (req, res) => {
-    const out = await call<ListTasksResult>(req, res, 'listTasks', { query: req.query });
+    const out = await callActor(req, res, 'listTasks', { query: req.query });
     res.json({ items: out.items, nextCursor: out.nextCursor });
   });
 
   r.get('/:id', async (req, res) => {
-    const out = await call<GetTaskResult>(req, res, 'getTask', { taskId: req.params.id });
+    const out = await callActor(req, res, 'getTask', { taskId: req.params.id });
     sendTask(res, 200, out.task);
   });
 
   r.patch('/:id', async (req, res) => {
     const changes = jsonObjectBody(req);
-    const out = await call<UpdateTaskResult>(req, res, 'updateTask', { taskId: req.params.id, changes, expectedVersion: parseIfMatch(req.header('if-match')) });
+    const out = await callActor(req, res, 'updateTask', { taskId: req.params.id, changes, expectedVersion: parseIfMatch(req.header('if-match')) });
     sendTask(res, 200, out.task);
   });
 
   r.delete('/:id', async (req, res) => {
-    await call<DeleteTaskResult>(req, res, 'deleteTask', { taskId: req.params.id, expectedVersion: parseIfMatch(req.header('if-match')) });
+    await callActor(req, res, 'deleteTask', { taskId: req.params.id, expectedVersion: parseIfMatch(req.header('if-match')) });
     res.status(204).end();
   });
 
   r.post('/:id/complete', async (req, res) => {
-    const out = await call<CompleteTaskResult>(req, res, 'completeTask', { taskId: req.params.id, expectedVersion: parseIfMatch(req.header('if-match')) });
+    const out = await callActor(req, res, 'completeTask', { taskId: req.params.id, expectedVersion: parseIfMatch(req.header('if-match')) });
     res.json({ task: out.task, next: out.next });
   });
 
   r.post('/:id/reopen', async (req, res) => {
-    const out = await call<ReopenTaskResult>(req, res, 'reopenTask', { taskId: req.params.id, expectedVersion: parseIfMatch(req.header('if-match')) });
+    const out = await callActor(req, res, 'reopenTask', { taskId: req.params.id, expectedVersion: parseIfMatch(req.header('if-match')) });
     sendTask(res, 200, out.task);
   });
 

@@ -8,7 +8,7 @@ class FakeSocket {
   readonly OPEN = 1;
   readyState = 1;
   bufferedAmount = 0;
-  sent: any[] = [];
+  sent: Array<{ type?: string; eventId?: string }> = [];
   closedWith: number | undefined;
   send(json: string) {
     this.sent.push(JSON.parse(json));

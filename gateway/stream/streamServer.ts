@@ -1,7 +1,8 @@
 /**
- * GET /v1/stream: a WebSocket of every event of the caller's tasks (CONTRACT.md §5 JSON), to every
- * connected device of that user. The token comes as a Bearer header or ?token= (browsers cannot
- * set headers on a WebSocket). Bad or missing tokens are refused before the upgrade, with 401; a
+ * GET /v1/stream: a WebSocket of every event of the caller's tasks (the event JSON of docs/API.md), to every
+ * connected device of that user. The caller is a Bearer header's token or a single-use ?ticket= from
+ * POST /v1/stream/ticket (browsers cannot set headers on a WebSocket; a JWT is never accepted in the
+ * URL). Bad or missing credentials are refused before the upgrade, with 401; a
  * malformed replay request (?after=, ?since=, Last-Event-ID) with 400. A device that asks for a
  * replay gets what it missed from the audit store first, then the live events
  * (gateway/stream/README.md). The server pings every HEARTBEAT_MS; a socket that missed a pong is
@@ -13,11 +14,12 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../../common/logger';
 import type { FieldError } from '../../common/validation';
-import { callerFrom, tokenFrom, TokenRefused, verifyToken } from '../auth';
+import { callerFrom, tokenFrom, TokenRefused, verifyToken, type Caller } from '../auth';
 import { ApiError } from '../errors';
 import { CLOSE_TOKEN_EXPIRED, CLOSE_TOO_MANY_SOCKETS, type StreamHub } from './streamHub';
 import { config } from '../../common/config';
 import { TokenBuckets } from '../middleware/rateLimit';
+import { redeemTicket, TICKET_REFUSALS, tickets } from './ticket';
 import { parseReplayRequest } from './replayRequest';
 import type { FetchReplay } from './replay';
 import { replayInto } from './replay';
@@ -37,6 +39,24 @@ function refuse(socket: Duplex, status: 400 | 401 | 429, message: string, detail
   socket.end(`HTTP/1.1 ${status} ${r.reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${headers}connection: close\r\n\r\n${body}`);
 }
 
+/** The caller of an upgrade: a Bearer header's token, else a ?ticket= (checked, then spent). */
+async function authenticate(req: http.IncomingMessage, url: URL): Promise<{ caller: Caller; tokenExpMs?: number } | { refused: string }> {
+  const token = tokenFrom(req);
+  if (token) {
+    const zone = req.headers['x-timezone'];
+    const payload = await verifyToken(token);
+    return { caller: callerFrom(payload, typeof zone === 'string' ? zone : undefined), tokenExpMs: typeof payload.exp === 'number' ? payload.exp * 1000 : undefined };
+  }
+  const ticket = url.searchParams.get('ticket');
+  if (ticket) {
+    const t = tickets();
+    const r = redeemTicket(ticket, t.key, Date.now(), t.redeemed);
+    return r.ok ? { caller: r.caller, tokenExpMs: r.tokenExp } : { refused: TICKET_REFUSALS[r.reason] };
+  }
+  if (url.searchParams.has('token')) return { refused: 'a token in the URL is not accepted: send it as a Bearer header, or get a ?ticket= from POST /v1/stream/ticket' };
+  return { refused: 'a Bearer token or a ?ticket= from POST /v1/stream/ticket is required' };
+}
+
 export interface StreamLimits {
   maxSocketsPerUser: number;
   upgradesPerMinute: number;
@@ -52,14 +72,13 @@ export function attachStream(server: http.Server, hub: StreamHub, fetchReplay: F
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== STREAM_PATH) return refuse(socket, 400, `WebSocket only at ${STREAM_PATH}`);
-    const token = tokenFrom(req) ?? url.searchParams.get('token') ?? undefined;
-    if (!token) return refuse(socket, 401, 'a Bearer token or ?token= is required');
     const lastEventId = req.headers['last-event-id'];
     const { request, errors } = parseReplayRequest(url.searchParams, typeof lastEventId === 'string' ? lastEventId : undefined);
-    verifyToken(token)
-      .then((payload) => {
+    authenticate(req, url)
+      .then((auth) => {
+        if ('refused' in auth) return refuse(socket, 401, auth.refused);
         if (errors.length) return refuse(socket, 400, 'the replay request is invalid', errors);
-        const caller = callerFrom(payload, typeof req.headers['x-timezone'] === 'string' ? req.headers['x-timezone'] : undefined);
+        const caller = auth.caller;
         const wait = limits.upgradesPerMinute > 0 ? upgrades.take(caller.userId) : 0;
         if (wait > 0) {
           const retryAfter = Math.ceil(wait);
@@ -73,7 +92,7 @@ export function attachStream(server: http.Server, hub: StreamHub, fetchReplay: F
             return;
           }
           // A socket lives no longer than its token (exp is required: auth.ts).
-          const expiry = setTimeout(() => ws.close(CLOSE_TOKEN_EXPIRED, 'the token has expired'), Math.max(0, (payload.exp as number) * 1000 - Date.now()));
+          const expiry = auth.tokenExpMs === undefined ? undefined : setTimeout(() => ws.close(CLOSE_TOKEN_EXPIRED, 'the token has expired'), Math.max(0, auth.tokenExpMs - Date.now()));
           ws.on('close', () => clearTimeout(expiry));
           alive.set(ws, true);
           // Registered before anything is fetched: live events from here on are held for the replay.

@@ -9,7 +9,7 @@ import type { Pool } from 'pg';
 import { config } from '../../common/config';
 import { inTransaction } from '../../common/db/pool';
 import { insertTask } from '../../actors/taskStore';
-import { newTask } from '../../actors/taskCommands';
+import { newTask } from '../../actors/taskRules';
 import { signDevToken } from '../../gateway/auth';
 
 export interface BenchUser {

@@ -3,7 +3,7 @@
  * median with min and max, and the goals it is compared with. Scenario results hold figures and
  * the exact commands that produced them.
  */
-import { summarize, type Summary } from '../apiBench';
+import { summarize, type Summary } from '../kit';
 
 export interface Figure {
   /** Stable key, e.g. "mixed.create.p99"; goals refer to it. */

@@ -9,7 +9,10 @@
  *                                     soak; results/quick-<date>.json only, never RESULTS.md
  *   npm run bench -- --only a,b       only these parts: mixed, throughput, storm, reminders, devices,
  *                                     fixed, actors, pending, scaling, soak, node
- *   npm run bench -- --reminders | --chat | …   one node bench alone, as before (loadtest/apiBench.ts)
+ *   npm run bench -- --api | --reminders | --chat | --events   one node bench alone (NODE_BENCHES)
+ *
+ * This is the one dispatcher of the benches: the node benches (../apiBench.ts, ../reminderBench.ts,
+ * ../chatBench.ts, ../eventsBench.ts) share ../kit.ts and write RESULTS.md through ../resultsMd.ts.
  *
  * The suite turns the gateway's per-user rate limit off (RATE_LIMIT_PER_SECOND=0): the write storm
  * puts 32 concurrent writers on 4 users, which the limit (50/s per user) would answer with 429s.
@@ -26,7 +29,13 @@ import { K6 } from '../../stack/install/k6';
 import { DAPR_VERSION, KAFKA_VERSION, paths, REPO_ROOT } from '../../stack/paths';
 import { say } from '../../stack/progress';
 import { withStack } from '../../stack/stack';
-import { runApiBench, replaceSection } from '../apiBench';
+import { runApiBench } from '../apiBench';
+import { RESULTS_DIR } from '../kit';
+import { runChatBench } from '../chatBench';
+import { runEventsBench } from '../eventsBench';
+import { runRecurrenceBench } from '../recurrenceBench';
+import { runReminderBench } from '../reminderBench';
+import { replaceSection } from '../resultsMd';
 import { machineInfo } from '../machine';
 import { backlog } from '../stackProbe';
 import { benchUsers } from './benchUsers';
@@ -43,8 +52,23 @@ import { soakScenario } from './soak';
 /** Published outbox rows are kept this long during the suite (an hour by default): short enough for the soak to see the pruning. */
 const SUITE_OUTBOX_RETENTION_MS = 5 * 60_000;
 
-/** Flags that run one of the node benches alone, as `npm run bench` did before the suite. */
-const SINGLE_NODE_BENCH = ['--reminders', '--chat', '--events', '--api', '--recurrence'];
+/** The node benches, by the flag that runs one alone (as `npm run bench` did before the suite). */
+const NODE_BENCHES: Record<string, (args: string[]) => Promise<number>> = {
+  '--api': runApiBench,
+  '--reminders': runReminderBench,
+  '--chat': runChatBench,
+  '--events': runEventsBench,
+  '--recurrence': runRecurrenceBench,
+};
+/** The suite's `node` part (the events bench is a part of its own). */
+const NODE_PART = ['--api', '--reminders', '--chat'];
+
+/** Runs the benches named by `flags` one after another; the exit code is the worst of theirs. */
+async function runNodeBenches(flags: string[], args: string[]): Promise<number> {
+  let code = 0;
+  for (const flag of flags) code = Math.max(code, await NODE_BENCHES[flag](args));
+  return code;
+}
 export const PARTS = ['mixed', 'throughput', 'storm', 'reminders', 'devices', 'fixed', 'actors', 'pending', 'scaling', 'events', 'soak', 'node'] as const;
 type Part = (typeof PARTS)[number];
 
@@ -85,7 +109,7 @@ async function settle(pool: Pool, maxS: number, polls: number): Promise<string> 
   let quiet = 0;
   let last = { lag: 0, outbox: 0, emails: 0 };
   while (Date.now() - t0 < maxS * 1000) {
-    last = await backlog(pool, config.subscribersPort);
+    last = await backlog(pool, config.subscribersMetricsPort);
     quiet = last.lag + last.outbox + last.emails === 0 ? quiet + 1 : 0;
     if (quiet >= polls) break;
     await new Promise((r) => setTimeout(r, 2500)); // the lag gauge is refreshed every 5 s
@@ -106,7 +130,8 @@ function versionOf(cmd: string, args: string[]): string {
 }
 
 export async function runBenchSuite(args: string[]): Promise<number> {
-  if (args.some((a) => SINGLE_NODE_BENCH.includes(a))) return withStack(() => runApiBench(args));
+  const alone = Object.keys(NODE_BENCHES).filter((flag) => args.includes(flag));
+  if (alone.length) return withStack(() => runNodeBenches(alone, args));
   const opts = parseSuiteArgs(args);
   const k6 = await installGoTool(K6);
   process.env.RATE_LIMIT_PER_SECOND = '0';
@@ -120,7 +145,7 @@ async function suite(k6: string, opts: SuiteOptions, args: string[]): Promise<nu
   const stamp = date.slice(0, 19).replace(/:/g, '-');
   const loadStart = os.loadavg();
   const command = `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`;
-  const resultsDir = path.join(REPO_ROOT, 'loadtest', 'results');
+  const resultsDir = RESULTS_DIR;
   fs.mkdirSync(resultsDir, { recursive: true });
   const before = new Set(fs.readdirSync(resultsDir));
   const pool = createPool('bench');
@@ -128,7 +153,7 @@ async function suite(k6: string, opts: SuiteOptions, args: string[]): Promise<nu
   const results: ScenarioResult[] = [];
   const failures: string[] = [];
   const nodeReports: Record<string, unknown> = {};
-  let versions: Record<string, string> = {};
+  let versions: Record<string, string>;
   try {
     const pg = await pool.query<{ server_version: string }>('SHOW server_version');
     versions = {
@@ -173,7 +198,7 @@ async function suite(k6: string, opts: SuiteOptions, args: string[]): Promise<nu
     await part('events', () => eventsScenario(ctx, command));
     await part('soak', () => soakScenario(ctx, opts.soakMinutes));
     if (has('node')) {
-      await runApiBench(opts.passOn).catch((err) => {
+      await runNodeBenches(NODE_PART, opts.passOn).catch((err) => {
         failures.push(`node: ${err instanceof Error ? err.message : String(err)}`);
         say(`✖ bench: the node benches failed: ${String(err)}`);
       });

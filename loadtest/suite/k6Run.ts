@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { paths, REPO_ROOT } from '../../stack/paths';
-import { readState } from '../../stack/stackState';
+import { stackGroups } from '../kit';
 import { coresUsed, cpuSecondsByGroup } from '../processCpu';
 import { memoryByGroup, type Memory } from '../processMemory';
 import { busyCpuSeconds } from '../machine';
@@ -40,11 +40,6 @@ export interface K6Result {
 
 export const K6_DIR = path.join(REPO_ROOT, 'loadtest', 'k6');
 export const benchDir = () => path.join(paths.cache, 'bench');
-
-/** The stack's process groups (pid → name) from its state file. */
-export function stackGroups(): Map<number, string> {
-  return new Map((readState()?.processes ?? []).map((p) => [p.pid, p.name]));
-}
 
 export function missedThresholds(s: K6Summary): string[] {
   const out: string[] = [];

@@ -4,7 +4,7 @@
  * summary of figures against the goals, each scenario's figures, the resource cost, the 1 → 2
  * host scaling and the soak. Formatting only; nothing here measures.
  */
-import type { Summary } from '../apiBench';
+import type { Summary } from '../kit';
 import { GOALS, judge, type Goal } from './goals';
 import { figure, formatFigure, num, type Figure, type ScenarioResult } from './figures';
 

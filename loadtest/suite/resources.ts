@@ -17,9 +17,10 @@ import { activeActors } from '../stackProbe';
 import { benchUsers, k6Data, type BenchUser } from './benchUsers';
 import { repeat, type SuiteContext } from './context';
 import { figure, type ScenarioResult } from './figures';
-import { missedThresholds, runK6, stackGroups, stat } from './k6Run';
+import { missedThresholds, runK6, stat } from './k6Run';
+import { stackGroups } from '../kit';
 import { coresOf, costFigures, memoryOf } from './scenarios';
-import { inParallel } from '../../stack/testSupport';
+import { inParallel, sidecarHeaders } from '../../stack/testSupport';
 
 /** A moderate load, well under what the machine can do (the mixed workload's closed-model throughput), so costs are not those of a saturated machine. */
 export const FIXED_RATE = 50;
@@ -64,7 +65,7 @@ export async function actorMemoryScenario(ctx: SuiteContext): Promise<ScenarioRe
     let failed = 0;
     await inParallel(upTo(n), 16, async (i) => {
       const res = await httpRequest({ port: sc.httpPort, method: 'POST', path: `/v1.0/actors/${USER_ACTOR_TYPE}/bench-actor-${run}-${i}/method/getTask`,
-        headers: { 'content-type': 'application/json' }, body: '{"taskId":"none"}', timeoutMs: 30_000 });
+        headers: { 'content-type': 'application/json', ...sidecarHeaders('actors') }, body: '{"taskId":"none"}', timeoutMs: 30_000 });
       if (res.status >= 300) failed++;
     });
     const seconds = (performance.now() - t0) / 1000;

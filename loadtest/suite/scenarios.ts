@@ -6,13 +6,13 @@
  */
 import { config } from '../../common/config';
 import { say } from '../../stack/progress';
-import { summarize } from '../apiBench';
+import { stackGroups, summarize } from '../kit';
 import { eventsPublished } from '../stackProbe';
 import { extraActorHostSidecars } from '../../stack/services';
 import { benchUsers, k6Data } from './benchUsers';
 import { repeat, type SuiteContext } from './context';
 import { figure, ratio, summarizeKeys, type Figure, type ScenarioResult } from './figures';
-import { missedThresholds, runK6, stackGroups, stat, type K6Result, type K6Summary } from './k6Run';
+import { missedThresholds, runK6, stat, type K6Result, type K6Summary } from './k6Run';
 import { memoryByGroup } from '../processMemory';
 
 const MiB = 2 ** 20;
@@ -52,9 +52,9 @@ export function memoryOf(results: K6Result[]) {
   }]));
 }
 
-/** Every actor host's app port (for its /metrics). */
+/** Every actor host's metrics port (for its /metrics). */
 export function actorHostPorts(): number[] {
-  return [config.actorsPort, ...extraActorHostSidecars().map((s) => s.appPort)];
+  return [config.actorsMetricsPort, ...extraActorHostSidecars().map((s) => s.appMetricsPort)];
 }
 
 export async function mixedScenario(ctx: SuiteContext): Promise<ScenarioResult> {
@@ -248,7 +248,7 @@ export async function devicesScenario(ctx: SuiteContext): Promise<ScenarioResult
   const delivered = s.map((x) => 100 * stat(x, 'device_events', 'count') / (stat(x, 'device_writes_ok', 'count') * perUser));
   return {
     name: 'devices', title: 'WebSocket devices while writes go on (k6 scenario 4)',
-    setup: `${nUsers} users × ${perUser} devices = ${nUsers * perUser} WebSockets on GET /v1/stream?token=, open for the whole run; from 3 s on, ${writeRate} creates/s for ${writeSeconds} s for those users; latency = arrival of the task.created on a device − the start of the create request`,
+    setup: `${nUsers} users × ${perUser} devices = ${nUsers * perUser} WebSockets on GET /v1/stream (Bearer header), open for the whole run; from 3 s on, ${writeRate} creates/s for ${writeSeconds} s for those users; latency = arrival of the task.created on a device − the start of the create request`,
     commands: [rs[0].command],
     figures: [
       figure('devices.p50', 'write → device p50', 'ms', t('med')),

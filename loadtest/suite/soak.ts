@@ -14,7 +14,8 @@ import { activeActors, consumerLag, outboxSize } from '../stackProbe';
 import { k6Data } from './benchUsers';
 import type { SuiteContext } from './context';
 import { figure, type Figure, type ScenarioResult } from './figures';
-import { missedThresholds, runK6, stackGroups, stat } from './k6Run';
+import { missedThresholds, runK6, stat } from './k6Run';
+import { stackGroups } from '../kit';
 
 export interface SoakSample {
   t: number;
@@ -63,7 +64,7 @@ export async function soakScenario(ctx: SuiteContext, minutes: number): Promise<
   const t0 = Date.now();
   const sample = async () => {
     const mem = memoryByGroup(groups);
-    const lag = Object.values(await consumerLag(config.subscribersPort).catch(() => ({}))).reduce((a, b) => a + b, 0);
+    const lag = Object.values(await consumerLag(config.subscribersMetricsPort).catch(() => ({}))).reduce((a, b) => a + b, 0);
     const ob = await outboxSize(ctx.pool);
     samples.push({
       t: (Date.now() - t0) / 1000,

@@ -6,6 +6,7 @@ import { dashboardCheck } from './dashboardCheck';
 import { helmLint } from './helmLint';
 import { helmTemplate } from './helmTemplate';
 import { imageContents } from './imageContents';
+import { securityPosture } from './securityPosture';
 import { terraformFmt } from './terraformFmt';
 import { tflint } from './tflint';
 
@@ -13,6 +14,7 @@ export const checks: DeployCheck[] = [
   imageContents,
   helmLint,
   helmTemplate,
+  securityPosture,
   terraformFmt,
   tflint,
   alertRulesCheck,

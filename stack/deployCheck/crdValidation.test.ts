@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { CrdValidator } from './crdValidation';
+import { CrdValidator, goPattern } from './crdValidation';
 
 /** A CRD schema with the API server's extensions, as controller-gen writes them. */
 const widget = {
@@ -43,5 +43,14 @@ describe('custom resources against their CRD schema', () => {
   it('checks the object name, and knows nothing of other kinds', () => {
     assert.deepEqual(v.validate(doc({ size: 1 }, 'Not_A_Name'))!.map((i) => i.path), ['metadata.name']);
     assert.equal(v.validate({ apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'g' } }), undefined);
+  });
+});
+
+describe("a CRD's Go regular expression", () => {
+  it('keeps its case-insensitive (?i) flag as the i flag, which JavaScript has no inline form of', () => {
+    const re = goPattern('^(?i)(abort|warn)?$', 'u');
+    assert.ok(re.test('Warn') && re.test('ABORT') && re.test(''));
+    assert.ok(!re.test('stop'));
+    assert.ok(goPattern('^[a-z]+$', 'u').test('abc'));
   });
 });

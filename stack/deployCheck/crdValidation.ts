@@ -1,6 +1,6 @@
 /**
  * Validation of custom resources (Dapr's Component, Configuration, Resiliency; the Prometheus
- * Operator's ServiceMonitor) against the openAPIV3Schema of their CRDs (stack/install/crdSchemas.ts),
+ * Operator's ServiceMonitor and PrometheusRule) against the openAPIV3Schema of their CRDs (stack/install/crdSchemas.ts),
  * which the Kubernetes schemas of kubernetes-validate do not contain. The schema is read as the API
  * server reads it: `nullable`, `x-kubernetes-int-or-string` and `x-kubernetes-preserve-unknown-fields`
  * honoured, and every other object closed to unknown fields (kubectl's strict field validation).
@@ -44,8 +44,16 @@ export interface CrdIssue {
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
+/**
+ * The CRDs' patterns are Go (RE2) regular expressions: an inline `(?i)`, which JavaScript does not
+ * know (the PrometheusRule's `^(?i)(abort|warn)?$`), becomes the `i` flag of the whole pattern.
+ */
+export function goPattern(pattern: string, flags: string): RegExp {
+  return pattern.includes('(?i)') ? new RegExp(pattern.replaceAll('(?i)', ''), `${flags}i`) : new RegExp(pattern, flags);
+}
+
 export class CrdValidator {
-  private readonly ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
+  private readonly ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, code: { regExp: Object.assign(goPattern, { code: 'goPattern' }) } });
   private readonly compiled = new Map<string, ValidateFunction>();
 
   constructor(private readonly schemas: CrdSchemas) {}

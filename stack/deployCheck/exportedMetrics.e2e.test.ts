@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { config } from '../../common/config';
 import { REPO_ROOT } from '../paths';
 import { sidecars } from '../services';
 import { api, eventually, tokenFor, uniqueUser } from '../testSupport';
@@ -16,9 +15,9 @@ import { EXPORTED_METRICS_FILE, parseExportedMetrics, requiredSamples, sampleNam
 function metricsUrls(): Record<Source, string> {
   const sc = sidecars();
   return {
-    gateway: `http://127.0.0.1:${config.gatewayPort}/metrics`,
-    actors: `http://127.0.0.1:${config.actorsPort}/metrics`,
-    subscribers: `http://127.0.0.1:${config.subscribersPort}/metrics`,
+    gateway: `http://127.0.0.1:${sc.gateway.appMetricsPort}/metrics`,
+    actors: `http://127.0.0.1:${sc.actors.appMetricsPort}/metrics`,
+    subscribers: `http://127.0.0.1:${sc.subscribers.appMetricsPort}/metrics`,
     'daprd-gateway': `http://127.0.0.1:${sc.gateway.metrics}/metrics`,
     'daprd-actors': `http://127.0.0.1:${sc.actors.metrics}/metrics`,
     'daprd-subscribers': `http://127.0.0.1:${sc.subscribers.metrics}/metrics`,

@@ -14,7 +14,7 @@ export const CHART_DIR = 'helm/todo-actors';
 /** The release and namespace names the checks render with. */
 export const RELEASE = 'todo-actors';
 /** Custom resource APIs the target cluster serves besides Dapr's, for .Capabilities (the ServiceMonitor is rendered only if served). */
-export const EXTRA_API_VERSIONS = ['monitoring.coreos.com/v1/ServiceMonitor'];
+export const EXTRA_API_VERSIONS = ['monitoring.coreos.com/v1/ServiceMonitor', 'monitoring.coreos.com/v1/PrometheusRule'];
 export const kubeVersion = `${KUBE_VERSION.major}.${KUBE_VERSION.minor}.0`;
 
 /** values.yaml first, then every values-*.yaml of the chart. */

@@ -47,7 +47,7 @@ function docWhere(d: ValidatedDocument, valuesFile: string): string {
 }
 
 export const helmTemplate: DeployCheck = {
-  name: `helm template ${CHART_DIR} (each values file) validated for Kubernetes ${kubeVersion}: kubernetes-validate schemas, CRD schemas for Dapr and ServiceMonitor`,
+  name: `helm template ${CHART_DIR} (each values file) validated for Kubernetes ${kubeVersion}: kubernetes-validate schemas, CRD schemas for Dapr, ServiceMonitor and PrometheusRule`,
   prepare: async () => {
     await installGoTool(HELM);
     await installKubernetesValidate();

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import type { Defect, DeployCheck } from './check';
 import { capture, tail } from './capture';
 import { installGoTool } from '../install/goTool';
@@ -45,7 +46,7 @@ export const tflint: DeployCheck = {
       ? `${path.posix.join('terraform', range.filename.split(path.sep).join('/'))}:${range.start.line}:${range.start.column}`
       : 'terraform/');
     // tflint colours the diagnostics it relays from Terraform's parser even with --no-color.
-    const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '').trim();
+    const plain = (text: string) => stripVTControlCharacters(text).trim();
     const defects: Defect[] = [
       ...(out.errors ?? []).map((e) => ({ where: where(e.range), message: plain(e.message) })),
       ...(out.issues ?? []).map((i) => ({ where: where(i.range), message: `${i.message} [${i.rule.name}, ${i.rule.severity}]` })),

@@ -2,11 +2,12 @@
  * The OpenAPI schemas of the custom resources the chart renders, taken from the CRDs their projects
  * publish, fetched as Go modules from the Go module proxy: Dapr's Component, Configuration and
  * Resiliency (github.com/dapr/dapr, charts/dapr/crds, the Dapr version the stack runs) and the
- * Prometheus Operator's ServiceMonitor (github.com/prometheus-operator/prometheus-operator,
+ * Prometheus Operator's ServiceMonitor and PrometheusRule (github.com/prometheus-operator/prometheus-operator,
  * example/prometheus-operator-crd). They are extracted once into
  * TODO_CACHE_DIR/tools/crd-schemas-<versions>/schemas.json, so the check itself runs offline.
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -30,7 +31,7 @@ export const CRD_SOURCES: CrdSource[] = [
   {
     module: 'github.com/prometheus-operator/prometheus-operator',
     version: 'v0.85.0',
-    files: ['example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml'],
+    files: ['servicemonitors', 'prometheusrules'].map((f) => `example/prometheus-operator-crd/monitoring.coreos.com_${f}.yaml`),
   },
 ];
 
@@ -42,7 +43,8 @@ interface Crd {
   spec?: { group?: string; names?: { kind?: string }; versions?: Array<{ name: string; schema?: { openAPIV3Schema?: unknown } }> };
 }
 
-const toolDir = () => path.join(paths.cache, 'tools', `crd-schemas-${CRD_SOURCES.map((s) => `${path.basename(s.module)}-${s.version}`).join('-')}`);
+/** Named by the modules, their versions and a digest of the files taken, so a new CRD is fetched, not missed. */
+const toolDir = () => path.join(paths.cache, 'tools', `crd-schemas-${CRD_SOURCES.map((s) => `${path.basename(s.module)}-${s.version}`).join('-')}-${createHash('sha256').update(JSON.stringify(CRD_SOURCES)).digest('hex').slice(0, 8)}`);
 const schemasFile = () => path.join(toolDir(), 'schemas.json');
 
 /** The schemas in CRD YAML text, keyed "group/version/Kind". */

@@ -59,6 +59,66 @@ export function daprInstalled(): boolean {
   }
 }
 
+function sentryMarker(): string {
+  return path.join(paths.daprDir, 'sentry.json');
+}
+
+export function sentryInstalled(): boolean {
+  try {
+    const m = JSON.parse(fs.readFileSync(sentryMarker(), 'utf8')) as { version: string };
+    return m.version === DAPR_VERSION && fs.existsSync(paths.daprBin('sentry'));
+  } catch {
+    return false;
+  }
+}
+
+/** A writable copy of the Dapr module's source (go mod download, then copied out of the module cache). */
+async function daprSource(name: string, dest: string, log: string, progress: (d: string) => void): Promise<void> {
+  const go = checkGo(name, MIN_GO, `Dapr ${DAPR_VERSION}`);
+  progress(`downloading ${DAPR_MODULE}@v${DAPR_VERSION}`);
+  let json = '';
+  await exec(go, ['mod', 'download', '-json', `${DAPR_MODULE}@v${DAPR_VERSION}`], { step: name, log, env: goEnv(), onLine: (l) => (json += `${l}\n`) });
+  const dir = (JSON.parse(json) as { Dir?: string; Error?: string }).Dir;
+  if (!dir) throw new StepError(name, `go mod download did not give a directory for ${DAPR_MODULE}@v${DAPR_VERSION}`, log);
+  fs.rmSync(dest, { recursive: true, force: true });
+  fs.cpSync(dir, dest, { recursive: true });
+  execFileSync('chmod', ['-R', 'u+w', dest]);
+}
+
+/**
+ * Dapr's sentry (the certificate authority that gives each sidecar its mTLS identity), built from
+ * the same module and version as daprd, into the same bin directory, with a marker of its own: so
+ * it is added to a cache whose daprd, placement and scheduler are built already, without
+ * rebuilding them (the Go build cache has most of its packages from that build).
+ */
+export async function installSentry(): Promise<void> {
+  if (sentryInstalled()) return;
+  const name = `building Dapr ${DAPR_VERSION} sentry from the Go module proxy`;
+  const log = paths.installLog('dapr-sentry');
+  await step(name, async (h) => {
+    const go = checkGo(name, MIN_GO, `Dapr ${DAPR_VERSION}`);
+    const env = goEnv();
+    const src = path.join(paths.daprDir, `sentry-src-${process.pid}`);
+    fs.mkdirSync(path.join(paths.daprDir, 'bin'), { recursive: true });
+    await daprSource(name, src, log, h.progress);
+    let deps = 0;
+    h.progress('resolving dependencies');
+    await exec(go, ['list', '-deps', './cmd/sentry'], { step: name, log, env, cwd: src, onLine: () => void deps++ });
+    let built = 0;
+    h.progress(`compiling 0/${deps} packages (most come from the Go build cache)`);
+    const tmpBin = path.join(paths.daprDir, 'bin', `sentry.${process.pid}`);
+    await exec(go, ['build', '-v', '-trimpath', '-ldflags', `-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=${DAPR_VERSION}`, '-o', tmpBin, './cmd/sentry'], {
+      step: name, log, env, cwd: src,
+      onLine: (l) => {
+        if (!l.startsWith('go:') && !l.includes(' ')) h.progress(`compiling ${++built}/${deps} packages`);
+      },
+    });
+    fs.renameSync(tmpBin, paths.daprBin('sentry'));
+    fs.rmSync(src, { recursive: true, force: true });
+    fs.writeFileSync(sentryMarker(), JSON.stringify({ version: DAPR_VERSION, builtAt: new Date().toISOString() }, null, 2));
+  }, log);
+}
+
 export async function installDapr(): Promise<void> {
   if (daprInstalled()) return;
   const kind = flavour();

@@ -1,7 +1,8 @@
 /** PostgreSQL from Debian's packages (apt), found by its versioned binary directory. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { exec, which } from '../exec';
+import { which } from '../exec';
+import { aptInstall } from './apt';
 import { paths } from '../paths';
 import { step, StepError } from '../progress';
 
@@ -21,19 +22,7 @@ export async function installPostgres(): Promise<void> {
   const name = "installing PostgreSQL from Debian's packages (apt-get)";
   const log = paths.installLog('postgres');
   await step(name, async (h) => {
-    const apt = which('apt-get');
-    if (!apt) throw new StepError(name, 'PostgreSQL is not installed and apt-get is not available; install the PostgreSQL server (initdb, postgres) yourself');
-    const asRoot = process.getuid?.() === 0;
-    const sudo = asRoot ? [] : ['sudo', '-n'];
-    if (!asRoot && !which('sudo')) throw new StepError(name, 'PostgreSQL is not installed; run: sudo apt-get install -y postgresql');
-    const run = (args: string[]) => exec(sudo.length ? 'sudo' : apt, sudo.length ? ['-n', apt, ...args] : args, {
-      step: name, log, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-      onLine: (l) => {
-        if (/^(Get|Unpacking|Setting up)/.test(l)) h.progress(l.slice(0, 80));
-      },
-    });
-    await run(['update', '-q']);
-    await run(['install', '-y', '-q', '--no-install-recommends', 'postgresql']);
+    await aptInstall(name, ['postgresql'], log, h, 'install the PostgreSQL server (initdb, postgres) yourself, e.g. sudo apt-get install -y postgresql');
     if (!postgresBinDir()) throw new StepError(name, 'apt-get finished but no PostgreSQL server binary was found under /usr/lib/postgresql', log);
   }, log);
 }

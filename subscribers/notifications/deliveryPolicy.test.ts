@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DEFAULT_RETRY_POLICY } from './backoff';
+import { DEFAULT_RETRY_POLICY } from '../../common/backoff';
 import { abandonedOutcome, attemptDelivery, isPermanentRefusal, type OutgoingMail, type SendFn } from './deliveryPolicy';
 import { isSingleAddress } from '../../common/validation';
 

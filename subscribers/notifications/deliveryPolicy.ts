@@ -3,7 +3,7 @@
  * from the `send` function it is given, so the whole retry state machine is unit-tested with a fake
  * transport; the worker only stores the outcome.
  */
-import { retryDelayMs, type RetryPolicy } from './backoff';
+import { retryDelayMs, type RetryPolicy } from '../../common/backoff';
 import { isSingleAddress } from '../../common/validation';
 
 export interface OutgoingMail {
@@ -29,6 +29,8 @@ export interface Attempt {
   /** When the actor emitted the reminder.due (its data.firedAt): the age of the reminder. */
   firedAt: Date;
   render: () => { subject: string; text: string };
+  /** An operator replayed the reminder: it is sent whatever its age. */
+  replayed?: boolean;
 }
 
 export interface AttemptDeps {
@@ -70,7 +72,7 @@ export async function attemptDelivery(a: Attempt, deps: AttemptDeps): Promise<Ou
   if (!isSingleAddress(a.recipient)) {
     return { status: 'failed', attempts: a.failedAttempts, reason: INVALID_ADDRESS, failedAt: deps.now(), kind: 'invalid_address', deadLetter: false };
   }
-  if (a.failedAttempts === 0 && deps.maxAgeMs > 0 && deps.now().getTime() - a.firedAt.getTime() > deps.maxAgeMs) {
+  if (a.failedAttempts === 0 && !a.replayed && deps.maxAgeMs > 0 && deps.now().getTime() - a.firedAt.getTime() > deps.maxAgeMs) {
     return { status: 'failed', attempts: 0, reason: EXPIRED, failedAt: deps.now(), kind: 'expired', deadLetter: false };
   }
   const attempts = a.failedAttempts + 1;

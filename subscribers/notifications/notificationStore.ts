@@ -8,8 +8,8 @@
 import type { Pool } from 'pg';
 import { inTransaction } from '../../common/db/pool';
 import { buildEvent, type EventEnvelope } from '../../common/events/envelope';
-// The one copy of the outbox insert; it lives with the actor host, which owns the outbox.
-import { insertOutboxEvent } from '../../common/db/outbox';
+// The one door into the outbox (the actor host's publisher sends what it holds).
+import { appendEvents } from '../../common/db/outbox';
 import type { Outcome } from './deliveryPolicy';
 import type { ReminderDueData } from './reminderEvents';
 
@@ -24,6 +24,11 @@ export interface ClaimedNotification {
   event: EventEnvelope<ReminderDueData>;
   /** The claim's stamp: settling succeeds only while the row still carries it. */
   claimedAt: Date;
+  /** Where the reminder.due was read in Kafka (for its dead letter); null for rows older than migration 005. */
+  sourcePartition: number | null;
+  sourceOffset: string | null;
+  /** An operator replayed it: sent whatever its age. */
+  replayed: boolean;
 }
 
 interface Row {
@@ -35,9 +40,12 @@ interface Row {
   attempts: number;
   event: EventEnvelope<ReminderDueData>;
   updated_at: Date;
+  source_partition: number | null;
+  source_offset: string | null;
+  replayed_at: Date | null;
 }
 
-const RETURNING = 'RETURNING event_id, user_id, task_id, reminder_id, recipient, attempts, event, updated_at';
+const RETURNING = 'RETURNING event_id, user_id, task_id, reminder_id, recipient, attempts, event, updated_at, source_partition, source_offset, replayed_at';
 // Millisecond stamps, so the value read back into a JS Date compares equal in the settle UPDATE.
 const STAMP = "date_trunc('milliseconds', now())";
 
@@ -45,22 +53,46 @@ function fromRow(r: Row): ClaimedNotification {
   return {
     eventId: r.event_id, userId: r.user_id, taskId: r.task_id, reminderId: r.reminder_id, recipient: r.recipient,
     attempts: r.attempts, event: r.event, claimedAt: r.updated_at,
+    sourcePartition: r.source_partition, sourceOffset: r.source_offset === null ? null : String(r.source_offset), replayed: r.replayed_at !== null,
   };
 }
 
+export interface DueRecord {
+  event: EventEnvelope<ReminderDueData>;
+  partition: number;
+  offset: string;
+  /** An operator replayed it for this group. */
+  replayed: boolean;
+}
+
 /** Records new reminder.due events as pending, due now; events already recorded are left as they are. Returns rows inserted. */
-export async function insertDueNotifications(pool: Pool, events: EventEnvelope<ReminderDueData>[]): Promise<number> {
-  if (events.length === 0) return 0;
+export async function insertDueNotifications(pool: Pool, records: DueRecord[]): Promise<number> {
+  if (records.length === 0) return 0;
   const values: unknown[] = [];
-  const tuples = events.map((e, i) => {
-    values.push(e.eventId, e.userId, e.taskId, e.data.reminderId, e.data.email, JSON.stringify(e));
-    const b = i * 6;
-    return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, 'pending', 0, now(), $${b + 6})`;
+  const tuples = records.map(({ event: e, partition, offset, replayed }, i) => {
+    values.push(e.eventId, e.userId, e.taskId, e.data.reminderId, e.data.email, JSON.stringify(e), partition, offset, replayed);
+    const b = i * 9;
+    return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, 'pending', 0, now(), $${b + 6}, $${b + 7}::int, $${b + 8}::bigint, CASE WHEN $${b + 9}::boolean THEN now() END)`;
   });
   const res = await pool.query(
-    `INSERT INTO notifications (event_id, user_id, task_id, reminder_id, recipient, status, attempts, next_attempt_at, event)
+    `INSERT INTO notifications (event_id, user_id, task_id, reminder_id, recipient, status, attempts, next_attempt_at, event, source_partition, source_offset, replayed_at)
      VALUES ${tuples.join(',')} ON CONFLICT (event_id) DO NOTHING`,
     values,
+  );
+  return res.rowCount ?? 0;
+}
+
+/**
+ * An operator replayed these reminder.due events: the ones whose delivery failed for good are
+ * pending again, with fresh tries, due now. A row that was sent, or is pending or sending, is left
+ * alone, so a reminder is emailed once however often it is replayed. Returns rows made pending.
+ */
+export async function retryFailedNotifications(pool: Pool, eventIds: string[]): Promise<number> {
+  if (eventIds.length === 0) return 0;
+  const res = await pool.query(
+    `UPDATE notifications SET status = 'pending', attempts = 0, next_attempt_at = now(), replayed_at = now(), updated_at = now()
+      WHERE event_id = ANY($1::uuid[]) AND status = 'failed'`,
+    [eventIds],
   );
   return res.rowCount ?? 0;
 }
@@ -111,13 +143,13 @@ export async function settle(pool: Pool, n: ClaimedNotification, outcome: Outcom
     );
     if (res.rowCount !== 1) return false;
     if (outcome.status === 'sent') {
-      await insertOutboxEvent(tx, buildEvent('reminder.sent', n.userId, n.taskId, {
+      await appendEvents(tx, [buildEvent('reminder.sent', n.userId, n.taskId, {
         reminderId: n.reminderId, dueEventId: n.eventId, to: n.recipient ?? '', sentAt: outcome.sentAt.toISOString(), attempts: outcome.attempts,
-      }, outcome.sentAt, n.event.traceId));
+      }, outcome.sentAt, n.event.traceId)]);
     } else if (outcome.status === 'failed') {
-      await insertOutboxEvent(tx, buildEvent('reminder.failed', n.userId, n.taskId, {
+      await appendEvents(tx, [buildEvent('reminder.failed', n.userId, n.taskId, {
         reminderId: n.reminderId, dueEventId: n.eventId, attempts: outcome.attempts, reason: outcome.reason, failedAt: outcome.failedAt.toISOString(),
-      }, outcome.failedAt, n.event.traceId));
+      }, outcome.failedAt, n.event.traceId)]);
     }
     return true;
   });

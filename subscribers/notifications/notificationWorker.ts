@@ -13,12 +13,13 @@
 import type { Pool } from 'pg';
 import type { Logger } from '../../common/logger';
 import { reminderDeliveryLateness, reminderEmailRetries, reminderEmailSendDuration, reminderEmailsFailed, reminderEmailsSent } from '../../common/metrics';
-import type { RetryPolicy } from './backoff';
+import type { RetryPolicy } from '../../common/backoff';
 import type { DeadLetters } from '../../common/deadLetters';
 import { TOPICS } from '../../common/events/envelope';
 import { abandonedOutcome, attemptDelivery, type Outcome, type SendFn } from './deliveryPolicy';
 import { claimAbandoned, claimDue, settle, type ClaimedNotification } from './notificationStore';
 import { renderReminderEmail } from './renderEmail';
+import { contextOfTraceId, inSpan, SpanKind } from '../../common/traceContext';
 
 export interface WorkerOptions {
   policy: RetryPolicy;
@@ -149,13 +150,19 @@ export class NotificationWorker {
     return due.length;
   }
 
-  private async deliver(n: ClaimedNotification): Promise<void> {
+  /** One try, as a span of the reminder's trace (the firing's, common/traceContext.ts contextOfTraceId). */
+  private deliver(n: ClaimedNotification): Promise<void> {
+    return inSpan('send reminder email', SpanKind.CLIENT, contextOfTraceId(n.event.traceId, n.eventId), { 'todo.attempt': n.attempts + 1 }, () => this.deliverNow(n));
+  }
+
+  private async deliverNow(n: ClaimedNotification): Promise<void> {
     const { data } = n.event;
     const outcome = await attemptDelivery({
       recipient: n.recipient,
       failedAttempts: n.attempts,
       firedAt: new Date(data.firedAt),
-      render: () => renderReminderEmail({ task: data.task, fireAt: data.fireAt, timezone: data.timezone, publicBaseUrl: this.opts.publicBaseUrl }),
+      replayed: n.replayed,
+      render: () => renderReminderEmail({ task: data.task, fireAt: data.fireAt, firedAt: data.firedAt, timezone: data.timezone, publicBaseUrl: this.opts.publicBaseUrl }),
     }, { send: this.timedSend, policy: this.opts.policy, maxAgeMs: this.opts.maxAgeMs, now: () => new Date() });
     await this.finish(n, outcome);
   }
@@ -180,7 +187,7 @@ export class NotificationWorker {
     const log = this.log.child({ userId: n.userId, taskId: n.taskId, eventId: n.eventId, reminderId: n.reminderId, traceId: n.event.traceId });
     try {
       if (outcome.status === 'failed' && outcome.deadLetter) {
-        await this.deadLetters.send(TOPICS.reminders, [{ key: n.userId, value: JSON.stringify(n.event), reason: outcome.reason }]);
+        await this.deadLetters.send(TOPICS.reminders, [{ key: n.userId, value: JSON.stringify(n.event), reason: outcome.reason, partition: n.sourcePartition, offset: n.sourceOffset, attempts: outcome.attempts }]);
       }
       if (!(await settle(this.pool, n, outcome))) {
         log.warn('notification claim lost before its outcome was recorded (the sweep took it)', { status: outcome.status });

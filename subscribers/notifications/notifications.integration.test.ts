@@ -8,14 +8,14 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import type { Pool } from 'pg';
-import { newTask } from '../../actors/taskCommands';
+import { newTask } from '../../actors/taskRules';
 import { config } from '../../common/config';
 import { createPool } from '../../common/db/pool';
 import { buildEvent, deadLetterTopic, TOPICS, type EventEnvelope } from '../../common/events/envelope';
 import { createKafka } from '../../common/kafka';
 import { createLogger } from '../../common/logger';
 import { validateEvent } from '../../common/validation';
-import { eventually, uniqueUser } from '../../stack/testSupport';
+import { eventually, serviceMetrics, uniqueUser } from '../../stack/testSupport';
 import type { ReminderDueData } from './reminderEvents';
 
 interface SunkMessage { from: string; to: string[]; subject: string; text: string; receivedAt: string }
@@ -112,7 +112,7 @@ describe('notification subscriber (real Kafka, PostgreSQL and SMTP sink)', funct
     // The duplicate was consumed long ago (both share a partition, in order): still one email.
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal((await inbox(email)).length, 1);
-    const metrics = await (await fetch(`http://127.0.0.1:${config.subscribersPort}/metrics`)).text();
+    const metrics = await serviceMetrics('subscribers');
     assert.match(metrics, /^reminder_emails_sent_total\{[^}]*\} [1-9]/m);
     assert.match(metrics, /^reminder_delivery_lateness_seconds_count\{[^}]*\} [1-9]/m);
   });

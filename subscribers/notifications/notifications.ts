@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { Config } from '../../common/config';
 import type { Logger } from '../../common/logger';
-import { checkRetryPolicy } from './backoff';
+import { checkRetryPolicy } from '../../common/backoff';
 import { DeadLetters } from '../../common/deadLetters';
 import { NOTIFICATIONS_GROUP } from './reminderEvents';
 import { createSmtpSender, type SmtpSender } from './mailer';

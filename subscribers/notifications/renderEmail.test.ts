@@ -58,4 +58,11 @@ describe('reminder email rendering', () => {
     assert.equal(taskLink('https://todo.example.com/', 'abc'), 'https://todo.example.com/v1/tasks/abc');
     assert.equal(taskLink('http://127.0.0.1:8080', 'a/b c'), 'http://127.0.0.1:8080/v1/tasks/a%2Fb%20c');
   });
+
+  it('says a reminder is late, and for when it was set, when it fired 10 s or more after its time; not otherwise', () => {
+    const late = renderReminderEmail({ ...base, firedAt: '2026-12-01T07:45:40.000Z' });
+    assert.match(late.text, /This reminder is late: it was set for Tuesday 1 December 2026, 08:45 \(Europe\/Berlin\)\./);
+    assert.doesNotMatch(renderReminderEmail({ ...base, firedAt: '2026-12-01T07:45:00.300Z' }).text, /late/);
+    assert.doesNotMatch(renderReminderEmail(base).text, /late/);
+  });
 });

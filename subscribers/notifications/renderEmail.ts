@@ -10,6 +10,8 @@ export interface RenderInput {
   task: Pick<Task, 'id' | 'title' | 'description' | 'due'>;
   /** When the reminder was scheduled to fire (shown when the task has no due time). */
   fireAt: string;
+  /** When the actor handled it; this much after fireAt, the email says it is late (and for when it was set). */
+  firedAt?: string;
   /** The zone to write times in; an unknown zone falls back to UTC rather than failing the email. */
   timezone: string;
   /** The public URL of the REST API, without a trailing slash or with one. */
@@ -47,6 +49,9 @@ export function taskLink(publicBaseUrl: string, taskId: string): string {
   return `${publicBaseUrl.replace(/\/+$/, '')}/v1/tasks/${encodeURIComponent(taskId)}`;
 }
 
+/** A reminder handled this long after its time says so in its email (e.g. one set for a moment that had just passed). */
+export const LATE_NOTICE_MS = 10_000;
+
 export function renderReminderEmail(input: RenderInput): ReminderEmail {
   const { task } = input;
   const title = oneLine(task.title);
@@ -54,6 +59,9 @@ export function renderReminderEmail(input: RenderInput): ReminderEmail {
     ? `Due: ${formatInZone(task.due, input.timezone)}`
     : `Reminder set for: ${formatInZone(input.fireAt, input.timezone)}`;
   const lines = [title, '', when];
+  if (input.firedAt && Date.parse(input.firedAt) - Date.parse(input.fireAt) >= LATE_NOTICE_MS) {
+    lines.push(`This reminder is late: it was set for ${formatInZone(input.fireAt, input.timezone)}.`);
+  }
   const description = task.description.trim();
   if (description) lines.push('', description);
   lines.push('', `Open the task: ${taskLink(input.publicBaseUrl, task.id)}`, '');

@@ -43,9 +43,13 @@ variable "vcn_cidr" {
 }
 
 variable "api_allowed_cidrs" {
-  description = "Address ranges allowed to reach the Kubernetes API endpoint on 6443 (narrow it to your own address and CI's)."
+  description = "Address ranges allowed to reach the Kubernetes API endpoint on 6443: your own address and CI's, e.g. [\"203.0.113.7/32\"]. Required, no default: the API is never open to the internet by omission."
   type        = list(string)
-  default     = ["0.0.0.0/0"]
+
+  validation {
+    condition     = length(var.api_allowed_cidrs) > 0 && alltrue([for c in var.api_allowed_cidrs : can(cidrhost(c, 0)) && !endswith(c, "/0")])
+    error_message = "api_allowed_cidrs must list one or more CIDR blocks, none of them a /0 (the whole internet)."
+  }
 }
 
 variable "private_nodes" {

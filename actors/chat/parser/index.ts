@@ -5,5 +5,5 @@ export { warmUp } from './warmUp';
 export { MAX_MESSAGE_LENGTH } from './normalize';
 export type {
   ParsedIntent, ParseContext, CreateIntent, ListIntent, ListFilter, RefIntent, UpdateIntent, TaskChanges, RemindIntent,
-  HelpIntent, UnknownIntent, UnknownReason, TaskRef, Priority, Recurrence, BeforeReminder, AtReminder,
+  HelpIntent, DeliveryIntent, UnknownIntent, UnknownReason, TaskRef, Priority, Recurrence, BeforeReminder, AtReminder,
 } from './types';

@@ -100,7 +100,6 @@ export function parseList(text: string, z: Zoned): ListIntent | undefined {
   if (!START.test(text) && !(ADJECTIVE_START.test(text) && TASK_NOUN.test(text))) return undefined;
   let work = text;
   const filter: ListFilter = {};
-  let recognised = false;
 
   const tags: string[] = [];
   const tagged = extractTags(work);
@@ -169,7 +168,7 @@ export function parseList(text: string, z: Zoned): ListIntent | undefined {
   const xTasks = quoted || trigger ? undefined : X_TASKS.exec(work);
   const q = quoted ? quoted[1].trim() || undefined : trigger ? cleanQuery(trigger[1]) : xTasks && !Q_FILLER.has(xTasks[1].toLowerCase()) ? xTasks[1] : undefined;
 
-  recognised = tags.length > 0 || !!prioritized.priority || overdue || status !== undefined || !!filter.dueAfter || !!filter.dueBefore || !!q;
+  const recognised = tags.length > 0 || !!prioritized.priority || overdue || status !== undefined || !!filter.dueAfter || !!filter.dueBefore || !!q;
   if (!recognised && !NOUN.test(text)) return undefined;
 
   if (status !== 'any') filter.status = status ?? 'open';

@@ -3,11 +3,12 @@
  * ctx.timezone; never throws (any input gives an intent, `unknown` at worst).
  *
  * The grammars are tried in this order, the first that matches wins:
- *   help → reminders ("remind me …") → list questions → complete/reopen → updates → delete →
+ *   help → reminder delivery questions ("did my reminder go out?") → reminders ("remind me …") → list questions → complete/reopen → updates → delete →
  *   create (a command verb) → create without a verb when the message carries a date, recurrence,
  *   priority, tag or reminder and is not a question → unknown.
  */
 import { createBody } from './createCommand';
+import { parseDelivery } from './deliveryParser';
 import { hasDetails, parseCreate } from './createParser';
 import { isHelp } from './helpParser';
 import { parseList } from './listParser';
@@ -26,6 +27,8 @@ const QUESTION_WORD = /^(?:what|when|where|who|why|how|is|are|do|does|did|can|co
 
 function classify(text: string, question: boolean, z: Zoned): ParsedIntent {
   if (isHelp(text)) return { intent: 'help' };
+  const delivery = parseDelivery(text);
+  if (delivery) return delivery;
   const remind = parseRemind(text, z);
   if (remind) return remind;
   const list = parseList(text, z);

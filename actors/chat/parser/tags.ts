@@ -5,7 +5,7 @@
  */
 import { punchAll } from './spans';
 
-const TAG = /(?<![\p{L}\p{N}_&/#])#([\p{L}\p{N}_][\p{L}\p{N}_\-.\/]{0,99})/gu;
+const TAG = /(?<![\p{L}\p{N}_&/#])#([\p{L}\p{N}_][\p{L}\p{N}_\-./]{0,99})/gu;
 
 export const MAX_TAGS = 50;
 

@@ -90,6 +90,12 @@ export interface HelpIntent {
   intent: 'help';
 }
 
+/** "Did my reminder go out?": how the reminders of a task (or the user's recent ones, `ref` null) were delivered. */
+export interface DeliveryIntent {
+  intent: 'delivery';
+  ref: TaskRef | null;
+}
+
 /** Why a message was not understood; `detail` is an English sentence the endpoint may show. */
 export type UnknownReason =
   | 'empty' // nothing but spaces or punctuation
@@ -115,6 +121,7 @@ export type ParsedIntent =
   | UpdateIntent
   | RemindIntent
   | HelpIntent
+  | DeliveryIntent
   | UnknownIntent;
 
 export interface ParseContext {

@@ -8,12 +8,25 @@ rendered chart against it.
 - key: gateway
   appId: todo-gateway
   portEnv: GATEWAY_PORT
+  metricsPortEnv: GATEWAY_METRICS_PORT
 - key: actors
   appId: todo-actors
   portEnv: ACTORS_PORT
+  metricsPortEnv: ACTORS_METRICS_PORT
 - key: subscribers
   appId: todo-subscribers
   portEnv: SUBSCRIBERS_PORT
+  metricsPortEnv: SUBSCRIBERS_METRICS_PORT
+{{- end -}}
+
+{{/* The only service invocations allowed (SERVICE_INVOCATIONS in common/daprResources.ts, compared by deploy:check). */}}
+{{- define "todo-actors.invocations" -}}
+- caller: todo-gateway
+  callee: todo-subscribers
+  operations:
+    - { name: /audit, httpVerb: [GET] }
+    - { name: /audit/replay, httpVerb: [GET] }
+    - { name: /admin/**, httpVerb: [GET, POST] }
 {{- end -}}
 
 {{/* Names shared with common/daprResources.ts (checked by the same test). */}}
@@ -74,8 +87,9 @@ https://{{ .Values.ingress.host }}
       key: {{ .key }}
 {{- end -}}
 
+{{/* (dict "root" $ "svc" $svc): the Kafka settings of one service, with its own SASL user. */}}
 {{- define "todo-actors.env.kafka" -}}
-{{- $k := .Values.kafka -}}
+{{- $k := .root.Values.kafka -}}
 - name: KAFKA_BROKERS
   value: {{ $k.brokers | quote }}
 - name: KAFKA_TLS
@@ -83,8 +97,9 @@ https://{{ .Values.ingress.host }}
 - name: KAFKA_SASL_MECHANISM
   value: {{ $k.sasl.mechanism | quote }}
 {{- if ne $k.sasl.mechanism "none" }}
-{{ include "todo-actors.secretEnv" (dict "name" "KAFKA_SASL_USERNAME" "secret" $k.sasl.existingSecret "key" $k.sasl.usernameKey) }}
-{{ include "todo-actors.secretEnv" (dict "name" "KAFKA_SASL_PASSWORD" "secret" $k.sasl.existingSecret "key" $k.sasl.passwordKey) }}
+{{- $secret := index $k.sasl.secrets .svc.key }}
+{{ include "todo-actors.secretEnv" (dict "name" "KAFKA_SASL_USERNAME" "secret" $secret "key" $k.sasl.usernameKey) }}
+{{ include "todo-actors.secretEnv" (dict "name" "KAFKA_SASL_PASSWORD" "secret" $secret "key" $k.sasl.passwordKey) }}
 {{- end }}
 - name: KAFKA_PARTITIONS
   value: {{ $k.partitions | quote }}
@@ -93,6 +108,10 @@ https://{{ .Values.ingress.host }}
 - name: KAFKA_RETENTION_MS
   value: {{ $k.retentionMs | int64 | quote }}
 {{- end -}}
+
+{{/* Dapr's token Secrets of one service, (dict "root" $ "svc" $svc): key `token` in each. */}}
+{{- define "todo-actors.apiTokenSecret" -}}{{ .svc.appId }}-{{ .root.Values.dapr.apiTokens.apiTokenSecretSuffix }}{{- end -}}
+{{- define "todo-actors.appTokenSecret" -}}{{ .svc.appId }}-{{ .root.Values.dapr.apiTokens.appTokenSecretSuffix }}{{- end -}}
 
 {{- define "todo-actors.pgCaDir" -}}/etc/todo-actors/postgresql-ca{{- end -}}
 
@@ -127,9 +146,19 @@ https://{{ .Values.ingress.host }}
   value: "0.0.0.0"
 - name: {{ .svc.portEnv }}
   value: {{ $v.port | quote }}
+- name: {{ .svc.metricsPortEnv }}
+  value: {{ $v.metricsPort | quote }}
 - name: DAPR_HTTP_PORT
   value: {{ include "todo-actors.daprHttpPort" $root | quote }}
-{{ include "todo-actors.env.kafka" $root }}
+{{ include "todo-actors.secretEnv" (dict "name" "DAPR_API_TOKEN" "secret" (include "todo-actors.apiTokenSecret" .) "key" "token") }}
+{{- if ne .svc.key "gateway" }}
+{{ include "todo-actors.secretEnv" (dict "name" "APP_API_TOKEN" "secret" (include "todo-actors.appTokenSecret" .) "key" "token") }}
+{{- end }}
+- name: TRACING_ZIPKIN_URL
+  value: {{ $root.Values.dapr.tracing.zipkinEndpoint | quote }}
+- name: TRACING_SAMPLING_RATE
+  value: {{ $root.Values.dapr.tracing.samplingRate | quote }}
+{{ include "todo-actors.env.kafka" . }}
 {{- if eq .svc.key "gateway" }}
 - name: ACTOR_CALL_TIMEOUT_MS
   value: {{ $root.Values.app.actorCallTimeoutMs | quote }}
@@ -137,6 +166,9 @@ https://{{ .Values.ingress.host }}
   value: {{ $root.Values.app.rateLimit.perSecond | quote }}
 - name: RATE_LIMIT_BURST
   value: {{ $root.Values.app.rateLimit.burst | quote }}
+{{- /* Each gateway enforces its share of the limit: the most gateways that can run at once. */}}
+- name: RATE_LIMIT_GATEWAYS
+  value: {{ ternary $v.autoscaling.maxReplicas $v.replicas $v.autoscaling.enabled | quote }}
 - name: CORS_ORIGINS
   value: {{ $root.Values.app.corsOrigins | quote }}
 {{- with $root.Values.auth }}
@@ -150,6 +182,9 @@ https://{{ .Values.ingress.host }}
   value: {{ .issuer | quote }}
 - name: JWT_AUDIENCE
   value: {{ .audience | quote }}
+{{- if .streamTicketSecret.existingSecret }}
+{{ include "todo-actors.secretEnv" (dict "name" "STREAM_TICKET_SECRET" "secret" .streamTicketSecret.existingSecret "key" .streamTicketSecret.key) }}
+{{- end }}
 {{- end }}
 {{- end }}
 {{- if eq .svc.key "actors" }}
@@ -204,8 +239,12 @@ must add up (values.yaml explains the order of shutdown). Fails the render with 
 {{- end -}}
 {{- end -}}
 {{- end -}}
-{{- if and (ne .Values.kafka.sasl.mechanism "none") (not .Values.kafka.sasl.existingSecret) -}}
-{{- fail (printf "kafka.sasl.mechanism is %s: set kafka.sasl.existingSecret (the Secret with the SASL user name and password)" .Values.kafka.sasl.mechanism) -}}
+{{- if ne .Values.kafka.sasl.mechanism "none" -}}
+{{- range $key, $secret := .Values.kafka.sasl.secrets -}}
+{{- if not $secret -}}
+{{- fail (printf "kafka.sasl.mechanism is %s: set kafka.sasl.secrets.%s (the Secret with that service's Kafka user name and password)" $root.Values.kafka.sasl.mechanism $key) -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 {{- if and .Values.kafka.tls (eq .Values.kafka.sasl.mechanism "none") -}}
 {{- fail "kafka.tls without kafka.sasl: Dapr's pubsub.kafka turns TLS off for authType none and wants a CA certificate for authType certificate, which this chart does not configure; use SASL over TLS, or tls: false" -}}
@@ -241,7 +280,7 @@ must add up (values.yaml explains the order of shutdown). Fails the render with 
 {{- end -}}
 {{- end -}}
 
-{{/* USER_ACTOR_METHODS (common/actorApi.ts) and fireOverdueReminder: the metrics' path names. */}}
+{{/* USER_ACTOR_METHODS (common/actorApi.ts): the metrics' path names. */}}
 {{- define "todo-actors.actorMethods" -}}
 - createTask
 - getTask

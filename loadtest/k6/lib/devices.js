@@ -1,4 +1,4 @@
-// Devices: WebSockets on GET /v1/stream?token=…, many per VU (k6/websockets is event-driven, so one
+// Devices: WebSockets on GET /v1/stream (Bearer header), many per VU (k6/websockets is event-driven, so one
 // VU holds dozens of sockets). Each socket calls onEvent(event, receivedAtMs) for every event JSON.
 import { WebSocket } from 'k6/websockets';
 import { setTimeout, clearTimeout } from 'k6/timers';
@@ -15,7 +15,7 @@ const failed = new Counter('device_socket_errors');
  */
 export function openDevices(devices, closeAtMs) {
   for (const d of devices) {
-    const ws = new WebSocket(`${data.wsUrl}/v1/stream?token=${d.user.token}`);
+    const ws = new WebSocket(`${data.wsUrl}/v1/stream`, null, { headers: { Authorization: `Bearer ${d.user.token}` } });
     let closed = false;
     const timer = setTimeout(() => ws.close(), Math.max(0, closeAtMs - Date.now()));
     ws.onopen = () => opened.add(1);

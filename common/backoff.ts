@@ -1,5 +1,6 @@
 /**
- * When to try a failed reminder email again: exponential backoff with full jitter
+ * When to try again: the reminder emails' schedule, and the ceilings of the Kafka consumers'
+ * transient retries (common/consumerRetry.ts). When to try a failed reminder email again: exponential backoff with full jitter
  * (AWS Architecture Blog, "Exponential Backoff And Jitter"). Full jitter spreads the retries of
  * many emails that failed together (an SMTP outage) over the whole window instead of sending them
  * all back in one burst when the server returns.

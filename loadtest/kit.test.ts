@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { percentile, summarize } from './apiBench';
+import { percentile, summarize } from './kit';
 
 describe('benchmark statistics', () => {
   it('percentile is the nearest-rank value', () => {

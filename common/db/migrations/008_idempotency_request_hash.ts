@@ -1,7 +1,7 @@
 import type { Migration } from '../migrations';
 
-export const m005IdempotencyRequestHash: Migration = {
-  version: 5,
+export const m008IdempotencyRequestHash: Migration = {
+  version: 8,
   name: 'idempotency_keys.request_hash: a key is bound to the request it was first used with',
   sql: `
 -- The SHA-256 of the request an Idempotency-Key first came with (actors/idempotency.ts): the same

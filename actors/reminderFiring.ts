@@ -1,0 +1,74 @@
+/**
+ * A Dapr reminder fired (or the reconciler fired an overdue one): reminder.due goes out through the
+ * outbox for each of the user's reminders whose time has come and that the task still wants. The
+ * schedule it reads and marks is reminderSchedule.ts.
+ */
+import type { ReminderData } from '../common/actorApi';
+import { appendEvents } from '../common/db/outbox';
+import { commitIf } from '../common/db/pool';
+import { buildEvent, type EventEnvelope } from '../common/events/envelope';
+import { reminderFireLateness } from '../common/metrics';
+import { reminderTimes } from '../common/recurrence';
+import type { Task } from '../common/tasks/task';
+import type { ActorDeps } from './actorDeps';
+import { lockOtherDueRows, lockRow, markFired, peekRow, type ScheduleRow } from './reminderSchedule';
+import * as store from './taskStore';
+
+/** At most this many reminders of one user fire in one turn (one transaction). */
+export const FIRE_BATCH = 200;
+
+/** reminder.due for a schedule row, if the task as it is now still wants that reminder at that time. */
+function dueEventFor(userId: string, row: ScheduleRow, task: Task | undefined, user: { email: string | null; timezone: string | null } | undefined, now: Date): EventEnvelope<unknown> | undefined {
+  if (!task || task.status !== 'open' || task.occurrence !== row.occurrence) return undefined;
+  const current = reminderTimes({ due: task.due ? new Date(task.due) : null, zone: task.timezone, reminders: task.reminders }).find((f) => f.id === row.reminder_id);
+  if (!current || current.fireAt.getTime() !== row.fire_at.getTime()) return undefined;
+  return buildEvent('reminder.due', userId, task.id, {
+    reminderId: row.reminder_id, occurrence: row.occurrence, fireAt: row.fire_at.toISOString(), firedAt: now.toISOString(),
+    task, email: user?.email ?? null, timezone: user?.timezone ?? task.timezone,
+  }, now);
+}
+
+/**
+ * A Dapr reminder fired. The actor re-reads the task: only if the reminder is still scheduled, the
+ * task is open, and the reminder's time computed from the task as it is now is the time it was
+ * scheduled for, `reminder.due` goes out (through the outbox). The schedule row is marked fired in
+ * the same transaction, so a reminder that Dapr delivers twice notifies once.
+ *
+ * The same turn fires the user's other reminders whose time has come (never one whose time has
+ * not): when many of a user's reminders fall due together, the first trigger does the work of all
+ * in one transaction, and the triggers that follow find their rows fired with one cheap read.
+ * Returns how many reminder.due events went out.
+ */
+export async function fireReminder(deps: ActorDeps, userId: string, data: ReminderData): Promise<number> {
+  const peek = await peekRow(deps.pool, userId, data.name);
+  if (!peek || peek.state !== 'active' || peek.fire_at.getTime() !== Date.parse(data.fireAt)) return 0; // fired with another, or changed
+  const now = deps.now();
+  const events: EventEnvelope<unknown>[] = [];
+  const fired: ScheduleRow[] = [];
+  await commitIf(deps.pool, async (tx) => {
+    const own = await lockRow(tx, userId, data.name);
+    const rows = own && own.state === 'active' && own.fire_at.getTime() === Date.parse(data.fireAt) ? [own] : [];
+    rows.push(...(await lockOtherDueRows(tx, userId, data.name, now, FIRE_BATCH - rows.length)));
+    if (rows.length === 0) return false;
+    const tasks = await store.getTasks(tx, userId, [...new Set(rows.map((r) => r.task_id))]);
+    const user = (await tx.query<{ email: string | null; timezone: string | null }>('SELECT email, timezone FROM users WHERE id = $1', [userId])).rows[0];
+    for (const row of rows) {
+      const e = dueEventFor(userId, row, tasks.get(row.task_id), user, now);
+      if (e) {
+        events.push(e);
+        fired.push(row);
+      }
+    }
+    await appendEvents(tx, events);
+    await markFired(tx, userId, rows.map((r) => r.name));
+    return true;
+  });
+  if (events.length === 0) return 0;
+  events.forEach((e, i) => {
+    const lateMs = now.getTime() - fired[i].fire_at.getTime();
+    reminderFireLateness.observe(lateMs / 1000);
+    deps.log.info('reminder.due', { userId, taskId: e.taskId, eventId: e.eventId, reminderId: fired[i].reminder_id, lateMs, trigger: fired[i].name === data.name });
+  });
+  deps.kickOutbox(userId);
+  return events.length;
+}
