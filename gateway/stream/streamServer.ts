@@ -57,6 +57,21 @@ async function authenticate(req: http.IncomingMessage, url: URL): Promise<{ call
   return { refused: 'a Bearer token or a ?ticket= from POST /v1/stream/ticket is required' };
 }
 
+/** setTimeout's longest delay (about 24.8 days); a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Closes the socket with CLOSE_TOKEN_EXPIRED at `expMs` (epoch ms), however far away that is. */
+function closeAtExpiry(ws: WebSocket, expMs: number): void {
+  let timer: NodeJS.Timeout;
+  const arm = () => {
+    const left = expMs - Date.now();
+    timer = left > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(() => ws.close(CLOSE_TOKEN_EXPIRED, 'the token has expired: reconnect with a fresh one'), Math.max(0, left));
+    timer.unref();
+  };
+  arm();
+  ws.on('close', () => clearTimeout(timer));
+}
+
 export interface StreamLimits {
   maxSocketsPerUser: number;
   upgradesPerMinute: number;
@@ -91,9 +106,8 @@ export function attachStream(server: http.Server, hub: StreamHub, fetchReplay: F
             ws.close(CLOSE_TOO_MANY_SOCKETS, `too many sockets: at most ${limits.maxSocketsPerUser} per user`);
             return;
           }
-          // A socket lives no longer than its token (exp is required: auth.ts).
-          const expiry = auth.tokenExpMs === undefined ? undefined : setTimeout(() => ws.close(CLOSE_TOKEN_EXPIRED, 'the token has expired'), Math.max(0, auth.tokenExpMs - Date.now()));
-          ws.on('close', () => clearTimeout(expiry));
+          // A socket lives no longer than its token (exp is required: auth.ts; a ticket carries its token's).
+          if (auth.tokenExpMs !== undefined) closeAtExpiry(ws, auth.tokenExpMs);
           alive.set(ws, true);
           // Registered before anything is fetched: live events from here on are held for the replay.
           const device = hub.add(caller.userId, ws, request !== undefined);
