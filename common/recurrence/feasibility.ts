@@ -10,7 +10,8 @@
  * its weekday, a day near New Year as in either year's week numbering, BYSETPOS is ignored): it
  * refuses only rules that surely never match, and the step budget (limits.ts) handles the rest.
  */
-import { WEEKDAYS, type RecurrenceRule } from './ruleParser';
+import type { RecurrenceRule } from './ruleParser';
+import { WEEKDAYS } from './weekdays';
 
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 

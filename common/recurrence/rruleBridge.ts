@@ -205,9 +205,10 @@ export function walkWallClock(rule: RecurrenceRule, start: WallClock, from: Wall
   Object.defineProperty(r.options, 'interval', {
     enumerable: true,
     get() {
+      // Checked before the step is taken, so a walk never goes past its budget (a YEARLY step weighs 4).
+      if (steps + weight > LIMITS.rruleSteps + 2 * yielded) throw new StepBudgetExhausted();
       steps += weight;
       WORK_METER.steps += weight;
-      if (steps > LIMITS.rruleSteps + 2 * yielded) throw new StepBudgetExhausted();
       return interval;
     },
   });

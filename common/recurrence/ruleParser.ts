@@ -24,8 +24,9 @@ export const FREQUENCIES = ['YEARLY', 'MONTHLY', 'WEEKLY', 'DAILY', 'HOURLY', 'M
 export type Frequency = (typeof FREQUENCIES)[number];
 
 /** Monday first: index = rrule's weekday number. */
-export const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
+import { WEEKDAYS, type Weekday } from './weekdays';
+
+export { WEEKDAYS, type Weekday };
 
 export interface ByDay {
   readonly weekday: Weekday;
