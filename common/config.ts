@@ -141,6 +141,8 @@ export const config = {
   rateLimitGateways: int('RATE_LIMIT_GATEWAYS', 1, 'gateway: how many gateway processes share the limits above; each enforces its share (RATE_LIMIT_PER_SECOND and RATE_LIMIT_BURST divided by this), so a user is held to the configured rate however the requests spread. The chart sets the replica count (the autoscaler\'s maximum)'),
   corsOrigins: str('CORS_ORIGINS', '', 'gateway: browser origins allowed by CORS, comma separated, * for any; empty allows none'),
   syncGroupId: str('SYNC_GROUP_ID', '', "gateway: Kafka consumer group of this process's device stream; default sync-<hostname>-<GATEWAY_PORT>, one per process"),
+  streamMaxSocketsPerUser: int('STREAM_MAX_SOCKETS_PER_USER', 10, 'gateway: device stream sockets one user may hold open on this process; the next one is opened and closed at once with code 4029'),
+  streamUpgradesPerMinute: int('STREAM_UPGRADES_PER_MINUTE', 30, 'gateway: device stream connections one user may open per minute (all at once, then refilled evenly); beyond it the upgrade is refused with 429 and Retry-After; 0 turns the limit off'),
   streamReplayMaxEvents: int('STREAM_REPLAY_MAX_EVENTS', 1000, 'gateway: most missed events a reconnecting device is sent (GET /v1/stream?after= or ?since=); beyond it the device is told to resync through the REST API'),
   maxOpenTasksPerUser: int('MAX_OPEN_TASKS_PER_USER', 10_000, 'actor host: open tasks one user may have; a create or reopen past it is refused with 409 quota_exceeded (completed tasks do not count)'),
   maxPendingRemindersPerUser: int('MAX_PENDING_REMINDERS_PER_USER', 5_000, 'actor host: pending reminders (registered in Dapr, not yet fired) one user may have; a write that would add more is refused with 409 quota_exceeded'),

@@ -163,7 +163,7 @@ export const openApiDocument = {
     '/v1/stream': {
       get: {
         summary: 'WebSocket: every event of the caller\'s tasks, live, with replay of what a device missed',
-        description: 'Upgrade to a WebSocket. The caller: a Bearer header, or `?ticket=` from POST /v1/stream/ticket (browsers cannot set headers on a WebSocket); a JWT in the URL (`?token=`) is refused. Every frame is one JSON object: an `Event` (the envelope of docs/API.md, Events), or, only after a replay request, a control frame whose `type` starts with `stream.`: `stream.replayed` (`count`, `lastEventId`: the missed events were sent, what follows is live) or `stream.resync` (`reason`: unknown_event, too_many, audit_behind, audit_unavailable; fetch GET /v1/tasks, then apply the live events that follow). `after` is the last eventId the device saw; the missed events come in the user\'s commit order, then the live ones, each once. A socket with over 1 MiB unsent is closed with 4008. Protocol: gateway/stream/README.md.',
+        description: 'Upgrade to a WebSocket. The caller: a Bearer header, or `?ticket=` from POST /v1/stream/ticket (browsers cannot set headers on a WebSocket); a JWT in the URL (`?token=`) is refused. Every frame is one JSON object: an `Event` (the envelope of docs/API.md, Events), or, only after a replay request, a control frame whose `type` starts with `stream.`: `stream.replayed` (`count`, `lastEventId`: the missed events were sent, what follows is live) or `stream.resync` (`reason`: unknown_event, too_many, audit_behind, audit_unavailable; fetch GET /v1/tasks, then apply the live events that follow). `after` is the last eventId the device saw; the missed events come in the user\'s commit order, then the live ones, each once. A socket with over 1 MiB unsent is closed with 4008; a socket past the STREAM_MAX_SOCKETS_PER_USER (10) of its user is opened and closed with 4029; a socket is closed with 4001 when its token (or the token of its ticket) expires. Protocol: gateway/stream/README.md.',
         parameters: [
           { name: 'ticket', in: 'query', required: false, schema: { type: 'string' }, description: 'a single-use ticket from POST /v1/stream/ticket (valid 60 s), for clients that cannot set the Authorization header' },
           { name: 'after', in: 'query', required: false, schema: { type: 'string', format: 'uuid' }, description: 'replay: the events after this one (the last eventId this device saw)' },
@@ -174,6 +174,7 @@ export const openApiDocument = {
           101: { description: 'switching to the WebSocket protocol; frames as described above' },
           400: json('Error', 'after, since or Last-Event-ID is malformed, or after and since are both given; `details` names the field'),
           401: json('Error', 'no Bearer token and no ticket; a token that is not valid; a ticket that is forged, expired or already used; or a JWT in the URL'),
+          429: { ...json('Error', 'more than STREAM_UPGRADES_PER_MINUTE (30) connects a minute for this user'), headers: { 'Retry-After': { schema: { type: 'integer' } } } },
         },
       },
     },
