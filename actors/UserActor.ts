@@ -11,6 +11,7 @@ import { AbstractActor } from '@dapr/dapr';
 import type {
   ChatRequest, ChatResult, CompleteTaskResult, CreateTaskRequest, CreateTaskResult, DeleteTaskResult, GetTaskRequest, GetTaskResult, ListTasksRequest,
   ListTasksResult, ReminderData, ReopenTaskResult, TaskRefRequest, UpdateTaskRequest, UpdateTaskResult, UserActorApi, UserActorMethod,
+  EraseUserResult, ExportUserResult, UserRequest,
 } from '../common/actorApi';
 import { actorActivationDuration, actorsActive } from '../common/metrics';
 import { databaseUnavailable } from '../common/db/unavailable';
@@ -18,6 +19,7 @@ import type { ActorDeps } from './actorDeps';
 import * as commands from './taskCommands';
 import { fireReminder } from './reminderFiring';
 import { chat } from './chat/chatCommand';
+import { eraseUser, exportUser } from './userData';
 import { CHAT_STATE_KEY, type ChatContext } from './chat/context';
 
 type Internal = { ok: false; error: { status: 500 | 503; code: 'internal' | 'unavailable'; message: string } };
@@ -80,6 +82,22 @@ export function userActorClass(deps: ActorDeps) {
           await sm.saveState();
         },
       }));
+    }
+
+    /** GET /v1/me/export: the user's tasks, pending reminders and profile. */
+    async exportUser(req: UserRequest): Promise<ExportUserResult> {
+      return this.guard('exportUser', () => exportUser(deps, this.userId, req));
+    }
+
+    /** DELETE /v1/me: the user's rows (actors/userData.ts), then this actor's own state (the chat context). */
+    async eraseUser(req: UserRequest): Promise<EraseUserResult> {
+      const sm = this.getStateManager<unknown>();
+      return this.guard('eraseUser', async () => {
+        const out = await eraseUser(deps, this.userId, req);
+        await sm.tryRemoveState(CHAT_STATE_KEY);
+        await sm.saveState();
+        return out;
+      });
     }
 
     /**

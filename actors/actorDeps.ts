@@ -1,6 +1,7 @@
 /** What the UserActor's commands need from the actor host: made once in actors/main.ts and given to userActorClass. */
 import type { Pool } from 'pg';
 import type { Logger } from '../common/logger';
+import type { KnownQuotaUse } from './quotas';
 
 export interface ActorDeps {
   pool: Pool;
@@ -10,4 +11,13 @@ export interface ActorDeps {
   syncReminders: (userId: string) => void;
   now: () => Date;
   log: Logger;
+  /** Per-user limits (MAX_OPEN_TASKS_PER_USER, MAX_PENDING_REMINDERS_PER_USER): a write past one is refused with 409 quota_exceeded. */
+  quotas: UserQuotas;
+  /** What this host knows of each user's quota use (actors/quotas.ts): most writes need no count. */
+  knownUse: KnownQuotaUse;
+}
+
+export interface UserQuotas {
+  openTasks: number;
+  pendingReminders: number;
 }

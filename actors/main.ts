@@ -23,6 +23,7 @@ import { RetentionPruner } from '../common/db/retention';
 import { countPendingRemindersEvery15s } from './pendingReminders';
 import { ReminderSync } from './reminderSync';
 import { userActorClass } from './UserActor';
+import { KnownQuotaUse } from './quotas';
 import { warmUp } from './chat/parser';
 import { armTestFault } from './testFaults';
 
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
   reminders.startReconciler(config.outboxRelayIntervalMs);
   const pendingCount = countPendingRemindersEvery15s(pool, log);
   armTestFault(config.testFault, log);
-  const UserActor = userActorClass({ pool, kickOutbox: (u) => outbox.kick(u), syncReminders: (u) => reminders.kick(u), now: () => new Date(), log });
+  const UserActor = userActorClass({ pool, kickOutbox: (u) => outbox.kick(u), syncReminders: (u) => reminders.kick(u), now: () => new Date(), log, quotas: { openTasks: config.maxOpenTasksPerUser, pendingReminders: config.maxPendingRemindersPerUser }, knownUse: new KnownQuotaUse() });
 
   const server = new DaprServer({
     serverHost: config.bindHost,

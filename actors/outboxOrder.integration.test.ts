@@ -17,6 +17,7 @@ import { uniqueUser } from '../stack/testSupport';
 import type { ActorDeps } from './actorDeps';
 import { fireReminder } from './reminderFiring';
 import { createTask } from './taskCommands';
+import { KnownQuotaUse } from './quotas';
 
 describe('the outbox order of one user (real PostgreSQL)', function () {
   this.timeout(60_000);
@@ -27,7 +28,7 @@ describe('the outbox order of one user (real PostgreSQL)', function () {
     pool = createPool('outbox-order-integration-test');
     const log = createLogger('outbox-order-test');
     log.silent = true;
-    deps = { pool, kickOutbox: () => undefined, syncReminders: () => undefined, now: () => new Date(), log };
+    deps = { pool, kickOutbox: () => undefined, syncReminders: () => undefined, now: () => new Date(), log, quotas: { openTasks: 1000, pendingReminders: 1000 }, knownUse: new KnownQuotaUse() };
   });
   after(async () => {
     await pool?.end();

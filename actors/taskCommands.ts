@@ -21,6 +21,8 @@ import { applyPatch, changesReminderTimes, completedTask, crossFieldErrors, newT
 import * as store from './taskStore';
 import { recurrenceOccurrencesCreated, timedRecurrence } from '../common/metrics';
 import { withLastDelivery } from './reminderDelivery';
+import { checkQuotas } from './quotas';
+import { desiredReminders } from './reminderSchedule';
 
 function event(deps: ActorDeps, type: EventType, userId: string, taskId: string, data: unknown, traceId?: string): EventEnvelope<unknown> {
   return buildEvent(type, userId, taskId, data, deps.now(), traceId);
@@ -47,6 +49,9 @@ export async function createTask(deps: ActorDeps, userId: string, req: CreateTas
   const task = newTask(req.input, req.caller?.timezone ?? 'UTC', deps.now());
   const errors = [...timedRecurrence(task.recurrence ? 'check' : undefined, () => crossFieldErrors(task)), ...pastReminderErrors(task, undefined, deps.now())];
   if (errors.length) return invalid('the task is invalid', errors);
+  const schedule = scheduleOf(task, deps.now());
+  const over = await checkQuotas(deps, userId, { openTasks: 1, pendingReminders: schedule.desired.length });
+  if (over) return over;
   await commit(deps, {
     command: 'createTask',
     userId,
@@ -57,7 +62,7 @@ export async function createTask(deps: ActorDeps, userId: string, req: CreateTas
       if (key) await store.recordIdempotencyKey(tx, userId, key, task.id, fingerprint);
       return true;
     },
-    schedules: task.reminders.length ? [scheduleOf(task, deps.now())] : [],
+    schedules: task.reminders.length ? [schedule] : [],
   });
   return { ok: true, task, created: true };
 }
@@ -99,6 +104,10 @@ export async function updateTask(deps: ActorDeps, userId: string, req: UpdateTas
   if (changed.length === 0) return { ok: true, task };
   const errors = [...timedRecurrence(task.recurrence ? 'check' : undefined, () => crossFieldErrors(task)), ...pastReminderErrors(task, current, deps.now())];
   if (errors.length) return invalid('the changes are invalid', errors);
+  if (changesReminderTimes(changed)) {
+    const over = await checkQuotas(deps, userId, { openTasks: 0, pendingReminders: desiredReminders(task, deps.now()).length - desiredReminders(current, deps.now()).length });
+    if (over) return over;
+  }
   const ok = await commit(deps, {
     command: 'updateTask',
     userId,
@@ -163,6 +172,8 @@ export async function reopenTask(deps: ActorDeps, userId: string, req: TaskRefRe
   if (isFail(current)) return current;
   if (current.status === 'open') return { ok: true, task: current };
   const task = reopenedTask(current, deps.now());
+  const over = await checkQuotas(deps, userId, { openTasks: 1, pendingReminders: desiredReminders(task, deps.now()).length });
+  if (over) return over;
   const ok = await commit(deps, {
     command: 'reopenTask',
     userId,

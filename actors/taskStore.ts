@@ -111,8 +111,8 @@ const SORT_SQL: Record<SortField, { expr: string; cast: string }> = {
 
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-/** One page of the user's tasks, and where it ended (for the next cursor) if more remain. */
-export async function listTasks(db: Db, userId: string, q: ListQuery, now: Date): Promise<{ items: Task[]; last: CursorPosition | null }> {
+/** The statement of one page of GET /v1/tasks (one more row than the page, to know whether more remain). */
+export function listTasksStatement(userId: string, q: ListQuery, now: Date): { text: string; values: unknown[] } {
   const params: unknown[] = [userId];
   const p = (v: unknown) => {
     params.push(v);
@@ -124,8 +124,8 @@ export async function listTasks(db: Db, userId: string, q: ListQuery, now: Date)
   if (f.priority) where.push(`priority = ${p(f.priority)}`);
   if (f.tags.length) where.push(`tags @> ${p(f.tags)}::text[]`);
   if (f.q) {
-    const pat = p(likePattern(f.q));
-    where.push(`(title ILIKE ${pat} OR description ILIKE ${pat} OR EXISTS (SELECT 1 FROM unnest(tags) AS tag WHERE tag ILIKE ${pat}))`);
+    // Served by the trigram index tasks_search_trgm (migration 010): the expression must be the indexed one.
+    where.push(`task_search_text(title, description, tags) ILIKE ${p(likePattern(f.q))}`);
   }
   if (f.dueAfter) where.push(`due >= ${p(f.dueAfter)}`);
   if (f.dueBefore) where.push(`due < ${p(f.dueBefore)}`);
@@ -133,11 +133,17 @@ export async function listTasks(db: Db, userId: string, q: ListQuery, now: Date)
   const s = SORT_SQL[q.sort];
   const dir = q.order === 'asc' ? 'ASC' : 'DESC';
   if (q.after) where.push(`(${s.expr}, id) ${q.order === 'asc' ? '>' : '<'} (${p(q.after.value)}::${s.cast}, ${p(q.after.id)})`);
-  const rows = (await db.query<TaskRow & { sort_value: string }>(
-    `SELECT *, (${s.expr})::text AS sort_value FROM tasks WHERE ${where.join(' AND ')}
+  return {
+    text: `SELECT *, (${s.expr})::text AS sort_value FROM tasks WHERE ${where.join(' AND ')}
       ORDER BY ${s.expr} ${dir}, id ${dir} LIMIT ${p(q.limit + 1)}`,
-    params,
-  )).rows;
+    values: params,
+  };
+}
+
+/** One page of the user's tasks, and where it ended (for the next cursor) if more remain. */
+export async function listTasks(db: Db, userId: string, q: ListQuery, now: Date): Promise<{ items: Task[]; last: CursorPosition | null }> {
+  const st = listTasksStatement(userId, q, now);
+  const rows = (await db.query<TaskRow & { sort_value: string }>(st.text, st.values)).rows;
   const page = rows.slice(0, q.limit);
   const lastRow = page[page.length - 1];
   return { items: page.map(taskFromRow), last: rows.length > q.limit && lastRow ? { value: lastRow.sort_value, id: lastRow.id } : null };

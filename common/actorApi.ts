@@ -63,7 +63,7 @@ export interface ChatRequest {
   caller?: CallerContext;
 }
 
-export type ActorErrorCode = 'invalid_input' | 'not_found' | 'version_conflict' | 'precondition_failed' | 'idempotency_key_reused' | 'internal' | 'unavailable';
+export type ActorErrorCode = 'invalid_input' | 'not_found' | 'version_conflict' | 'precondition_failed' | 'idempotency_key_reused' | 'quota_exceeded' | 'internal' | 'unavailable';
 
 export interface ActorError {
   /** 503 `unavailable`: the database could not take the call (down, restarting, out of disk); nothing was written, retry. */
@@ -83,6 +83,26 @@ export type UpdateTaskResult = ActorResult<{ task: Task }>;
 export type DeleteTaskResult = ActorResult<{ deleted: true }>;
 export type CompleteTaskResult = ActorResult<{ task: Task; next: Task | null }>;
 export type ReopenTaskResult = ActorResult<{ task: Task }>;
+
+/** GET /v1/me/export, the actor's part: the user's profile, every task (open and completed) and every pending reminder. */
+export type ExportUserResult = ActorResult<{
+  exportedAt: string;
+  profile: { email: string | null; timezone: string | null } | null;
+  tasks: Task[];
+  reminders: { taskId: string; reminderId: string; occurrence: number; fireAt: string }[];
+}>;
+
+/** DELETE /v1/me, the actor's part: what it erased, and the user.erased event that has the subscribers erase theirs. */
+export type EraseUserResult = ActorResult<{
+  erased: { tasks: number; reminders: number; idempotencyKeys: number; outboxRows: number };
+  eventId: string;
+  erasedAt: string;
+}>;
+
+/** A request about the user as a whole (exportUser, eraseUser): only who is calling. */
+export interface UserRequest {
+  caller?: CallerContext;
+}
 
 /** POST /v1/chat's answer (docs/API.md, "REST calls"): a reply for the person, the intent, the tasks the reply is about. */
 export type ChatResult = ActorResult<{
@@ -114,6 +134,10 @@ export interface UserActorApi {
   reopenTask(req: TaskRefRequest): Promise<ReopenTaskResult>;
   /** POST /v1/chat: one conversation turn; its context is this actor's state. */
   chat(req: ChatRequest): Promise<ChatResult>;
+  /** GET /v1/me/export: everything the actor holds of the user (recorded as user.exported). */
+  exportUser(req: UserRequest): Promise<ExportUserResult>;
+  /** DELETE /v1/me: erases everything the actor holds of the user, actor state included, and emits user.erased. */
+  eraseUser(req: UserRequest): Promise<EraseUserResult>;
   /** The reminder reconciler's way to fire a reminder that Dapr could not deliver (the host was down). */
   fireOverdueReminder(data: ReminderData): Promise<void>;
 }
@@ -128,7 +152,7 @@ export type SuccessOf<M extends ResultMethod> = Extract<ResultOf<M>, { ok: true 
 
 /** Every method name, checked against the interface both ways. */
 export const USER_ACTOR_METHODS = [
-  'createTask', 'getTask', 'listTasks', 'updateTask', 'deleteTask', 'completeTask', 'reopenTask', 'chat', 'fireOverdueReminder',
+  'createTask', 'getTask', 'listTasks', 'updateTask', 'deleteTask', 'completeTask', 'reopenTask', 'chat', 'exportUser', 'eraseUser', 'fireOverdueReminder',
 ] as const satisfies readonly UserActorMethod[];
 // A method added to UserActorApi but not to the list fails to compile here.
 const everyMethodListed: Exclude<UserActorMethod, (typeof USER_ACTOR_METHODS)[number]> extends never ? true : never = true;

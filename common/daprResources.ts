@@ -49,6 +49,8 @@ export const DAPR_CONFIGURATION = 'todo-config';
  */
 export const SERVICE_INVOCATIONS = [
   { caller: SERVICE_APP_IDS.gateway, callee: SERVICE_APP_IDS.subscribers, operations: [{ name: '/audit', httpVerb: ['GET'] }, { name: '/audit/replay', httpVerb: ['GET'] },
+    // DELETE /v1/me waits for the subscribers' part of the erasure (subscribers/erasure/).
+    { name: '/audit/erasures', httpVerb: ['GET'] },
     // The operators' dead-letter API (gateway/routes/admin.ts → subscribers/deadLetters/adminApi.ts). One
     // multi-segment wildcard: Dapr's ACL stops at the first rule on a path, so /admin/dead-letters
     // and a rule below it could not carry different verbs.

@@ -15,6 +15,8 @@ import taskCompletedSchema from './events/schemas/task.completed.json';
 import taskReopenedSchema from './events/schemas/task.reopened.json';
 import taskDeletedSchema from './events/schemas/task.deleted.json';
 import reminderDueSchema from './events/schemas/reminder.due.json';
+import userErasedSchema from './events/schemas/user.erased.json';
+import userExportedSchema from './events/schemas/user.exported.json';
 import reminderSentSchema from './events/schemas/reminder.sent.json';
 import reminderFailedSchema from './events/schemas/reminder.failed.json';
 
@@ -86,6 +88,8 @@ const eventSchemas: Record<string, object> = {
   'reminder.due': reminderDueSchema,
   'reminder.sent': reminderSentSchema,
   'reminder.failed': reminderFailedSchema,
+  'user.erased': userErasedSchema,
+  'user.exported': userExportedSchema,
 };
 const compiledEvents = new Map<string, ValidateFunction>(
   Object.entries(eventSchemas).map(([type, schema]) => [type, ajv.compile(schema)]),

@@ -15,6 +15,7 @@ import { errorHandler, sendError } from './errors';
 import { adminRouter } from './routes/admin';
 import { auditRouter } from './routes/audit';
 import { chatRouter } from './routes/chat';
+import { meRouter } from './routes/me';
 import { tasksRouter } from './routes/tasks';
 import { streamTicketRouter } from './routes/streamTicket';
 import { webRouter } from './web/webRoutes';
@@ -68,6 +69,7 @@ export function createApp(log: Logger, notReady: ReadinessCheck = () => undefine
   app.use('/v1/tasks', tasksRouter());
   app.use('/v1/audit', auditRouter());
   app.use('/v1/chat', chatRouter());
+  app.use('/v1/me', meRouter());
   app.use('/v1/stream/ticket', streamTicketRouter());
   app.use('/v1/admin', requireOperator(), adminRouter());
   app.use((_req, res) => sendError(res, 404, 'not_found', 'no such route'));

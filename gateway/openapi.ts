@@ -109,6 +109,20 @@ export const openApiDocument = {
         responses: { 200: json('AuditPage', 'one page of events'), ...errors },
       },
     },
+    '/v1/me/export': {
+      get: {
+        summary: 'Everything held about the caller, as one JSON document',
+        description: 'The profile (email, zone), every task (open and completed), every pending reminder and the audit trail (newest first, up to EXPORT_MAX_AUDIT_EVENTS; `auditComplete` says whether it is all of it). Served as an attachment. Recorded in the audit trail as `user.exported` (counts only).',
+        responses: { 200: json('UserExport', 'the export'), ...errors },
+      },
+    },
+    '/v1/me': {
+      delete: {
+        summary: 'Erase everything held about the caller, and say what was erased',
+        description: 'The caller\'s UserActor erases their tasks, pending reminders (unregistered in Dapr: none fires after this), idempotency keys, profile and actor state, and emits `user.erased` (counts only); the subscribers erase the audit trail, notifications and dead letters older than that event when they record it, and never record an older event of the user again. 200 when both parts are done; 202 when the subscribers\' part is still under way after ERASE_WAIT_MS (it completes on its own; `pending` names what). The user may use the API again afterwards, as a new user.',
+        responses: { 200: json('UserErasure', 'erased'), 202: json('UserErasure', 'the actor\'s part erased; the subscribers\' part under way'), ...errors },
+      },
+    },
     '/v1/admin/dead-letters': {
       get: {
         summary: 'Operators: the dead letters, newest first',
@@ -149,7 +163,7 @@ export const openApiDocument = {
     '/v1/stream': {
       get: {
         summary: 'WebSocket: every event of the caller\'s tasks, live, with replay of what a device missed',
-        description: 'Upgrade to a WebSocket. The caller: a Bearer header, or `?ticket=` from POST /v1/stream/ticket (browsers cannot set headers on a WebSocket); a JWT in the URL (`?token=`) is refused. Every frame is one JSON object: an `Event` (the envelope of docs/API.md, Events), or, only after a replay request, a control frame whose `type` starts with `stream.`: `stream.replayed` (`count`, `lastEventId`: the missed events were sent, what follows is live) or `stream.resync` (`reason`: unknown_event, too_many, audit_behind, audit_unavailable; fetch GET /v1/tasks, then apply the live events that follow). `after` is the last eventId the device saw; the missed events come in the user\'s commit order, then the live ones, each once. A socket with over 1 MiB unsent is closed with 4008. Protocol: gateway/stream/README.md.',
+        description: 'Upgrade to a WebSocket. The caller: a Bearer header, or `?ticket=` from POST /v1/stream/ticket (browsers cannot set headers on a WebSocket); a JWT in the URL (`?token=`) is refused. Every frame is one JSON object: an `Event` (the envelope of docs/API.md, Events), or, only after a replay request, a control frame whose `type` starts with `stream.`: `stream.replayed` (`count`, `lastEventId`: the missed events were sent, what follows is live) or `stream.resync` (`reason`: unknown_event, too_many, audit_behind, audit_unavailable; fetch GET /v1/tasks, then apply the live events that follow). `after` is the last eventId the device saw; the missed events come in the user\'s commit order, then the live ones, each once. A socket with over 1 MiB unsent is closed with 4008; a socket past the STREAM_MAX_SOCKETS_PER_USER (10) of its user is opened and closed with 4029; a socket is closed with 4001 when its token (or the token of its ticket) expires. Protocol: gateway/stream/README.md.',
         parameters: [
           { name: 'ticket', in: 'query', required: false, schema: { type: 'string' }, description: 'a single-use ticket from POST /v1/stream/ticket (valid 60 s), for clients that cannot set the Authorization header' },
           { name: 'after', in: 'query', required: false, schema: { type: 'string', format: 'uuid' }, description: 'replay: the events after this one (the last eventId this device saw)' },
@@ -160,6 +174,7 @@ export const openApiDocument = {
           101: { description: 'switching to the WebSocket protocol; frames as described above' },
           400: json('Error', 'after, since or Last-Event-ID is malformed, or after and since are both given; `details` names the field'),
           401: json('Error', 'no Bearer token and no ticket; a token that is not valid; a ticket that is forged, expired or already used; or a JWT in the URL'),
+          429: { ...json('Error', 'more than STREAM_UPGRADES_PER_MINUTE (30) connects a minute for this user'), headers: { 'Retry-After': { schema: { type: 'integer' } } } },
         },
       },
     },
@@ -218,6 +233,42 @@ export const openApiDocument = {
         properties: { ticket: { type: 'string', description: 'opaque; pass it as GET /v1/stream?ticket=…' }, expiresAt: { type: 'string', format: 'date-time' } },
       },
       Event: withoutId(envelopeSchema),
+      UserExport: {
+        type: 'object', additionalProperties: false, required: ['userId', 'exportedAt', 'profile', 'tasks', 'reminders', 'audit', 'auditComplete'],
+        properties: {
+          userId: { type: 'string' },
+          exportedAt: { type: 'string', format: 'date-time' },
+          profile: { oneOf: [{ type: 'null' }, { type: 'object', additionalProperties: false, required: ['email', 'timezone'], properties: { email: { type: ['string', 'null'] }, timezone: { type: ['string', 'null'] } } }] },
+          tasks: { type: 'array', items: ref('Task') },
+          reminders: {
+            type: 'array',
+            items: {
+              type: 'object', additionalProperties: false, required: ['taskId', 'reminderId', 'occurrence', 'fireAt'],
+              properties: { taskId: { type: 'string' }, reminderId: { type: 'string' }, occurrence: { type: 'integer' }, fireAt: { type: 'string', format: 'date-time' } },
+            },
+          },
+          audit: { type: 'array', items: ref('Event') },
+          auditComplete: { type: 'boolean' },
+        },
+      },
+      UserErasure: {
+        type: 'object', additionalProperties: false, required: ['userId', 'eventId', 'erasedAt', 'complete', 'erased'],
+        properties: {
+          userId: { type: 'string' },
+          eventId: { type: 'string', format: 'uuid', description: 'the user.erased event' },
+          erasedAt: { type: 'string', format: 'date-time' },
+          complete: { type: 'boolean' },
+          erased: {
+            type: 'object', additionalProperties: false, required: ['tasks', 'reminders', 'idempotencyKeys', 'outboxRows', 'actorState'],
+            properties: {
+              tasks: { type: 'integer' }, reminders: { type: 'integer' }, idempotencyKeys: { type: 'integer' }, outboxRows: { type: 'integer' }, actorState: { type: 'boolean' },
+              auditRows: { type: 'integer' }, notifications: { type: 'integer' }, deadLetters: { type: 'integer' },
+            },
+          },
+          pending: { type: 'array', items: { enum: ['auditRows', 'notifications', 'deadLetters'] } },
+          message: { type: 'string' },
+        },
+      },
       AuditPage: {
         type: 'object', additionalProperties: false, required: ['items', 'nextCursor'],
         properties: { items: { type: 'array', items: ref('Event') }, nextCursor: { type: ['string', 'null'] } },

@@ -36,7 +36,12 @@ export const ALL_TOPICS: readonly string[] = [...Object.values(TOPICS).flatMap((
 
 export type TaskEventType = 'task.created' | 'task.updated' | 'task.completed' | 'task.reopened' | 'task.deleted';
 export type ReminderEventType = 'reminder.due' | 'reminder.sent' | 'reminder.failed';
-export type EventType = TaskEventType | ReminderEventType;
+/** Events about the user as a whole (DELETE /v1/me, GET /v1/me/export): their taskId is USER_EVENT_TASK_ID. */
+export type UserEventType = 'user.erased' | 'user.exported';
+export type EventType = TaskEventType | ReminderEventType | UserEventType;
+
+/** The taskId of a user-level event: every task of the user. */
+export const USER_EVENT_TASK_ID = '*';
 
 export interface EventEnvelope<D = Record<string, unknown>> {
   eventId: string;
@@ -58,7 +63,7 @@ export function buildEvent<D>(type: EventType, userId: string, taskId: string, d
   return e;
 }
 
-/** The topic an event type is published to. */
+/** The topic an event type is published to (user-level events travel with the task events, in the user's order). */
 export function topicOf(type: EventType): string {
   return type.startsWith('reminder.') ? TOPICS.reminders : TOPICS.taskEvents;
 }

@@ -90,7 +90,7 @@ export interface ScanPlan {
 }
 
 export interface ScanResult {
-  /** stopped: the visitor had enough; ended: the series has no more; exhausted: LIMITS.scanYields ran out. */
+  /** stopped: the visitor had enough; ended: the series has no more; exhausted: LIMITS.scanYields or LIMITS.rruleSteps ran out. */
   readonly end: 'stopped' | 'ended' | 'exhausted';
   /** The number of the last occurrence counted (visited or not). */
   readonly lastOrdinal: number;
@@ -99,7 +99,7 @@ export interface ScanResult {
 /**
  * The engine's core loop: visits the series' occurrences in order (strictly increasing instants)
  * until `visit` returns false, the series ends, or the work allowed runs out. Throws
- * RecurrenceLimitError when rrule itself finds nothing within its step budget.
+ * nothing: a scan whose rrule step budget runs out ends as exhausted, like one out of occurrences.
  */
 export function scanSeries(plan: ScanPlan, visit: (o: Occurrence) => boolean): ScanResult {
   const { rule, zone, startWall } = plan;
@@ -131,7 +131,10 @@ export function scanSeries(plan: ScanPlan, visit: (o: Occurrence) => boolean): S
 
   let end: ScanResult['end'] = 'ended';
   let examined = 0;
-  walkWallClock(rule, startWall, from, (ms) => {
+  // rrule's own step budget running out ends the scan as the occurrence budget does: the caller
+  // decides whether what was counted so far is enough (nextDue's fallback) or a limit error.
+  try {
+    walkWallClock(rule, startWall, from, (ms) => {
     if (ms <= startMs || ms < fromMs) return true;
     if (++examined > LIMITS.scanYields) {
       end = 'exhausted';
@@ -151,7 +154,11 @@ export function scanSeries(plan: ScanPlan, visit: (o: Occurrence) => boolean): S
     if (visit({ at, occurrence: ordinal })) return true;
     end = 'stopped';
     return false;
-  });
+    });
+  } catch (err) {
+    if (!(err instanceof RecurrenceLimitError)) throw err;
+    end = 'exhausted';
+  }
   return { end, lastOrdinal: ordinal };
 }
 
@@ -165,7 +172,7 @@ function planFor(input: SeriesInput, after: Date, ...more: Date[]): ScanPlan {
 }
 
 function limitReached(what: string): RecurrenceLimitError {
-  return new RecurrenceLimitError(`${what}: more than ${LIMITS.scanYields} occurrences would have to be examined`);
+  return new RecurrenceLimitError(`${what}: more than ${LIMITS.scanYields} occurrences, or ${LIMITS.rruleSteps / 2} periods without one, would have to be examined`);
 }
 
 /**

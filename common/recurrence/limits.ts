@@ -1,7 +1,7 @@
 /**
  * Every bound the engine enforces, in one place. Each call into the engine does a bounded amount
  * of work whatever rule it is given: these numbers are that bound, chosen so the worst call stays
- * well under a second on one core, and so no legitimate rule comes near them.
+ * well under 10 ms on one core, and so no legitimate rule comes near them.
  */
 export const LIMITS = {
   /** Wall-clock years the engine works in. rrule misreads years below 100; zones before 1900 are local mean time. */
@@ -17,12 +17,15 @@ export const LIMITS = {
    */
   scanYields: 5_000,
   /**
-   * Steps of rrule's own loop one call may take (two per period: a day for DAILY, a year for
-   * YEARLY). rrule's loop has no bound of its own: a rule that never matches walks to year 9999,
-   * about 15 s for a daily one. 40 000 steps (20 000 periods) is at most about 0.25 s whatever the
-   * frequency, and covers the rarest real rules (Feb 29 on a Monday: at most 40 years, 14 600 days).
+   * Steps of rrule's own loop one call may take beyond two per time rrule yields (two steps per
+   * period; a YEARLY period counts four times). rrule's loop has no bound of its own: a rule that
+   * never matches walks to year 9999, about 15 s for a daily one. 1 000 steps (500 periods,
+   * 125 years of a YEARLY rule) keep the worst search to a few milliseconds (`npm run bench`'s recurrence part
+   * measures it), and cover the rarest real rules: Feb 29 on a Monday is at most 40 years away,
+   * and a rule that rare with FREQ=DAILY or HOURLY is walked by years (rruleBridge.ts). Rules
+   * whose day-choosing parts contradict each other are refused before any search (feasibility.ts).
    */
-  rruleSteps: 40_000,
+  rruleSteps: 1_000,
   /** occurrencesBetween returns at most this many. */
   maxListed: 1_000,
   /** A rule string longer than this is refused outright. */

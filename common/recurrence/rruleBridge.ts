@@ -64,6 +64,19 @@ export function terminationProblem(rule: RecurrenceRule, start: WallClock): stri
   return null;
 }
 
+/**
+ * Why a series started at `start` never has a second occurrence, when that is plain from the rule
+ * and the start alone (no search): every 7k days from a Sunday is a Sunday, so
+ * FREQ=DAILY;INTERVAL=7;BYDAY=MO never happens from one.
+ */
+export function gridProblem(rule: RecurrenceRule, start: WallClock): string | null {
+  const wd = weekdayOf(start);
+  if (rule.freq === 'DAILY' && rule.interval % 7 === 0 && rule.byDay && !rule.byDay.some((d) => WEEKDAYS.indexOf(d.weekday) === wd)) {
+    return `never repeats: every ${rule.interval} days from a ${WEEKDAYS[wd]} is always a ${WEEKDAYS[wd]}, not in BYDAY=${rule.byDay.map((d) => d.weekday).join(',')}`;
+  }
+  return null;
+}
+
 /** The rule's parts for rrule, with every default rrule would take from DTSTART taken from `start` instead. */
 export function rruleOptions(rule: RecurrenceRule, start: WallClock): Partial<Options> {
   const weekdays = rule.byDay?.map((d) => new RWeekday(WEEKDAYS.indexOf(d.weekday), d.ordinal)) ?? null;
@@ -138,6 +151,29 @@ export function periodStart(rule: RecurrenceRule, start: WallClock, target: Wall
 
 class StepBudgetExhausted extends Error {}
 
+/**
+ * The work done by every walk so far, in steps of rrule's loop (a YEARLY period counts four times: its
+ * dayset is a year). Only read by tests and benches, which measure the work of a call as the
+ * difference across it: counting steps, not time, is what makes the bound testable.
+ */
+export const WORK_METER = { steps: 0, yields: 0 };
+
+/**
+ * Whether the rule can be walked as FREQ=YEARLY with the same parts, yielding exactly the same
+ * times: INTERVAL=1 (no grid to keep), no BYSETPOS (which picks within each period), no ordinal
+ * weekday (which counts within a month), and a part that leaves most periods empty (BYMONTH,
+ * BYMONTHDAY, BYYEARDAY), so that walking by years saves steps. FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29
+ * then takes one step a year, not one a day.
+ */
+function walksAsYearly(rule: RecurrenceRule): boolean {
+  return rule.interval === 1 && !rule.bySetPos && !rule.byDay?.some((d) => d.ordinal !== undefined)
+    && ['MONTHLY', 'WEEKLY', 'DAILY', 'HOURLY'].includes(rule.freq)
+    && (rule.byMonth !== null || rule.byMonthDay !== null || rule.byYearDay !== null);
+}
+
+const EVERY_HOUR = Array.from({ length: 24 }, (_, h) => h);
+const EVERY_WEEKDAY = WEEKDAYS.map((_, i) => new RWeekday(i));
+
 export type WalkEnd =
   /** `visit` asked to stop. */
   | 'stopped'
@@ -148,23 +184,39 @@ export type WalkEnd =
  * Calls `visit` with the series' wall-clock times (fake UTC, ascending) from the period holding
  * `from` on, until `visit` returns false or rrule has no more. The series is `rule` with its
  * defaults taken from `start`; times before `start` are never visited, times before `from` may be.
- * Throws RecurrenceLimitError after LIMITS.rruleSteps steps of rrule's loop.
+ * Throws RecurrenceLimitError when rrule's loop takes more than LIMITS.rruleSteps steps beyond
+ * one per time it yields: the search for a time that comes too rarely, or never, is bounded,
+ * and a series that yields pays only for what it yields (COUNT ≤ LIMITS.maxCount bounds that).
  */
 export function walkWallClock(rule: RecurrenceRule, start: WallClock, from: WallClock, visit: (fakeUtc: number) => boolean): WalkEnd {
   const startMs = wallClockToFakeUtc(start);
-  const r = new RRule({ ...rruleOptions(rule, start), dtstart: new Date(periodStart(rule, start, from)) }, true);
+  const options = rruleOptions(rule, start);
+  if (walksAsYearly(rule)) {
+    options.freq = RFreq.YEARLY;
+    options.byhour ??= EVERY_HOUR;
+    // Without a day-choosing part rrule would take one from DTSTART: every weekday is the same as none.
+    if (!options.byweekday && !options.bymonthday && !options.byyearday) options.byweekday = EVERY_WEEKDAY;
+  }
+  const r = new RRule({ ...options, dtstart: new Date(periodStart(rule, start, from)) }, true);
   const interval = r.options.interval;
+  const weight = r.options.freq === RFreq.YEARLY ? 4 : 1; // a year's dayset costs about four periods of the others
   let steps = 0;
+  let yielded = 0;
   Object.defineProperty(r.options, 'interval', {
     enumerable: true,
     get() {
-      if (++steps > LIMITS.rruleSteps) throw new StepBudgetExhausted();
+      // Checked before the step is taken, so a walk never goes past its budget (a YEARLY step weighs 4).
+      if (steps + weight > LIMITS.rruleSteps + 2 * yielded) throw new StepBudgetExhausted();
+      steps += weight;
+      WORK_METER.steps += weight;
       return interval;
     },
   });
   let stopped = false;
   try {
     r.all((d) => {
+      yielded += 1;
+      WORK_METER.yields += 1;
       const ms = d.getTime();
       if (ms < startMs) return true;
       stopped = !visit(ms);

@@ -10,6 +10,7 @@
 import { InvalidRecurrenceError, RecurrenceLimitError } from './errors';
 import { nextOccurrence, ruleOf, startWallOf } from './expand';
 import { LIMITS } from './limits';
+import { gridProblem } from './rruleBridge';
 import { parseRule } from './ruleParser';
 import { isKnownTimeZone } from './zonedTime';
 
@@ -50,6 +51,8 @@ export function validateRecurrence(rule: string, firstDueUtc: Date | string | nu
       return { ok: false, details: [{ field: RULE, message: `UNTIL is before the first due time ${due.toISOString()}: the series would never repeat` }] };
     }
     if (r.count === 1) return { ok: true };
+    const grid = gridProblem(r, start);
+    if (grid) return { ok: false, details: [{ field: RULE, message: grid }] };
     if (nextOccurrence({ rule: r, zone, dtstartUtc: due, afterUtc: due }) === null) {
       return { ok: false, details: [{ field: RULE, message: `never repeats: started at ${due.toISOString()} in ${zone}, it has no occurrence after the first (its dates do not exist, fall in DST gaps, or are past UNTIL)` }] };
     }

@@ -18,13 +18,15 @@
  */
 import { LIMITS } from './limits';
 import { daysInMonth, isValidWallClock, type WallClock } from './wallClock';
+import { contradictionProblem } from './feasibility';
 
 export const FREQUENCIES = ['YEARLY', 'MONTHLY', 'WEEKLY', 'DAILY', 'HOURLY', 'MINUTELY'] as const;
 export type Frequency = (typeof FREQUENCIES)[number];
 
 /** Monday first: index = rrule's weekday number. */
-export const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
+import { WEEKDAYS, type Weekday } from './weekdays';
+
+export { WEEKDAYS, type Weekday };
 
 export interface ByDay {
   readonly weekday: Weekday;
@@ -142,6 +144,9 @@ function crossPartProblems(r: RecurrenceRule, given: ReadonlySet<Part>): string[
   if (has('BYHOUR') && r.freq === 'MINUTELY') problems.push('BYHOUR cannot be used with FREQ=MINUTELY; write FREQ=HOURLY;BYHOUR=..;BYMINUTE=.. instead (e.g. every 15 minutes from 9 to 17: FREQ=HOURLY;BYHOUR=9,10,11,12,13,14,15,16;BYMINUTE=0,15,30,45)');
   if (r.byMonth && r.byMonthDay && r.byMonth.every((m) => r.byMonthDay?.every((d) => Math.abs(d) > daysInMonth(2000, m)))) {
     problems.push(`never happens: no month in BYMONTH=${r.byMonth.join(',')} has a day BYMONTHDAY=${r.byMonthDay.join(',')}`);
+  } else if (problems.length === 0) {
+    const contradiction = contradictionProblem(r);
+    if (contradiction) problems.push(contradiction);
   }
   return problems;
 }

@@ -102,6 +102,8 @@ export function parseListQuery(raw: Raw): ParsedListQuery {
 
   const q = one(raw, 'q', errors);
   if (q !== undefined && (q.length === 0 || q.length > 200)) errors.push({ field: 'q', message: 'must be 1..200 characters' });
+  // The search text joins title, description and tags with U+001F (migration 010): q never contains it, so no match spans two fields.
+  else if (q !== undefined && [...q].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) errors.push({ field: 'q', message: 'must not contain control characters' });
   const dueBefore = instant(one(raw, 'dueBefore', errors), 'dueBefore', errors);
   const dueAfter = instant(one(raw, 'dueAfter', errors), 'dueAfter', errors);
   const overdueRaw = one(raw, 'overdue', errors);

@@ -13,6 +13,10 @@ import { isDuplicateLive, planReplay, type StreamEvent } from './replayPlan';
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** WebSocket close code for a client that does not keep up (4000–4999 are the application's). */
 export const CLOSE_TOO_SLOW = 4008;
+/** Close code of a socket whose token expired: the device reconnects with a fresh token. */
+export const CLOSE_TOKEN_EXPIRED = 4001;
+/** Close code of a socket over STREAM_MAX_SOCKETS_PER_USER: the user has too many devices connected. */
+export const CLOSE_TOO_MANY_SOCKETS = 4029;
 /** Users whose last live position is remembered (least recently active forgotten first). */
 export const TRACKED_USERS = 100_000;
 
@@ -54,6 +58,11 @@ export class StreamHub {
     }
     set.add(socket);
     return socket;
+  }
+
+  /** How many sockets this user has open on this process. */
+  count(userId: string): number {
+    return this.sockets.get(userId)?.size ?? 0;
   }
 
   remove(socket: DeviceSocket): void {

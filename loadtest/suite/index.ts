@@ -35,6 +35,7 @@ import { runApiBench } from '../apiBench';
 import { RESULTS_DIR } from '../kit';
 import { runChatBench } from '../chatBench';
 import { runEventsBench } from '../eventsBench';
+import { runRecurrenceBench } from '../recurrenceBench';
 import { runReminderBench } from '../reminderBench';
 import { replaceSection } from '../resultsMd';
 import { machineInfo } from '../machine';
@@ -61,6 +62,7 @@ const NODE_BENCHES: Record<string, (args: string[]) => Promise<number>> = {
   '--reminders': runReminderBench,
   '--chat': runChatBench,
   '--events': runEventsBench,
+  '--recurrence': runRecurrenceBench,
 };
 /** The suite's `node` part (the events bench is a part of its own). */
 const NODE_PART = ['--api', '--reminders', '--chat'];

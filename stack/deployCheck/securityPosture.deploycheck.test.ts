@@ -42,7 +42,7 @@ describe('deploy check of the security posture', function () {
   });
 
   it('reports an API path the ingress forgot', async () => {
-    scratch.edit(`${CHART}/values.yaml`, (t) => t.replace('apiPaths: [/v1/tasks, /v1/audit, /v1/chat, /v1/stream, /v1/admin]', 'apiPaths: [/v1/tasks, /v1/audit, /v1/chat, /v1/admin]'));
+    scratch.edit(`${CHART}/values.yaml`, (t) => t.replace('apiPaths: [/v1/tasks, /v1/audit, /v1/chat, /v1/stream, /v1/admin, /v1/me]', 'apiPaths: [/v1/tasks, /v1/audit, /v1/chat, /v1/admin, /v1/me]'));
     has(await securityPosture.run(scratch), /does not route the API path \/v1\/stream/);
   });
 

@@ -3,13 +3,16 @@
  * gateway (which passes the authenticated user id):
  * - GET /audit?userId=&taskId=&limit=&cursor=  the trail, newest first (GET /v1/audit);
  * - GET /audit/replay?userId=&after=|since=&limit=&upToSeq=  what a reconnecting device missed,
- *   oldest first (GET /v1/stream?after=…, gateway/stream/README.md).
+ *   oldest first (GET /v1/stream?after=…, gateway/stream/README.md);
+ * - GET /audit/erasures?userId=&eventId=  what the subscribers erased for a user.erased event, or
+ *   `{ "status": "pending" }` until the audit consumer has recorded it (DELETE /v1/me).
  */
 import { Router } from 'express';
 import type { Pool } from 'pg';
 import { isInstant, isUuid, type FieldError } from '../../common/validation';
 import { decodeCursor, queryAudit, replayAudit } from './auditStore';
 import type { AuditProgress } from './auditProgress';
+import { erasureRecord } from '../erasure/userErasure';
 
 /** The most events one replay may ask for. */
 export const MAX_REPLAY_LIMIT = 10_000;
@@ -65,6 +68,19 @@ export function auditApi(pool: Pool, progress: AuditProgress, replayWaitMs: numb
       return;
     }
     res.json(await replayAudit(pool, { userId, afterEventId: after?.toLowerCase(), since: since === undefined ? undefined : new Date(since).toISOString(), limit, upToSeq, cut }));
+  });
+  r.get('/audit/erasures', async (req, res) => {
+    const userId = typeof req.query.userId === 'string' ? req.query.userId : '';
+    const eventId = typeof req.query.eventId === 'string' ? req.query.eventId : '';
+    const errors: FieldError[] = [];
+    if (!userId) errors.push({ field: 'userId', message: 'is required' });
+    if (!isUuid(eventId)) errors.push({ field: 'eventId', message: 'must be the eventId of a user.erased event (a UUID)' });
+    if (errors.length) {
+      res.status(400).json(invalid(errors));
+      return;
+    }
+    const record = await erasureRecord(pool, userId, eventId.toLowerCase());
+    res.json(record ? { status: 'done', ...record } : { status: 'pending' });
   });
   return r;
 }

@@ -1,6 +1,8 @@
 /** The audit_log table: written in batches, idempotent on eventId; read newest first by keyset cursor. */
 import type { Pool } from 'pg';
 import type { EventEnvelope } from '../../common/events/envelope';
+import { inTransaction } from '../../common/db/pool';
+import { eraseForEvents, lockUsers } from '../erasure/userErasure';
 
 export interface AuditRecord {
   event: EventEnvelope<unknown>;
@@ -13,23 +15,31 @@ export interface AuditRecord {
 
 /**
  * Inserts the batch in one statement, one array parameter per column (unnest), so the statement's
- * text and plan are the same for every batch size; events already recorded are skipped. Returns
- * rows inserted.
+ * text and plan are the same for every batch size; events already recorded are skipped, and so are
+ * events of a user older than that user's erasure (subscribers/erasure/userErasure.ts), whose
+ * user.erased events in the batch are acted on first, in the same transaction. Returns rows inserted.
  */
 export async function insertAuditBatch(pool: Pool, records: AuditRecord[]): Promise<number> {
   if (records.length === 0) return 0;
-  const res = await pool.query(
-    `INSERT INTO audit_log (event_id, user_id, task_id, type, schema_version, event_time, event, topic, kafka_partition, kafka_offset, outbox_seq)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::jsonb[], $8::text[], $9::int[], $10::bigint[], $11::bigint[])
-     ON CONFLICT (event_id) DO NOTHING`,
-    [
-      records.map((r) => r.event.eventId), records.map((r) => r.event.userId), records.map((r) => r.event.taskId),
-      records.map((r) => r.event.type), records.map((r) => r.event.version), records.map((r) => r.event.time),
-      records.map((r) => JSON.stringify(r.event)), records.map((r) => r.topic), records.map((r) => r.partition),
-      records.map((r) => r.offset), records.map((r) => r.seq),
-    ],
-  );
-  return res.rowCount ?? 0;
+  return inTransaction(pool, async (tx) => {
+    const erased = records.filter((r) => r.event.type === 'user.erased').map((r) => r.event);
+    await lockUsers(tx, records.map((r) => r.event.userId), new Set(erased.map((e) => e.userId)));
+    await eraseForEvents(tx, erased);
+    const res = await tx.query(
+      `INSERT INTO audit_log (event_id, user_id, task_id, type, schema_version, event_time, event, topic, kafka_partition, kafka_offset, outbox_seq)
+       SELECT v.* FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::jsonb[], $8::text[], $9::int[], $10::bigint[], $11::bigint[])
+         AS v(event_id, user_id, task_id, type, schema_version, event_time, event, topic, kafka_partition, kafka_offset, outbox_seq)
+        WHERE NOT EXISTS (SELECT 1 FROM user_erasures e WHERE e.user_id = v.user_id AND v.event_time < e.erased_at)
+       ON CONFLICT (event_id) DO NOTHING`,
+      [
+        records.map((r) => r.event.eventId), records.map((r) => r.event.userId), records.map((r) => r.event.taskId),
+        records.map((r) => r.event.type), records.map((r) => r.event.version), records.map((r) => r.event.time),
+        records.map((r) => JSON.stringify(r.event)), records.map((r) => r.topic), records.map((r) => r.partition),
+        records.map((r) => r.offset), records.map((r) => r.seq),
+      ],
+    );
+    return res.rowCount ?? 0;
+  });
 }
 
 export interface AuditQuery {

@@ -5,7 +5,8 @@
  * Settling writes reminder.sent / reminder.failed into the outbox in the same transaction, so the
  * event is published exactly when the outcome is recorded (the actor host's relay publishes it).
  */
-import type { Pool } from 'pg';
+import { erasedBefore, latestErasures, lockUsers } from '../erasure/userErasure';
+import type { Pool, PoolClient } from 'pg';
 import { inTransaction } from '../../common/db/pool';
 import { buildEvent, type EventEnvelope } from '../../common/events/envelope';
 // The one door into the outbox (the actor host's publisher sends what it holds).
@@ -66,7 +67,18 @@ export interface DueRecord {
 }
 
 /** Records new reminder.due events as pending, due now; events already recorded are left as they are. Returns rows inserted. */
-export async function insertDueNotifications(pool: Pool, records: DueRecord[]): Promise<number> {
+export async function insertDueNotifications(pool: Pool, all: DueRecord[]): Promise<number> {
+  if (all.length === 0) return 0;
+  return inTransaction(pool, async (tx) => {
+    // A reminder that fired before its user erased their data is not emailed (subscribers/erasure/userErasure.ts).
+    const users = all.map((r) => r.event.userId);
+    await lockUsers(tx, users);
+    const erasures = await latestErasures(tx, users);
+    return insertPending(tx, all.filter((r) => !erasedBefore(r.event, erasures)));
+  });
+}
+
+async function insertPending(db: PoolClient, records: DueRecord[]): Promise<number> {
   if (records.length === 0) return 0;
   const values: unknown[] = [];
   const tuples = records.map(({ event: e, partition, offset, replayed }, i) => {
@@ -74,7 +86,7 @@ export async function insertDueNotifications(pool: Pool, records: DueRecord[]): 
     const b = i * 9;
     return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, 'pending', 0, now(), $${b + 6}, $${b + 7}::int, $${b + 8}::bigint, CASE WHEN $${b + 9}::boolean THEN now() END)`;
   });
-  const res = await pool.query(
+  const res = await db.query(
     `INSERT INTO notifications (event_id, user_id, task_id, reminder_id, recipient, status, attempts, next_attempt_at, event, source_partition, source_offset, replayed_at)
      VALUES ${tuples.join(',')} ON CONFLICT (event_id) DO NOTHING`,
     values,

@@ -37,9 +37,17 @@ export class TaskStore {
     return this.tasks.delete(id);
   }
 
+  /** The user erased their data (DELETE /v1/me, on this or another device): every held task goes. */
+  eraseAll(): boolean {
+    const had = this.tasks.size > 0;
+    for (const id of [...this.tasks.keys()]) this.remove(id);
+    return had;
+  }
+
   /** Applies one stream event; true when the store changed. */
   apply(event: StreamEvent): boolean {
     if (event.type === 'task.deleted') return this.remove(event.taskId, event.data.taskVersion);
+    if (event.type === 'user.erased') return this.eraseAll();
     if (event.type.startsWith('task.') || event.type === 'reminder.due') return event.data.task ? this.upsert(event.data.task) : false;
     return false;
   }

@@ -36,6 +36,16 @@ describe('the web page\'s copy of the tasks', () => {
     assert.equal(s.tasks.get('b')?.version, 3);
   });
 
+  it('a user.erased event (DELETE /v1/me on any device) empties the list, and a late event of an erased task does not bring it back', () => {
+    const s = new TaskStore();
+    s.apply(ev('task.created', task('a', 1)));
+    s.apply(ev('task.created', task('b', 1)));
+    assert.equal(s.apply({ eventId: 'e', type: 'user.erased', time: '', userId: 'u', taskId: '*', data: { tasks: 2, reminders: 0, idempotencyKeys: 0, outboxRows: 2 } } as unknown as StreamEvent), true);
+    assert.equal(s.tasks.size, 0);
+    s.apply(ev('task.updated', task('a', 2)));
+    assert.equal(s.tasks.size, 0);
+  });
+
   it('takes the task carried by a reminder.due event', () => {
     const s = new TaskStore();
     assert.equal(s.apply({ ...ev('reminder.due', task('a', 1)) }), true);

@@ -26,6 +26,7 @@ rendered chart against it.
   operations:
     - { name: /audit, httpVerb: [GET] }
     - { name: /audit/replay, httpVerb: [GET] }
+    - { name: /audit/erasures, httpVerb: [GET] }
     - { name: /admin/**, httpVerb: [GET, POST] }
 {{- end -}}
 
@@ -290,5 +291,7 @@ must add up (values.yaml explains the order of shutdown). Fails the render with 
 - completeTask
 - reopenTask
 - chat
+- exportUser
+- eraseUser
 - fireOverdueReminder
 {{- end -}}
