@@ -117,6 +117,7 @@ export const config = {
   smtpTls: oneOf('SMTP_TLS', SMTP_TLS_MODES, 'none', 'TLS to the SMTP server: none (the local sink), starttls (upgrade, required; port 587) or tls (implicit TLS; port 465)'),
   smtpUser: str('SMTP_USER', '', 'SMTP user name; unset: no authentication'),
   smtpPassword: str('SMTP_PASSWORD', '', 'SMTP password'),
+  peerPortBase: int('PEER_PORT_BASE', Number(process.env.GATEWAY_PORT || 8080) + 10, 'bench only (`npm run bench -- --peer`): first of the 4 ports of the Restate peer (ingress, admin, node-to-node, the peer service)', 'GATEWAY_PORT + 10'),
   smtpSinkHttpPort: int('SMTP_SINK_HTTP_PORT', 8025, 'development SMTP sink: GET /messages lists every email it received'),
   notifyFrom: str('NOTIFY_FROM', 'reminders@todo.local', 'sender address of reminder emails'),
   publicBaseUrl: str('PUBLIC_BASE_URL', `http://127.0.0.1:${process.env.GATEWAY_PORT || 8080}`, 'public URL of the REST API, for the task link in reminder emails', 'http://127.0.0.1:$GATEWAY_PORT'),

@@ -1,11 +1,14 @@
-// One endpoint at full speed (VUS in a loop, no think time): ENDPOINT=create (POST /v1/tasks) or
-// list (GET /v1/tasks?limit=20). The runner uses it for the 1 → 2 actor-host comparison.
+// One endpoint at full speed (VUS in a loop, no think time): ENDPOINT=create (POST /v1/tasks),
+// list (GET /v1/tasks?limit=20) or remind (a create with one reminder REMINDER_IN_MS ahead, an hour
+// by default, so none fires during the run). The runner uses it for the 1 → 2 actor-host
+// comparison and, with the same requests sent to the Restate peer (lib/api.js), for the peer bench.
 // Goals: issue 3 creates ≥ 1,000/s p99 ≤ 25 ms; lists ≥ 3,000/s p99 ≤ 10 ms.
 import { check } from 'k6';
-import { createTask, data, listTasks, pick, reportEndpoints, SUMMARY_TREND_STATS, withGoals } from './lib/api.js';
+import { CREATED, createTask, data, listTasks, pick, reportEndpoints, SUMMARY_TREND_STATS, withGoals } from './lib/api.js';
 export { handleSummary } from './lib/summary.js';
 
 const ENDPOINT = __ENV.ENDPOINT || 'create';
+const REMINDER_IN_MS = Number(__ENV.REMINDER_IN_MS || 3600000);
 const GOALS = {
   create: { 'http_reqs{endpoint:create}': ['rate>=1000'], 'http_req_duration{endpoint:create}': ['p(99)<=25'] },
   list: { 'http_reqs{endpoint:list}': ['rate>=3000'], 'http_req_duration{endpoint:list}': ['p(99)<=10'] },
@@ -14,11 +17,14 @@ const GOALS = {
 export const options = {
   scenarios: { [ENDPOINT]: { executor: 'constant-vus', vus: Number(__ENV.VUS || 32), duration: __ENV.DURATION || '10s' } },
   summaryTrendStats: SUMMARY_TREND_STATS,
-  thresholds: withGoals(reportEndpoints([ENDPOINT]), { ...GOALS[ENDPOINT], http_req_failed: ['rate<0.01'] }),
+  thresholds: withGoals(reportEndpoints([ENDPOINT]), { ...(GOALS[ENDPOINT] || {}), http_req_failed: ['rate<0.01'] }),
 };
 
 export default function () {
   const u = pick(data.users);
   if (ENDPOINT === 'list') check(listTasks(u, 20), { 'list 200': (x) => x.status === 200 });
-  else check(createTask(u, { title: 'throughput', priority: 'low' }), { 'create 201': (x) => x.status === 201 });
+  else if (ENDPOINT === 'remind') {
+    const body = { title: 'throughput with a reminder', priority: 'low', reminders: [{ at: new Date(Date.now() + REMINDER_IN_MS).toISOString() }] };
+    check(createTask(u, body, 'remind'), { 'create acknowledged': (x) => x.status === CREATED });
+  } else check(createTask(u, { title: 'throughput', priority: 'low' }), { 'create acknowledged': (x) => x.status === CREATED });
 }

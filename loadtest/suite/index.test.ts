@@ -22,6 +22,12 @@ describe('npm run bench options', () => {
     assert.ok(o.parts.has('soak') && o.soakMinutes < 1);
   });
 
+  it('--peer runs the peer part alone, and the whole suite includes it', () => {
+    assert.deepEqual([...parseSuiteArgs(['--peer']).parts], ['peer']);
+    assert.deepEqual([...parseSuiteArgs(['--peer', '--quick']).parts], ['peer']);
+    assert.ok(parseSuiteArgs([]).parts.has('peer'));
+  });
+
   it('--only runs the parts named, and names the parts when one is unknown', () => {
     assert.deepEqual([...parseSuiteArgs(['--only', 'mixed,storm']).parts], ['mixed', 'storm']);
     assert.throws(() => parseSuiteArgs(['--only', 'mixed,nope']), /unknown part nope/);

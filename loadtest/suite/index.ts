@@ -8,7 +8,9 @@
  *   npm run bench -- --quick          about a minute: one short run of each k6 scenario and a short
  *                                     soak; results/quick-<date>.json only, never RESULTS.md
  *   npm run bench -- --only a,b       only these parts: mixed, throughput, storm, reminders, devices,
- *                                     fixed, actors, pending, scaling, soak, node
+ *                                     fixed, actors, pending, scaling, events, peer, soak, node
+ *   npm run bench -- --peer           only the peer part (./peer.ts): the same k6 scenarios against this
+ *                                     system and against a Restate peer, and their ratios
  *   npm run bench -- --api | --reminders | --chat | --events   one node bench alone (NODE_BENCHES)
  *
  * This is the one dispatcher of the benches: the node benches (../apiBench.ts, ../reminderBench.ts,
@@ -48,6 +50,8 @@ import { scalingScenario } from './scaling';
 import { devicesScenario, mixedScenario, reminderStormScenario, throughputResult, throughputRuns, writeStormScenario } from './scenarios';
 import { eventsScenario } from './events';
 import { soakScenario } from './soak';
+import { peerScenario } from './peer';
+import { peerSection, peerTable, peerRows } from './peerReport';
 
 /** Published outbox rows are kept this long during the suite (an hour by default): short enough for the soak to see the pruning. */
 const SUITE_OUTBOX_RETENTION_MS = 5 * 60_000;
@@ -69,7 +73,7 @@ async function runNodeBenches(flags: string[], args: string[]): Promise<number> 
   for (const flag of flags) code = Math.max(code, await NODE_BENCHES[flag](args));
   return code;
 }
-export const PARTS = ['mixed', 'throughput', 'storm', 'reminders', 'devices', 'fixed', 'actors', 'pending', 'scaling', 'events', 'soak', 'node'] as const;
+export const PARTS = ['mixed', 'throughput', 'storm', 'reminders', 'devices', 'fixed', 'actors', 'pending', 'scaling', 'events', 'peer', 'soak', 'node'] as const;
 type Part = (typeof PARTS)[number];
 
 export interface SuiteOptions {
@@ -87,7 +91,7 @@ export function parseSuiteArgs(args: string[]): SuiteOptions {
     const i = args.indexOf(flag);
     return i >= 0 ? args[i + 1] : undefined;
   };
-  const only = value('--only');
+  const only = value('--only') ?? (args.includes('--peer') ? 'peer' : undefined);
   let parts: Set<Part>;
   if (only) {
     const asked = only.split(',').map((s) => s.trim());
@@ -162,8 +166,9 @@ async function suite(k6: string, opts: SuiteOptions, args: string[]): Promise<nu
     };
     const nUsers = opts.quick ? 100 : 1000;
     const tasksEach = opts.quick ? 10 : 20;
-    say(`▶ bench: ${nUsers} users with ${tasksEach} tasks each (tokens signed here, tasks written to PostgreSQL)`);
-    const users = await benchUsers(nUsers, 'bench-user', { pool, tasksEach, ttlSeconds: (opts.soakMinutes + 120) * 60 });
+    if ([...opts.parts].some((p) => p !== 'peer')) say(`▶ bench: ${nUsers} users with ${tasksEach} tasks each (tokens signed here, tasks written to PostgreSQL)`);
+    // The peer part makes its own users; a run of it alone needs none of these.
+    const users = [...opts.parts].some((p) => p !== 'peer') ? await benchUsers(nUsers, 'bench-user', { pool, tasksEach, ttlSeconds: (opts.soakMinutes + 120) * 60 }) : [];
     const ctx: SuiteContext = { k6, pool, quick: opts.quick, runs: opts.quick ? 1 : 3, users, label: (name, run) => `${stamp}-${name}-${run}` };
 
     // A part that fails is reported and the suite goes on with the next one. Each part starts
@@ -196,6 +201,7 @@ async function suite(k6: string, opts: SuiteOptions, args: string[]): Promise<nu
     await part('pending', () => pendingRemindersScenario(ctx));
     await part('scaling', async () => (oneHost ? scalingScenario(ctx, oneHost) : undefined));
     await part('events', () => eventsScenario(ctx, command));
+    await part('peer', () => peerScenario(ctx));
     await part('soak', () => soakScenario(ctx, opts.soakMinutes));
     if (has('node')) {
       await runNodeBenches(NODE_PART, opts.passOn).catch((err) => {
@@ -228,6 +234,8 @@ async function suite(k6: string, opts: SuiteOptions, args: string[]): Promise<nu
 
   say('\nfigures against the goals:');
   say(consoleSummary(results));
+  const peer = results.find((r) => r.name === 'peer');
+  if (peer) say(`\nagainst the Restate peer:\n${peerTable(peerRows(peer.figures))}`);
   for (const f of failures) say(`✖ ${f}`);
   if (opts.quick) {
     say(`\nquick run: single short runs, not for RESULTS.md; results in ${path.relative(REPO_ROOT, file)}`);
@@ -247,6 +255,8 @@ function writeResultsMd(info: RunInfo, results: ScenarioResult[], opts: SuiteOpt
   const complete = PARTS.filter((p) => p !== 'soak' && p !== 'node').every((p) => opts.parts.has(p)) && failures.length === 0;
   if (complete) replaceSection('summary', 'Summary: the suite against the goals', summarySection(info, results, NOTES));
   else say('  (only some parts ran, or some failed: the summary section of RESULTS.md is left as it was)');
+  const peer = results.find((r) => r.name === 'peer');
+  if (peer) replaceSection('suite-peer', peer.title, [shortHeader(info), peerSection(peer)].join('\n\n'));
   for (const r of results.filter((x) => !x.ownSection)) {
     replaceSection(`suite-${r.name}`, r.title, [shortHeader(r.name === 'soak' ? { ...info, runs: 1 } : info), scenarioSection(r)].join('\n\n'));
   }

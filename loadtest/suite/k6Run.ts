@@ -79,6 +79,8 @@ export async function runK6(opts: {
   env: Record<string, string | number>;
   data: unknown;
   window?: Window;
+  /** The process groups whose CPU is counted (default: the stack's; the peer bench passes the peer's). */
+  groups?: Map<number, string>;
 }): Promise<K6Result> {
   fs.mkdirSync(benchDir(), { recursive: true });
   const dataFile = path.join(benchDir(), `${opts.label}.data.json`);
@@ -102,7 +104,7 @@ export async function runK6(opts: {
   };
   process.once('exit', stopChild);
 
-  const groups = stackGroups();
+  const groups = new Map(opts.groups ?? stackGroups());
   if (child.pid) groups.set(child.pid, 'k6');
   // CPU is sampled every second while k6 runs (about 5 ms of CPU a sample), and the window ends at
   // the last sample taken while k6 was still alive (an ended process's CPU time is gone from /proc).

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import type { K6Result, K6Summary } from './k6Run';
+import { systemFigures } from './peer';
+
+const run = (metrics: K6Summary['metrics'], cores: Record<string, number> = {}): K6Result =>
+  ({ summary: { metrics }, exitCode: 0, seconds: 1, cores, memory: {}, command: 'k6 run', log: '' });
+
+describe('the figures of one system in the peer bench', () => {
+  const endpoint = (e: string, rate: number): K6Summary['metrics'] => ({
+    [`http_reqs{endpoint:${e}}`]: { type: 'counter', values: { rate, count: rate } },
+    [`http_req_duration{endpoint:${e}}`]: { type: 'trend', values: { med: 2, 'p(99)': 9, count: rate } },
+  });
+  const storm = (rateMetric: string) => run({
+    reminder_fire_lateness_ms: { type: 'trend', values: { med: 5, 'p(99)': 40, max: 90, count: 10 } },
+    [rateMetric]: { type: 'rate', values: { rate: 0.5 } },
+  });
+  const runs = (rateMetric: string) => ({
+    list: [run(endpoint('list', 400), { gateway: 1, k6: 0.5, other: 0.2 })],
+    create: [run(endpoint('create', 200), { gateway: 0.5 })],
+    remind: [run(endpoint('remind', 100), { gateway: 0.25 })],
+    storm: [storm(rateMetric)],
+  });
+  const byId = (fs: ReturnType<typeof systemFigures>) => new Map(fs.map((f) => [f.id, f.runs[0]]));
+
+  it('counts CPU per request over the system processes only, not k6 or the rest of the machine', () => {
+    const f = byId(systemFigures('this', runs('reminder_due_delivered')));
+    assert.equal(f.get('peer.this.list.cpuMsPerRequest'), 1000 / 400);
+    assert.equal(f.get('peer.this.create.cpuMsPerRequest'), 500 / 200);
+  });
+
+  it("reads the share fired from the devices for this system and from the peer's own record for the peer", () => {
+    assert.equal(byId(systemFigures('this', runs('reminder_due_delivered'))).get('peer.this.storm.fired'), 50);
+    assert.equal(byId(systemFigures('peer', runs('reminder_fired'))).get('peer.peer.storm.fired'), 50);
+    assert.ok(Number.isNaN(byId(systemFigures('peer', runs('reminder_due_delivered'))).get('peer.peer.storm.fired')));
+  });
+
+  it('names both systems\' figures alike, so that the table pairs them', () => {
+    const ours = systemFigures('this', runs('reminder_due_delivered')).map((f) => f.id.replace('peer.this.', ''));
+    const theirs = systemFigures('peer', runs('reminder_fired')).map((f) => f.id.replace('peer.peer.', ''));
+    assert.deepEqual(ours, theirs);
+  });
+});
