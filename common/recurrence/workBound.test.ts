@@ -94,7 +94,7 @@ describe('recurrence: the work of one call is bounded in steps', () => {
     assert.ok(w.steps <= 8 * 19, `${w.steps} steps`);
   });
 
-  it('refuses as contradictory exactly the pairs of day parts rrule finds no day for in 60 years (every kind of year, several times)', () => {
+  it('refuses as contradictory exactly the pairs of day parts rrule finds no day for in 2000–2028 (a whole 28-year cycle of the Gregorian calendar: every kind of year, after every kind it follows)', () => {
     const base: RecurrenceRule = { freq: 'YEARLY', interval: 1, count: null, until: null, byDay: null, byMonthDay: null, byMonth: null, byYearDay: null, byWeekNo: null, bySetPos: null, byHour: null, byMinute: null, wkst: 'MO' };
     const rules: RecurrenceRule[] = [];
     for (let m = 1; m <= 12; m++) {
@@ -104,7 +104,7 @@ describe('recurrence: the work of one call is bounded in steps', () => {
     for (const r of rules) {
       const text = `BYMONTH=${r.byMonth};BYWEEKNO=${r.byWeekNo};BYYEARDAY=${r.byYearDay}`;
       const days = new RRule({
-        freq: RFreq.YEARLY, dtstart: new Date(Date.UTC(2000, 0, 1)), until: new Date(Date.UTC(2060, 0, 1)), wkst: WEEKDAYS.indexOf(r.wkst),
+        freq: RFreq.YEARLY, dtstart: new Date(Date.UTC(2000, 0, 1)), until: new Date(Date.UTC(2029, 0, 1)), wkst: WEEKDAYS.indexOf(r.wkst),
         bymonth: r.byMonth ? [...r.byMonth] : null, byyearday: r.byYearDay ? [...r.byYearDay] : null, byweekno: r.byWeekNo ? [...r.byWeekNo] : null,
         byweekday: WEEKDAYS.map((_, i) => new RWeekday(i)), byhour: [0], byminute: [0], bysecond: [0],
       }).all((_d, i) => i < 1);
