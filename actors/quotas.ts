@@ -24,7 +24,7 @@ export async function quotaUse(pool: Pool, userId: string): Promise<QuotaUse> {
 }
 
 /** The refusal of a write that would take the user past a quota, or undefined: pure, from the counts. */
-export function quotaRefusal(quotas: UserQuotas, use: QuotaUse, adds: { openTasks: number; pendingReminders: number }): Fail | undefined {
+export function quotaRefusal(quotas: UserQuotas, use: QuotaUse, adds: QuotaUse): Fail | undefined {
   if (adds.openTasks > 0 && use.openTasks + adds.openTasks > quotas.openTasks) {
     return refusal(`you have ${use.openTasks} open tasks, the most one user may have is ${quotas.openTasks}: complete or delete some first`, 'openTasks', quotas.openTasks);
   }

@@ -104,8 +104,9 @@ export async function updateTask(deps: ActorDeps, userId: string, req: UpdateTas
   if (changed.length === 0) return { ok: true, task };
   const errors = [...timedRecurrence(task.recurrence ? 'check' : undefined, () => crossFieldErrors(task)), ...pastReminderErrors(task, current, deps.now())];
   if (errors.length) return invalid('the changes are invalid', errors);
-  if (changesReminderTimes(changed)) {
-    const over = await checkQuotas(deps, userId, { openTasks: 0, pendingReminders: desiredReminders(task, deps.now()).length - desiredReminders(current, deps.now()).length });
+  const schedule = changesReminderTimes(changed) ? scheduleOf(task, deps.now()) : undefined;
+  if (schedule) {
+    const over = await checkQuotas(deps, userId, { openTasks: 0, pendingReminders: schedule.desired.length - desiredReminders(current, deps.now()).length });
     if (over) return over;
   }
   const ok = await commit(deps, {
@@ -113,7 +114,7 @@ export async function updateTask(deps: ActorDeps, userId: string, req: UpdateTas
     userId,
     events: [event(deps, 'task.updated', userId, task.id, { task, changed }, req.caller?.traceId)],
     write: (tx) => store.updateTask(tx, userId, task, current.version),
-    schedules: changesReminderTimes(changed) ? [scheduleOf(task, deps.now())] : [],
+    schedules: schedule ? [schedule] : [],
   });
   return ok ? { ok: true, task } : conflict();
 }
@@ -172,14 +173,15 @@ export async function reopenTask(deps: ActorDeps, userId: string, req: TaskRefRe
   if (isFail(current)) return current;
   if (current.status === 'open') return { ok: true, task: current };
   const task = reopenedTask(current, deps.now());
-  const over = await checkQuotas(deps, userId, { openTasks: 1, pendingReminders: desiredReminders(task, deps.now()).length });
+  const schedule = scheduleOf(task, deps.now());
+  const over = await checkQuotas(deps, userId, { openTasks: 1, pendingReminders: schedule.desired.length });
   if (over) return over;
   const ok = await commit(deps, {
     command: 'reopenTask',
     userId,
     events: [event(deps, 'task.reopened', userId, task.id, { task }, req.caller?.traceId)],
     write: (tx) => store.updateTask(tx, userId, task, current.version),
-    schedules: [scheduleOf(task, deps.now())],
+    schedules: [schedule],
   });
   return ok ? { ok: true, task } : conflict();
 }
