@@ -63,6 +63,7 @@ const cacheDefault = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedi
 
 export const config = {
   logLevel: str('LOG_LEVEL', 'info', 'winston log level of every service (error, warn, info, debug)'),
+  serviceCpuProfileDir: str('SERVICE_CPU_PROFILE_DIR', '', 'local stack: when set, every service process runs with node --cpu-prof and writes a .cpuprofile into this directory when it stops (open it in Chrome DevTools; loadtest/README.md, "Where the time goes")'),
   cacheDir: str('TODO_CACHE_DIR', cacheDefault, 'where the local stack keeps built Dapr binaries, Kafka jars, data directories, logs and pid state', '~/.cache/todo-actors'),
   daprBuild: str('TODO_DAPR_BUILD', 'slim', 'local daprd build: slim (only the components this project uses) or stable (every stable component; slower to build)'),
 

@@ -66,8 +66,14 @@ describe('monitoring/alertmanager.yaml as the local stack fills it in', () => {
 describe("the sidecars' Dapr Configuration", () => {
   it('is components/config.yaml with the Zipkin address on this stack\'s port', () => {
     const source = fs.readFileSync(path.join(REPO_ROOT, 'components', 'config.yaml'), 'utf8');
-    const doc = yaml.load(daprConfig(source, 10011)) as Doc;
+    const doc = yaml.load(daprConfig(source, 10011, 1)) as Doc;
     assert.equal(doc.spec.tracing.zipkin.endpointAddress, 'http://127.0.0.1:10011/api/v2/spans');
     assert.equal(doc.spec.tracing.samplingRate, '1');
+  });
+
+  it('samples new traces at TRACING_SAMPLING_RATE, as the services do', () => {
+    const source = fs.readFileSync(path.join(REPO_ROOT, 'components', 'config.yaml'), 'utf8');
+    const doc = yaml.load(daprConfig(source, 10011, 0.1)) as Doc;
+    assert.equal(doc.spec.tracing.samplingRate, '0.1');
   });
 });

@@ -80,11 +80,17 @@ export function fillPlaceholders(template: string, values: Record<string, string
   });
 }
 
-/** components/config.yaml with its Zipkin address on this stack's ZIPKIN_PORT. */
-export function daprConfig(source: string, zipkinPort: number): string {
+/**
+ * components/config.yaml with its Zipkin address on this stack's ZIPKIN_PORT and its samplingRate
+ * TRACING_SAMPLING_RATE's, so the sidecars sample new traces as the services do (one setting for both,
+ * as the chart's dapr.tracing.samplingRate is).
+ */
+export function daprConfig(source: string, zipkinPort: number, samplingRate: number): string {
   const out = source.replace(/(endpointAddress:\s*"?http:\/\/127\.0\.0\.1:)\d+(\/api\/v2\/spans)/, `$1${zipkinPort}$2`);
   if (out === source && !source.includes(`127.0.0.1:${zipkinPort}/api/v2/spans`)) throw new Error('components/config.yaml names no local Zipkin endpointAddress');
-  return out;
+  const sampled = out.replace(/(\n\s+samplingRate:\s*)"[^"]*"/, `$1"${samplingRate}"`);
+  if (!/\n\s+samplingRate:\s*"/.test(out)) throw new Error('components/config.yaml names no tracing samplingRate');
+  return sampled;
 }
 
 /** Writes the files the Dapr sidecars and the monitoring programs read (every `up`). */
@@ -94,7 +100,7 @@ export function writeMonitoringFiles(allSpecs: readonly ProcessSpec[]): void {
   fs.mkdirSync(paths.data('dapr'), { recursive: true });
   fs.writeFileSync(path.join(prometheusDir(), 'prometheus.yml'), prometheusConfig(scrapeTargets(allSpecs)));
   fs.writeFileSync(path.join(paths.data('alertmanager'), 'alertmanager.yml'), fillPlaceholders(fs.readFileSync(ALERTMANAGER_TEMPLATE, 'utf8'), alertmanagerValues()));
-  fs.writeFileSync(path.join(paths.data('dapr'), 'config.yaml'), daprConfig(fs.readFileSync(path.join(paths.components, 'config.yaml'), 'utf8'), config.zipkinPort));
+  fs.writeFileSync(path.join(paths.data('dapr'), 'config.yaml'), daprConfig(fs.readFileSync(path.join(paths.components, 'config.yaml'), 'utf8'), config.zipkinPort, config.tracingSamplingRate));
 }
 
 /** Asks a running Prometheus and Alertmanager to read their files again (targets, rules, routes). */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { appSpecs, infraSpecs, type ProcessSpec } from './services';
+import { config } from '../common/config';
+import { appSpecs, infraSpecs, specFingerprint, type ProcessSpec } from './services';
 
 /** Every port a process listens on: its main port and every `--…-port` argument (but --app-port, which daprd calls). */
 function portsOf(spec: ProcessSpec): number[] {
@@ -41,5 +42,36 @@ describe('the local stack with more than one actor host', () => {
   it('runs one actor host by default and refuses zero', () => {
     assert.deepEqual(appSpecs({ pg: 5432 }, 1).map((s) => s.name).filter((n) => n.includes('actors')), ['actors', 'daprd-actors']);
     assert.throws(() => appSpecs({ pg: 5432 }, 0), /ACTOR_HOSTS must be 1 or more/);
+  });
+});
+
+describe('the settings a running service is compared by', () => {
+  const fingerprints = () => appSpecs({ pg: 5432 }).map(specFingerprint);
+
+  it('change with TRACING_SAMPLING_RATE, so up restarts the services and sidecars the bench samples less', () => {
+    const before = config.tracingSamplingRate;
+    try {
+      config.tracingSamplingRate = 1;
+      const one = fingerprints();
+      config.tracingSamplingRate = 0.1;
+      const tenth = fingerprints();
+      assert.equal(one.length, tenth.length);
+      one.forEach((f, i) => assert.notEqual(f, tenth[i]));
+    } finally {
+      config.tracingSamplingRate = before;
+    }
+  });
+
+  it('run the services with node --cpu-prof only when SERVICE_CPU_PROFILE_DIR is set', () => {
+    const before = config.serviceCpuProfileDir;
+    try {
+      config.serviceCpuProfileDir = '';
+      assert.ok(appSpecs({ pg: 5432 }).every((s) => !s.args.includes('--cpu-prof')));
+      config.serviceCpuProfileDir = '/tmp/profiles';
+      const services = appSpecs({ pg: 5432 }).filter((s) => !s.name.startsWith('daprd-'));
+      assert.ok(services.length >= 3 && services.every((s) => s.args.includes('--cpu-prof') && s.args.includes('--cpu-prof-dir=/tmp/profiles')));
+    } finally {
+      config.serviceCpuProfileDir = before;
+    }
   });
 });

@@ -31,14 +31,15 @@ export interface ProcessSpec {
   runAs?: { uid: number; gid: number };
   /** Where Prometheus scrapes this process (stack/monitoring.ts derives its scrape targets from these). */
   metrics?: { port: number; path: string };
-  /** Settings it reads from a file of its own (Kafka's server.properties and users), for specFingerprint. */
+  /** Settings it reads from a file of its own (Kafka's server.properties and users, the sidecars' config.yaml), for specFingerprint. */
   configFingerprint?: string;
 }
 
 /**
  * What a process is started with: its command, arguments and own settings. `up` restarts an
  * infrastructure process whose fingerprint changed (say, placement without mTLS, or Kafka without
- * SASL, left running by an older checkout).
+ * SASL, left running by an older checkout), and the services with their sidecars when one of
+ * theirs did (another TRACING_SAMPLING_RATE or SERVICE_CPU_PROFILE_DIR).
  */
 export function specFingerprint(spec: ProcessSpec): string {
   return createHash('sha256').update(JSON.stringify([spec.cmd, spec.args, spec.configFingerprint ?? ''])).digest('hex').slice(0, 16);
@@ -159,7 +160,8 @@ export function serviceEnv(ports: Ports, daprHttpPort: number, service: Service)
 }
 
 function node(script: string): { cmd: string; args: string[] } {
-  return { cmd: process.execPath, args: ['--enable-source-maps', path.join(REPO_ROOT, 'dist', script)] };
+  const profile = config.serviceCpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(config.serviceCpuProfileDir)}`] : [];
+  return { cmd: process.execPath, args: ['--enable-source-maps', ...profile, path.join(REPO_ROOT, 'dist', script)] };
 }
 
 export function infraSpecs(ports: Ports, java: string, pgBin: string, runAsPostgres?: { uid: number; gid: number }): ProcessSpec[] {
@@ -259,7 +261,16 @@ function daprdSpec(name: string, s: Sidecar, ports: Ports): ProcessSpec {
     },
     // components/config.yaml names the SQLite name-resolution database by a path relative to here.
     cwd: paths.data('dapr'),
+    configFingerprint: appSettingsFingerprint(),
   };
+}
+
+/**
+ * The settings a service or sidecar takes at its start that `up` compares with a running one's: a
+ * stack started with another TRACING_SAMPLING_RATE (the bench's, say) gets its services restarted.
+ */
+function appSettingsFingerprint(): string {
+  return `tracingSamplingRate=${config.tracingSamplingRate}`;
 }
 
 export function appSpecs(ports: Ports, actorHosts = config.actorHosts): ProcessSpec[] {
@@ -267,7 +278,7 @@ export function appSpecs(ports: Ports, actorHosts = config.actorHosts): ProcessS
   const app = (name: string, script: string, s: Sidecar, env: NodeJS.ProcessEnv = {}): ProcessSpec => ({
     name, group: 'app', port: s.appPort, stopSignal: 'SIGTERM', startTimeoutMs: 90_000,
     health: { kind: 'http', url: `http://127.0.0.1:${s.appMetricsPort}/readyz` }, metrics: { port: s.appMetricsPort, path: '/metrics' },
-    ...node(script), env: { ...serviceEnv(ports, s.httpPort, s.service), ...env }, cwd: REPO_ROOT,
+    ...node(script), env: { ...serviceEnv(ports, s.httpPort, s.service), ...env }, cwd: REPO_ROOT, configFingerprint: appSettingsFingerprint(),
   });
   const extraActorHosts = extraActorHostSidecars(actorHosts).flatMap((s, k) => [
     app(`actors-${k + 2}`, 'actors/main.js', s, { ACTORS_PORT: String(s.appPort), ACTORS_METRICS_PORT: String(s.appMetricsPort) }),

@@ -180,6 +180,17 @@ export async function up(): Promise<StackState> {
     });
   }
 
+  // Services left running with other settings (another TRACING_SAMPLING_RATE) are started again
+  // below, all of them with their sidecars (an app and its sidecar are one unit).
+  const wantedApps = new Map(appSpecs(ports).map((x) => [x.name, specFingerprint(x)]));
+  if (state.processes.some((p) => p.group === 'app' && wantedApps.has(p.name) && p.spec !== wantedApps.get(p.name))) {
+    await step('restarting the services with their current settings', async () => {
+      await stopRecords(state.processes.filter((p) => p.group === 'app'));
+      state.processes = state.processes.filter((p) => p.group !== 'app');
+      writeState(state);
+    });
+  }
+
   await step('starting Dapr sentry, PostgreSQL, Kafka, the SMTP sink, Dapr placement and scheduler, Prometheus, Alertmanager, Zipkin', async (h) => {
     if (!state.processes.some((p) => p.name === 'postgres')) preparePostgres(pgBin);
     if (!state.processes.some((p) => p.name === 'kafka')) prepareKafka(java);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { parseSuiteArgs, PARTS } from './index';
+import { config } from '../../common/config';
+import { BENCH_TRACING_SAMPLING_RATE, benchTracingSamplingRate, parseSuiteArgs, PARTS } from './index';
 
 describe('npm run bench options', () => {
   it('runs every part but the soak by default', () => {
@@ -31,5 +32,20 @@ describe('npm run bench options', () => {
   it('--only runs the parts named, and names the parts when one is unknown', () => {
     assert.deepEqual([...parseSuiteArgs(['--only', 'mixed,storm']).parts], ['mixed', 'storm']);
     assert.throws(() => parseSuiteArgs(['--only', 'mixed,nope']), /unknown part nope/);
+  });
+});
+
+describe('the tracing the suite measures with', () => {
+  it('is the chart\'s sampling (0.1 of new requests) unless the caller set TRACING_SAMPLING_RATE', () => {
+    const before = config.tracingSamplingRate;
+    try {
+      const env: NodeJS.ProcessEnv = {};
+      assert.equal(benchTracingSamplingRate(env), BENCH_TRACING_SAMPLING_RATE);
+      assert.equal(env.TRACING_SAMPLING_RATE, '0.1');
+      config.tracingSamplingRate = 1;
+      assert.equal(benchTracingSamplingRate({ TRACING_SAMPLING_RATE: '1' }), 1);
+    } finally {
+      config.tracingSamplingRate = before;
+    }
   });
 });

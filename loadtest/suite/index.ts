@@ -55,6 +55,22 @@ import { peerSection, peerTable, peerRows } from './peerReport';
 
 /** Published outbox rows are kept this long during the suite (an hour by default): short enough for the soak to see the pruning. */
 const SUITE_OUTBOX_RETENTION_MS = 5 * 60_000;
+/**
+ * The suite samples traces as the chart deploys the services (helm values.yaml and values-oke.yaml:
+ * dapr.tracing.samplingRate 0.1), not as the local stack does for debugging (1): recording and
+ * exporting every span of every request is a cost production does not pay. TRACING_SAMPLING_RATE
+ * set by the caller wins (`TRACING_SAMPLING_RATE=1 npm run bench` measures the local default).
+ */
+export const BENCH_TRACING_SAMPLING_RATE = 0.1;
+
+/** Applies the suite's sampling unless the caller chose one; the stack started after this uses it (stack/services.ts restarts services left running with another). */
+export function benchTracingSamplingRate(env: NodeJS.ProcessEnv = process.env): number {
+  if (env.TRACING_SAMPLING_RATE === undefined || env.TRACING_SAMPLING_RATE === '') {
+    env.TRACING_SAMPLING_RATE = String(BENCH_TRACING_SAMPLING_RATE);
+    config.tracingSamplingRate = BENCH_TRACING_SAMPLING_RATE;
+  }
+  return config.tracingSamplingRate;
+}
 
 /** The node benches, by the flag that runs one alone (as `npm run bench` did before the suite). */
 const NODE_BENCHES: Record<string, (args: string[]) => Promise<number>> = {
@@ -140,6 +156,7 @@ export async function runBenchSuite(args: string[]): Promise<number> {
   const k6 = await installGoTool(K6);
   process.env.RATE_LIMIT_PER_SECOND = '0';
   process.env.OUTBOX_RETENTION_MS ||= String(SUITE_OUTBOX_RETENTION_MS);
+  benchTracingSamplingRate();
   return withStack(() => suite(k6, opts, args));
 }
 
@@ -220,11 +237,11 @@ async function suite(k6: string, opts: SuiteOptions, args: string[]): Promise<nu
 
   const info: RunInfo = {
     date, command, minutes: (Date.now() - started) / 60_000, machine: machineInfo(), versions,
-    loadAverage: { start: loadStart, end: os.loadavg() }, runs: opts.quick ? 1 : 3,
+    loadAverage: { start: loadStart, end: os.loadavg() }, runs: opts.quick ? 1 : 3, tracingSamplingRate: config.tracingSamplingRate,
   };
   const report = {
     ...info, quick: opts.quick, parts: [...opts.parts], failures,
-    settings: { RATE_LIMIT_PER_SECOND: '0', OUTBOX_RETENTION_MS: process.env.OUTBOX_RETENTION_MS, ACTOR_HOSTS: String(config.actorHosts), GATEWAY_PORT: String(config.gatewayPort) },
+    settings: { RATE_LIMIT_PER_SECOND: '0', OUTBOX_RETENTION_MS: process.env.OUTBOX_RETENTION_MS, ACTOR_HOSTS: String(config.actorHosts), GATEWAY_PORT: String(config.gatewayPort), TRACING_SAMPLING_RATE: String(config.tracingSamplingRate) },
     k6Commands: results.flatMap((r) => r.commands),
     scenarios: results,
     nodeBenches: nodeReports,

@@ -16,6 +16,13 @@ export interface RunInfo {
   versions: Record<string, string>;
   loadAverage: { start: number[]; end: number[] };
   runs: number;
+  /** The share of new requests the stack traced (TRACING_SAMPLING_RATE, services and sidecars); absent in runs before it was recorded. */
+  tracingSamplingRate?: number;
+}
+
+/** How the run traced, for the lines that say what a figure is. */
+function tracingNote(info: RunInfo): string {
+  return info.tracingSamplingRate === undefined ? '' : ` Tracing: ${info.tracingSamplingRate} of new requests sampled (TRACING_SAMPLING_RATE, services and sidecars).`;
 }
 
 export function findFigure(results: ScenarioResult[], id: string): { figure: Figure; scenario: ScenarioResult } | undefined {
@@ -41,7 +48,7 @@ export function goalRows(results: ScenarioResult[], goals: Goal[] = GOALS): stri
 export function header(info: RunInfo, extra: string[] = []): string {
   const v = Object.entries(info.versions).map(([k, x]) => `${k} ${x}`).join(', ');
   return [
-    `Command: \`${info.command}\` (${info.date.slice(0, 16)}Z, ${info.minutes.toFixed(0)} min in all). Machine: ${info.machine.cores} cores (${info.machine.cpu}), ${info.machine.memoryGiB} GiB; the whole stack and k6 share it with whatever else ran on the machine (load average ${info.loadAverage.start.map((x) => x.toFixed(1)).join(' / ')} at the start, ${info.loadAverage.end.map((x) => x.toFixed(1)).join(' / ')} at the end; the CPU the other processes took is measured below), so ratios against same-run baselines are the figures to compare across runs. Versions: ${v}.`,
+    `Command: \`${info.command}\` (${info.date.slice(0, 16)}Z, ${info.minutes.toFixed(0)} min in all). Machine: ${info.machine.cores} cores (${info.machine.cpu}), ${info.machine.memoryGiB} GiB; the whole stack and k6 share it with whatever else ran on the machine (load average ${info.loadAverage.start.map((x) => x.toFixed(1)).join(' / ')} at the start, ${info.loadAverage.end.map((x) => x.toFixed(1)).join(' / ')} at the end; the CPU the other processes took is measured below), so ratios against same-run baselines are the figures to compare across runs. Versions: ${v}.${tracingNote(info)}`,
     `Figures: median (min–max) of ${info.runs} runs, unless a row says otherwise. Every run, its k6 summary and its thresholds are in \`loadtest/results/${info.date.slice(0, 19).replace(/:/g, '-')}.json\`.`,
     ...extra,
   ].join('\n\n');
@@ -55,7 +62,7 @@ export function otherLoad(results: ScenarioResult[]): Figure | undefined {
 
 /** The line above each scenario's own section: the command that made it and what a figure is. */
 export function shortHeader(info: RunInfo): string {
-  return `Command: \`${info.command}\` (${info.date.slice(0, 16)}Z; machine and versions in the summary above). Figures: median (min–max) of ${info.runs} run${info.runs > 1 ? 's' : ''}${info.runs > 1 ? '' : ' (see below)'}.`;
+  return `Command: \`${info.command}\` (${info.date.slice(0, 16)}Z; machine and versions in the summary above). Figures: median (min–max) of ${info.runs} run${info.runs > 1 ? 's' : ''}${info.runs > 1 ? '' : ' (see below)'}.${tracingNote(info)}`;
 }
 
 export function summarySection(info: RunInfo, results: ScenarioResult[], notes: string[]): string {
