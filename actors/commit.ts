@@ -17,6 +17,8 @@ export interface Schedule {
   taskId: string;
   version: number;
   desired: DesiredReminder[];
+  /** The task is created by this change: it has no rows to cancel yet. */
+  newTask?: boolean;
 }
 
 /** The schedule of a task as it is after the change. */
@@ -40,7 +42,7 @@ export async function commit(deps: ActorDeps, change: Change): Promise<boolean> 
   const ok = await commitIf(deps.pool, async (tx) => {
     if (!(await change.write(tx))) return false;
     await appendEvents(tx, events);
-    for (const sch of schedules) await replaceSchedule(tx, userId, sch.taskId, sch.desired, sch.version);
+    for (const sch of schedules) await replaceSchedule(tx, userId, sch.taskId, sch.desired, sch.version, sch.newTask);
     return true;
   });
   if (!ok) return false;

@@ -10,7 +10,7 @@ import type { Pool } from 'pg';
 import { createPool, inTransaction } from '../common/db/pool';
 import { encodeCursor, parseListQuery, priorityRank, type ListFilter, type SortField } from '../common/tasks/listQuery';
 import { TASK_PRIORITIES, type Task } from '../common/tasks/task';
-import { insertTask, listTasks } from './taskStore';
+import { insertNewTask, listTasks } from './taskStore';
 
 const NOW = new Date('2026-06-15T12:00:00Z');
 const TAGS = ['home', 'work', 'Work', '100%', 'a_b'];
@@ -90,7 +90,7 @@ describe('list logic (property test against PostgreSQL)', function () {
         completedAt: s.status === 'completed' ? NOW.toISOString() : null, version: 1,
       }));
       await inTransaction(pool, async (tx) => {
-        for (const t of tasks) await insertTask(tx, userId, t);
+        for (const t of tasks) await insertNewTask(tx, userId, t, {});
       });
       const raw: Record<string, unknown> = { sort: rawQuery.sort, order: rawQuery.order, limit: String(rawQuery.limit), tag: rawQuery.tag };
       for (const k of ['status', 'priority', 'q', 'dueAfter', 'dueBefore'] as const) if (rawQuery[k] !== undefined) raw[k] = rawQuery[k];

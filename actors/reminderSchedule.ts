@@ -46,24 +46,31 @@ export function desiredReminders(task: Task, now: Date): DesiredReminder[] {
  * Makes the task's rows say `desired`: rows no longer wanted become cancelled (to unregister),
  * new or moved ones are (re)written unsynced. Untouched rows stay as they are; so does a fired
  * row whose time did not move (a reminder that fired a moment ago is not fired again by an edit).
+ * Two statements at most, one for a task this transaction creates (it has no rows to cancel).
  */
-export async function replaceSchedule(tx: PoolClient, userId: string, taskId: string, desired: DesiredReminder[], taskVersion: number): Promise<void> {
-  const names = desired.map((d) => d.name);
-  await tx.query(
-    `UPDATE reminder_schedule SET state = 'cancelled', synced = false, changed_at = date_trunc('milliseconds', now())
-      WHERE user_id = $1 AND task_id = $2 AND state = 'active' AND NOT (name = ANY($3::text[]))`,
-    [userId, taskId, names],
-  );
-  for (const d of desired) {
-    await tx.query(
-      `INSERT INTO reminder_schedule (user_id, name, task_id, reminder_id, occurrence, fire_at, task_version, state, synced, changed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', false, date_trunc('milliseconds', now()))
-       ON CONFLICT (user_id, name) DO UPDATE SET fire_at = EXCLUDED.fire_at, task_version = EXCLUDED.task_version,
-         state = 'active', synced = false, changed_at = date_trunc('milliseconds', now())
-       WHERE reminder_schedule.fire_at <> EXCLUDED.fire_at OR reminder_schedule.state = 'cancelled'`,
-      [userId, d.name, d.taskId, d.reminderId, d.occurrence, d.fireAt.toISOString(), taskVersion],
-    );
+export async function replaceSchedule(tx: PoolClient, userId: string, taskId: string, desired: DesiredReminder[], taskVersion: number, newTask = false): Promise<void> {
+  // One row per name (the last wins, as row-by-row upserts would leave it): ON CONFLICT may touch a row once per statement.
+  const byName = new Map(desired.map((d) => [d.name, d]));
+  const rows = [...byName.values()];
+  if (!newTask) {
+    await tx.query({
+      name: 'reminder-schedule-cancel-others',
+      text: `UPDATE reminder_schedule SET state = 'cancelled', synced = false, changed_at = date_trunc('milliseconds', now())
+              WHERE user_id = $1 AND task_id = $2 AND state = 'active' AND NOT (name = ANY($3::text[]))`,
+      values: [userId, taskId, rows.map((d) => d.name)],
+    });
   }
+  if (rows.length === 0) return;
+  await tx.query({
+    name: 'reminder-schedule-upsert',
+    text: `INSERT INTO reminder_schedule (user_id, name, task_id, reminder_id, occurrence, fire_at, task_version, state, synced, changed_at)
+           SELECT $1, d.name, $2, d.reminder_id, d.occurrence, d.fire_at, $3, 'active', false, date_trunc('milliseconds', now())
+             FROM unnest($4::text[], $5::text[], $6::int[], $7::timestamptz[]) AS d(name, reminder_id, occurrence, fire_at)
+           ON CONFLICT (user_id, name) DO UPDATE SET fire_at = EXCLUDED.fire_at, task_version = EXCLUDED.task_version,
+             state = 'active', synced = false, changed_at = date_trunc('milliseconds', now())
+           WHERE reminder_schedule.fire_at <> EXCLUDED.fire_at OR reminder_schedule.state = 'cancelled'`,
+    values: [userId, taskId, taskVersion, rows.map((d) => d.name), rows.map((d) => d.reminderId), rows.map((d) => d.occurrence), rows.map((d) => d.fireAt.toISOString())],
+  });
 }
 
 export interface ScheduleRow {

@@ -57,12 +57,14 @@ export async function createTask(deps: ActorDeps, userId: string, req: CreateTas
     userId,
     events: [event(deps, 'task.created', userId, task.id, { task }, req.caller?.traceId)],
     write: async (tx) => {
-      await store.upsertUser(tx, userId, req.caller?.email, req.caller?.zoneGiven ? req.caller.timezone : undefined);
-      await store.insertTask(tx, userId, task);
-      if (key) await store.recordIdempotencyKey(tx, userId, key, task.id, fingerprint);
+      await store.insertNewTask(tx, userId, task, {
+        email: req.caller?.email,
+        timezone: req.caller?.zoneGiven ? req.caller.timezone : undefined,
+        idempotency: key ? { key, requestHash: fingerprint } : undefined,
+      });
       return true;
     },
-    schedules: task.reminders.length ? [schedule] : [],
+    schedules: task.reminders.length ? [{ ...schedule, newTask: true }] : [],
   });
   return { ok: true, task, created: true };
 }
@@ -156,7 +158,7 @@ export async function completeTask(deps: ActorDeps, userId: string, req: TaskRef
     events,
     // The unique (series, occurrence) key refuses a second next occurrence: then nothing is written.
     write: async (tx) => (await store.updateTask(tx, userId, task, current.version)) && (!next || (await store.insertOccurrence(tx, userId, next))),
-    schedules: [scheduleOf(task, now), ...(next ? [scheduleOf(next, now)] : [])],
+    schedules: [scheduleOf(task, now), ...(next ? [{ ...scheduleOf(next, now), newTask: true }] : [])],
   });
   if (!ok) {
     // Another writer completed it (or created the next occurrence) first: answer with what is stored.

@@ -19,15 +19,42 @@ export async function getTasks(db: Db, userId: string, taskIds: string[]): Promi
   return new Map(r.rows.map((row) => [row.id, taskFromRow(row)]));
 }
 
-export async function insertTask(db: PoolClient, userId: string, t: Task): Promise<void> {
-  await db.query(
-    `INSERT INTO tasks (user_id, id, title, description, status, priority, tags, due, timezone, recurrence, reminders,
-                        series_id, occurrence, created_at, updated_at, completed_at, version)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`,
-    [userId, t.id, t.title, t.description, t.status, t.priority, t.tags, t.due, t.timezone,
-      t.recurrence === null ? null : JSON.stringify(t.recurrence), JSON.stringify(t.reminders),
-      t.seriesId, t.occurrence, t.createdAt, t.updatedAt, t.completedAt, t.version],
-  );
+const taskValues = (userId: string, t: Task): unknown[] => [userId, t.id, t.title, t.description, t.status, t.priority, t.tags, t.due, t.timezone,
+  t.recurrence === null ? null : JSON.stringify(t.recurrence), JSON.stringify(t.reminders),
+  t.seriesId, t.occurrence, t.createdAt, t.updatedAt, t.completedAt, t.version];
+
+/** What a create writes beside the task: the profile from the caller's token, and the Idempotency-Key if one came. */
+export interface NewTaskContext {
+  email?: string;
+  /** The zone the caller gave (zoneinfo claim or X-Timezone), if any. */
+  timezone?: string;
+  idempotency?: { key: string; requestHash: string };
+}
+
+/**
+ * One statement (prepared once per connection) for a create: remembers the user's e-mail address
+ * and zone from their latest token (only when they changed: reminders go there), maps the
+ * Idempotency-Key to the new task and the request's hash (a key whose task was deleted since now
+ * names the new one), and inserts the task.
+ */
+export async function insertNewTask(db: PoolClient, userId: string, t: Task, ctx: NewTaskContext): Promise<void> {
+  await db.query({
+    name: 'tasks-insert-new',
+    text: `WITH profile AS (
+        INSERT INTO users (id, email, timezone) VALUES ($1, $18::text, $19::text)
+        ON CONFLICT (id) DO UPDATE SET email = COALESCE(EXCLUDED.email, users.email),
+          timezone = COALESCE(EXCLUDED.timezone, users.timezone), updated_at = now()
+        WHERE users.email IS DISTINCT FROM COALESCE(EXCLUDED.email, users.email)
+           OR users.timezone IS DISTINCT FROM COALESCE(EXCLUDED.timezone, users.timezone)
+      ), idempotency AS (
+        INSERT INTO idempotency_keys (user_id, key, task_id, request_hash) SELECT $1, $20::text, $2, $21::text WHERE $20::text IS NOT NULL
+        ON CONFLICT (user_id, key) DO UPDATE SET task_id = EXCLUDED.task_id, request_hash = EXCLUDED.request_hash, created_at = now()
+      )
+      INSERT INTO tasks (user_id, id, title, description, status, priority, tags, due, timezone, recurrence, reminders,
+                         series_id, occurrence, created_at, updated_at, completed_at, version)
+      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`,
+    values: [...taskValues(userId, t), ctx.email ?? null, ctx.timezone ?? null, ctx.idempotency?.key ?? null, ctx.idempotency?.requestHash ?? null],
+  });
 }
 
 /** What an Idempotency-Key already produced for this user, and the hash of the request it came with (null before migration 8). */
@@ -35,28 +62,6 @@ export async function idempotencyRecord(db: Db, userId: string, key: string): Pr
   const r = await db.query<{ task_id: string; request_hash: string | null }>('SELECT task_id, request_hash FROM idempotency_keys WHERE user_id = $1 AND key = $2', [userId, key]);
   return r.rows[0] ? { taskId: r.rows[0].task_id, requestHash: r.rows[0].request_hash } : null;
 }
-
-/** Maps the key to the task it created and the request's hash; a key whose task was deleted since now names the new one. */
-export async function recordIdempotencyKey(db: PoolClient, userId: string, key: string, taskId: string, requestHash: string): Promise<void> {
-  await db.query(
-    `INSERT INTO idempotency_keys (user_id, key, task_id, request_hash) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (user_id, key) DO UPDATE SET task_id = EXCLUDED.task_id, request_hash = EXCLUDED.request_hash, created_at = now()`,
-    [userId, key, taskId, requestHash],
-  );
-}
-
-/** Remembers the user's e-mail address and zone from their latest token, for reminders. */
-export async function upsertUser(db: PoolClient, userId: string, email: string | undefined, timezone: string | undefined): Promise<void> {
-  await db.query(
-    `INSERT INTO users (id, email, timezone) VALUES ($1, $2, $3)
-     ON CONFLICT (id) DO UPDATE SET email = COALESCE(EXCLUDED.email, users.email),
-       timezone = COALESCE(EXCLUDED.timezone, users.timezone), updated_at = now()
-     WHERE users.email IS DISTINCT FROM COALESCE(EXCLUDED.email, users.email)
-        OR users.timezone IS DISTINCT FROM COALESCE(EXCLUDED.timezone, users.timezone)`,
-    [userId, email ?? null, timezone ?? null],
-  );
-}
-
 
 /**
  * Writes every mutable column of `t` (whose version is already the new one), only if the stored
@@ -93,9 +98,7 @@ export async function insertOccurrence(db: PoolClient, userId: string, t: Task):
                         series_id, occurrence, created_at, updated_at, completed_at, version)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)
      ON CONFLICT (user_id, series_id, occurrence) WHERE series_id IS NOT NULL DO NOTHING`,
-    [userId, t.id, t.title, t.description, t.status, t.priority, t.tags, t.due, t.timezone,
-      t.recurrence === null ? null : JSON.stringify(t.recurrence), JSON.stringify(t.reminders),
-      t.seriesId, t.occurrence, t.createdAt, t.updatedAt, t.completedAt, t.version],
+    taskValues(userId, t),
   );
   return r.rowCount === 1;
 }

@@ -9,6 +9,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { config } from '../common/config';
 import { isIanaTimeZone, isSingleAddress } from '../common/validation';
 import { ApiError } from './errors';
+import { VerifiedTokens } from './verifiedTokens';
 
 export interface Caller {
   userId: string;
@@ -148,6 +149,9 @@ export function callerFrom(payload: JWTPayload, zoneHeader: string | undefined):
   return { userId: sub, email, timezone: zone, zoneGiven: (claimZone ?? zoneHeader) !== undefined, roles: rolesOf(payload) };
 }
 
+/** The tokens of this process's recent requests (gateway/verifiedTokens.ts): each is verified once a minute at most. */
+const verifiedTokens = new VerifiedTokens();
+
 /** Express middleware: sets res.locals.caller or answers 401 with a JSON error. */
 export function requireAuth() {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
@@ -155,7 +159,7 @@ export function requireAuth() {
     if (!token) return next(new ApiError(401, 'unauthenticated', 'a Bearer token is required', [], { 'WWW-Authenticate': 'Bearer' }));
     let payload: JWTPayload;
     try {
-      payload = await verifyToken(token);
+      payload = await verifiedTokens.verified(token, (t) => verifyToken(t));
     } catch (err) {
       const reason = err instanceof TokenRefused ? err.message : 'the token is not valid';
       return next(new ApiError(401, 'unauthenticated', reason, [], { 'WWW-Authenticate': 'Bearer error="invalid_token"' }));

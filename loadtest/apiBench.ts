@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Pool } from 'pg';
 import { createPool, inTransaction } from '../common/db/pool';
-import { insertTask } from '../actors/taskStore';
+import { insertNewTask } from '../actors/taskStore';
 import { newTask } from '../actors/taskRules';
 import { DAPR_VERSION, KAFKA_VERSION, REPO_ROOT } from '../stack/paths';
 import { say } from '../stack/progress';
@@ -19,7 +19,7 @@ import { replaceSection } from './resultsMd';
 
 async function seed(pool: Pool, userId: string, n: number): Promise<void> {
   await inTransaction(pool, async (tx) => {
-    for (let i = 0; i < n; i++) await insertTask(tx, userId, newTask({ title: `seeded ${i}`, priority: 'medium', tags: ['bench'] }, 'UTC', new Date(Date.now() - i * 1000)));
+    for (let i = 0; i < n; i++) await insertNewTask(tx, userId, newTask({ title: `seeded ${i}`, priority: 'medium', tags: ['bench'] }, 'UTC', new Date(Date.now() - i * 1000)), {});
   });
 }
 

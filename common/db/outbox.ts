@@ -20,10 +20,20 @@ import { validateEvent } from '../validation';
 import { currentTraceparent } from '../traceContext';
 
 /**
+ * The one statement of appendEvents (prepared once per connection: its text does not depend on the
+ * number of events). The one-time filter takes the outbox-order lock of each user, in the sorted
+ * order of $1 (so two writers never deadlock), before the scan below it yields a row: every row's
+ * seq (its DEFAULT, nextval) is drawn under the lock, in the order of the arrays.
+ */
+export const APPEND_EVENTS_SQL = `INSERT INTO outbox (event_id, user_id, topic, payload, traceparent)
+  SELECT e.event_id, e.user_id, e.topic, e.payload, $6::text
+    FROM unnest($2::uuid[], $3::text[], $4::text[], $5::jsonb[]) AS e(event_id, user_id, topic, payload)
+   WHERE (SELECT count(*) FROM (SELECT pg_advisory_xact_lock(hashtext('outbox-order:' || u)) FROM unnest($1::text[]) AS u) AS locked) >= 0`;
+
+/**
  * Validates every event against its type's schema (an invalid one is a producer bug: it throws,
- * and the caller's transaction rolls back), takes the outbox-order lock of each user once (in a
- * fixed order, so two writers never deadlock), then inserts every row in one statement, in the
- * given order.
+ * and the caller's transaction rolls back), then, in one round trip, takes the outbox-order lock of
+ * each user once and inserts every row in the given order.
  */
 export async function appendEvents(tx: PoolClient, events: readonly EventEnvelope<unknown>[]): Promise<void> {
   if (events.length === 0) return;
@@ -32,16 +42,9 @@ export async function appendEvents(tx: PoolClient, events: readonly EventEnvelop
     if (!v.ok) throw new Error(`refusing to publish an invalid ${e.type} event: ${JSON.stringify(v.details)}`);
   }
   const users = [...new Set(events.map((e) => e.userId))].sort();
-  await tx.query(
-    "SELECT pg_advisory_xact_lock(hashtext('outbox-order:' || u)) FROM unnest($1::text[]) WITH ORDINALITY AS t(u, i) ORDER BY i",
-    [users],
-  );
-  const traceparent = currentTraceparent() ?? null;
-  const values: unknown[] = [];
-  const tuples = events.map((e) => {
-    values.push(e.eventId, e.userId, topicOf(e.type), JSON.stringify(e), traceparent);
-    const b = values.length - 5;
-    return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5})`;
+  await tx.query({
+    name: 'outbox-append-events',
+    text: APPEND_EVENTS_SQL,
+    values: [users, events.map((e) => e.eventId), events.map((e) => e.userId), events.map((e) => topicOf(e.type)), events.map((e) => JSON.stringify(e)), currentTraceparent() ?? null],
   });
-  await tx.query(`INSERT INTO outbox (event_id, user_id, topic, payload, traceparent) VALUES ${tuples.join(', ')}`, values);
 }

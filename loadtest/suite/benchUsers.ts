@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { config } from '../../common/config';
 import { inTransaction } from '../../common/db/pool';
-import { insertTask } from '../../actors/taskStore';
+import { insertNewTask } from '../../actors/taskStore';
 import { newTask } from '../../actors/taskRules';
 import { signDevToken } from '../../gateway/auth';
 
@@ -37,7 +37,7 @@ export async function benchUsers(n: number, prefix: string, opts: { pool?: Pool;
         await inTransaction(pool, async (tx) => {
           for (let i = 0; i < each; i++) {
             const t = newTask({ title: `seeded ${i}`, priority: (['low', 'medium', 'high'] as const)[i % 3], tags: ['bench'] }, 'UTC', new Date(Date.now() - i * 1000));
-            await insertTask(tx, u.id, t);
+            await insertNewTask(tx, u.id, t, {});
             u.taskIds.push(t.id);
           }
         });
