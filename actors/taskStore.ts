@@ -19,6 +19,11 @@ export async function getTasks(db: Db, userId: string, taskIds: string[]): Promi
   return new Map(r.rows.map((row) => [row.id, taskFromRow(row)]));
 }
 
+/** The insert of a whole task row, its values in taskValues' order. */
+const INSERT_TASK = `INSERT INTO tasks (user_id, id, title, description, status, priority, tags, due, timezone, recurrence, reminders,
+                   series_id, occurrence, created_at, updated_at, completed_at, version)
+  VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`;
+
 const taskValues = (userId: string, t: Task): unknown[] => [userId, t.id, t.title, t.description, t.status, t.priority, t.tags, t.due, t.timezone,
   t.recurrence === null ? null : JSON.stringify(t.recurrence), JSON.stringify(t.reminders),
   t.seriesId, t.occurrence, t.createdAt, t.updatedAt, t.completedAt, t.version];
@@ -50,9 +55,7 @@ export async function insertNewTask(db: PoolClient, userId: string, t: Task, ctx
         INSERT INTO idempotency_keys (user_id, key, task_id, request_hash) SELECT $1, $20::text, $2, $21::text WHERE $20::text IS NOT NULL
         ON CONFLICT (user_id, key) DO UPDATE SET task_id = EXCLUDED.task_id, request_hash = EXCLUDED.request_hash, created_at = now()
       )
-      INSERT INTO tasks (user_id, id, title, description, status, priority, tags, due, timezone, recurrence, reminders,
-                         series_id, occurrence, created_at, updated_at, completed_at, version)
-      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`,
+      ${INSERT_TASK}`,
     values: [...taskValues(userId, t), ctx.email ?? null, ctx.timezone ?? null, ctx.idempotency?.key ?? null, ctx.idempotency?.requestHash ?? null],
   });
 }
@@ -94,9 +97,7 @@ export async function getOccurrence(db: Db, userId: string, seriesId: string, oc
 /** Inserts the task unless its (series, occurrence) exists already; true when this call inserted it. */
 export async function insertOccurrence(db: PoolClient, userId: string, t: Task): Promise<boolean> {
   const r = await db.query(
-    `INSERT INTO tasks (user_id, id, title, description, status, priority, tags, due, timezone, recurrence, reminders,
-                        series_id, occurrence, created_at, updated_at, completed_at, version)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)
+    `${INSERT_TASK}
      ON CONFLICT (user_id, series_id, occurrence) WHERE series_id IS NOT NULL DO NOTHING`,
     taskValues(userId, t),
   );

@@ -6,32 +6,32 @@ describe('the tokens the gateway verified lately', () => {
   const t0 = Date.UTC(2026, 11, 3, 12, 0, 0);
   const payload = (expInS: number): JWTPayload => ({ sub: 'alice', exp: Math.floor(t0 / 1000) + expInS });
 
-  it('verify a token once while it is remembered', async () => {
-    let now = t0;
-    const cache = new VerifiedTokens(60_000, 100, () => now);
-    let calls = 0;
+  /** A cache on a clock the test moves, and a verifier that counts its calls. */
+  function counted() {
+    const clock = { now: t0 };
+    const counter = { calls: 0 };
+    const cache = new VerifiedTokens(60_000, 100, () => clock.now);
     const verify = async () => {
-      calls++;
+      counter.calls++;
       return payload(3600);
     };
+    return { clock, counter, cache, verify };
+  }
+
+  it('verify a token once while it is remembered', async () => {
+    const { clock, counter, cache, verify } = counted();
     await cache.verified('tok', verify);
-    now += 30_000;
+    clock.now += 30_000;
     assert.equal((await cache.verified('tok', verify)).sub, 'alice');
-    assert.equal(calls, 1);
+    assert.equal(counter.calls, 1);
   });
 
   it('verify it again once the time to live has passed', async () => {
-    let now = t0;
-    const cache = new VerifiedTokens(60_000, 100, () => now);
-    let calls = 0;
-    const verify = async () => {
-      calls++;
-      return payload(3600);
-    };
+    const { clock, counter, cache, verify } = counted();
     await cache.verified('tok', verify);
-    now += 60_000;
+    clock.now += 60_000;
     await cache.verified('tok', verify);
-    assert.equal(calls, 2);
+    assert.equal(counter.calls, 2);
   });
 
   it('never answer for a token past its exp: the verifier decides (and refuses it)', async () => {

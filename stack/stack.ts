@@ -167,26 +167,18 @@ export async function up(): Promise<StackState> {
   const monitoring = monitoringSpecs(java, bins);
   writeMonitoringFiles([...infraSpecs(ports, java, pgBin), ...monitoring, ...appSpecs(ports)]);
 
-  // Infrastructure left running with other settings (an older checkout's placement without mTLS,
-  // its Kafka without SASL users) is stopped here and started again below with the current ones.
-  const wanted = new Map(infraSpecs(ports, java, pgBin, postgresRunAs()).map((x) => [x.name, specFingerprint(x)]));
-  const outdated = state.processes.filter((p) => p.group === 'infra' && wanted.has(p.name) && p.spec !== wanted.get(p.name));
+  // Processes left running with other settings (an older checkout's placement without mTLS, its
+  // Kafka without SASL users; services with another TRACING_SAMPLING_RATE) are stopped here and
+  // started again below with the current ones. The services always go together with their
+  // sidecars (an app and its sidecar are one unit).
+  const wanted = new Map([...infraSpecs(ports, java, pgBin, postgresRunAs()), ...appSpecs(ports)].map((x) => [x.name, specFingerprint(x)]));
+  const outdated = state.processes.filter((p) => wanted.has(p.name) && p.spec !== wanted.get(p.name));
   if (outdated.length) {
     await step(`restarting ${outdated.map((p) => p.name).join(', ')} with their current settings`, async () => {
+      const outdatedInfra = outdated.filter((p) => p.group === 'infra');
       await stopRecords(state.processes.filter((p) => p.group === 'app'));
-      await stopRecords(outdated);
-      state.processes = state.processes.filter((p) => p.group !== 'app' && !outdated.includes(p));
-      writeState(state);
-    });
-  }
-
-  // Services left running with other settings (another TRACING_SAMPLING_RATE) are started again
-  // below, all of them with their sidecars (an app and its sidecar are one unit).
-  const wantedApps = new Map(appSpecs(ports).map((x) => [x.name, specFingerprint(x)]));
-  if (state.processes.some((p) => p.group === 'app' && wantedApps.has(p.name) && p.spec !== wantedApps.get(p.name))) {
-    await step('restarting the services with their current settings', async () => {
-      await stopRecords(state.processes.filter((p) => p.group === 'app'));
-      state.processes = state.processes.filter((p) => p.group !== 'app');
+      await stopRecords(outdatedInfra);
+      state.processes = state.processes.filter((p) => p.group !== 'app' && !outdatedInfra.includes(p));
       writeState(state);
     });
   }
