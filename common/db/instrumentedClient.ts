@@ -9,11 +9,38 @@ import { dbQueryDuration } from '../metrics';
 
 const KINDS = new Set(['select', 'insert', 'update', 'delete', 'begin', 'commit', 'rollback']);
 
-/** The statement's kind from its first keyword, one of a fixed set so that the label stays small. */
+const MAIN_KINDS = new Set(['select', 'insert', 'update', 'delete']);
+
+/** The first word outside parentheses and quotes after a WITH: the statement the CTEs serve. */
+function mainStatementAfterWith(text: string): string | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "'" || c === '"') {
+      const end = text.indexOf(c, i + 1);
+      if (end < 0) return undefined;
+      i = end;
+    } else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth === 0 && /[A-Za-z]/.test(c) && (i === 0 || !/[A-Za-z0-9_]/.test(text[i - 1]))) {
+      const word = /^[A-Za-z]+/.exec(text.slice(i))?.[0].toLowerCase() ?? '';
+      if (MAIN_KINDS.has(word)) return word;
+      i += word.length - 1;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The statement's kind from its first keyword, one of a fixed set so that the label stays small;
+ * a WITH statement is the kind of the statement its CTEs serve (a create is one WITH … INSERT).
+ */
 export function statementKind(text: unknown): string {
   if (typeof text !== 'string') return 'other';
-  const first = /^[\s(]*([A-Za-z]+)/.exec(text)?.[1]?.toLowerCase();
-  return first !== undefined && KINDS.has(first) ? first : 'other';
+  const first = /^[\s(]*([A-Za-z]+)/.exec(text);
+  const word = first?.[1]?.toLowerCase();
+  if (word === 'with') return mainStatementAfterWith(text.slice(first![0].length)) ?? 'other';
+  return word !== undefined && KINDS.has(word) ? word : 'other';
 }
 
 type Callback = (err: Error | null | undefined, res: unknown) => void;
