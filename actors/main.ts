@@ -2,12 +2,13 @@
  * The actor host (Dapr app id todo-actors): runs UserActor with Dapr's JS SDK, migrates the
  * database, publishes the outbox to Kafka and relays what a crash left behind.
  */
-import './tracing'; // first: it instruments http, express and pg as they load
+import './tracing'; // first: it instruments node:http as it loads
 import { CommunicationProtocolEnum, DaprServer } from '@dapr/dapr';
 import { createRequire } from 'node:module';
 import type express from 'express';
 import { config } from '../common/config';
 import { stopTracing } from '../common/tracing';
+import { spanNamedByRoute } from '../common/traceContext';
 import { createPool } from '../common/db/pool';
 import { migrate } from '../common/db/migrations';
 import { createKafka, ensureTopics, untilKafkaAnswers } from '../common/kafka';
@@ -40,6 +41,7 @@ function actorHostApp(): express.Express {
   const sdkExpress = createRequire(require.resolve('@dapr/dapr'))('express') as typeof express;
   const app = sdkExpress();
   app.disable('x-powered-by');
+  app.use(spanNamedByRoute());
   app.use(requireAppToken());
   const listen = app.listen.bind(app) as (port: number, host: string, cb?: () => void) => ReturnType<express.Express['listen']>;
   (app as unknown as { listen: (port: number, cb?: () => void) => unknown }).listen = (port, cb) => listen(port, config.bindHost, cb);

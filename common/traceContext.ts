@@ -75,6 +75,50 @@ export async function inSpan<T>(name: string, kind: SpanKind, parent: Context, a
 }
 
 /**
+ * A span child of the span active now, only when that one is being recorded (the request is
+ * sampled): undefined otherwise, at the cost of one look-up. For work done on every request, where
+ * a non-recording span would still cost its making.
+ */
+export function childSpanIfRecorded(name: string, kind: SpanKind, attributes: Record<string, string | number | undefined>): Span | undefined {
+  if (!trace.getActiveSpan()?.isRecording()) return undefined;
+  return tracer().startSpan(name, { kind, attributes });
+}
+
+/** The server span of the request being served, to name by its route once routing is done. */
+export const activeSpan = (): Span | undefined => trace.getActiveSpan();
+
+/** Names a recorded server span `<METHOD> <route>` and tags its http.route (what an instrumentation of the router would do). */
+export function nameServerSpan(span: Span | undefined, method: string, route: string): void {
+  if (!span?.isRecording()) return;
+  span.updateName(`${method} ${route}`);
+  span.setAttribute('http.route', route);
+}
+
+/** What an Express request (4 or 5) tells of the route it took. */
+interface RoutedRequest {
+  method: string;
+  baseUrl: string;
+  route?: { path?: unknown };
+}
+
+/** The route pattern an Express request matched (`/v1/tasks/:id`), or 'unmatched'. */
+export function routeOf(req: RoutedRequest): string {
+  return typeof req.route?.path === 'string' ? `${req.baseUrl}${req.route.path}` : 'unmatched';
+}
+
+/**
+ * Express middleware (4 or 5) naming the request's server span by its route when the response is
+ * finished, i.e. before node:http's instrumentation ends the span at 'close'.
+ */
+export function spanNamedByRoute() {
+  return (req: RoutedRequest, res: { on(event: 'finish', fn: () => void): unknown }, next: () => void): void => {
+    const span = activeSpan();
+    if (span?.isRecording()) res.on('finish', () => nameServerSpan(span, req.method, routeOf(req)));
+    next();
+  };
+}
+
+/**
  * One PRODUCER span per message, each a child of the request that wrote it (`traceparent`), for
  * the duration of `send`; the message's `traceparent` header becomes its span's, so its consumers
  * join the same trace. Without tracing the header keeps the writer's traceparent.

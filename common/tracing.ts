@@ -1,9 +1,16 @@
 /**
  * Tracing with OpenTelemetry's Node SDK: every service records its spans and sends them to Zipkin
  * (TRACING_ZIPKIN_URL), sampling TRACING_SAMPLING_RATE of new traces and following the sampled flag
- * of a traceparent that arrives. The instrumentations of node:http (incoming requests, the calls to
- * the Dapr sidecar), Express (routes) and pg (statements, inside a traced request only) make the
- * spans; Dapr's sidecars make theirs and pass the W3C traceparent on.
+ * of a traceparent that arrives. The instrumentation of node:http makes the spans of incoming
+ * requests and of the calls to the Dapr sidecar, and carries the context between them; Dapr's
+ * sidecars make theirs and pass the W3C traceparent on.
+ *
+ * Only what costs nothing when a request is not sampled is instrumented for every request: the
+ * PostgreSQL statements get their spans from the pool's Client (./db/instrumentedClient.ts), only
+ * inside a recorded trace, and each service names its server spans by route (`spanNamedByRoute`
+ * and `nameServerSpan` of ./traceContext.ts). OpenTelemetry's Express and pg instrumentations,
+ * used before, wrapped every middleware layer and every statement of every request, sampled or not
+ * (their cost: loadtest/README.md, "Where the time goes").
  *
  * Kafka is traced here, not by @opentelemetry/instrumentation-kafkajs: the outbox publisher sends
  * the events of many requests in one sendBatch and the consumers read them with eachBatch, and that
@@ -12,14 +19,12 @@
  * that wrote it (outbox column `traceparent`, then the Kafka header `traceparent`), and
  * `producerSpans` and `consumerSpans` (./traceContext.ts) make one span per event in that trace.
  *
- * `startTracing` must run before express, pg or http are loaded: each service's main.ts imports its
+ * `startTracing` must run before node:http is loaded: each service's main.ts imports its
  * own `tracing.ts` first.
  */
 import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider, ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-node';
 import { config } from './config';
@@ -50,8 +55,6 @@ export function startTracing(service: string): void {
         ignoreIncomingRequestHook: (req) => untraced(req.url),
         ignoreOutgoingRequestHook: (req) => untraced(req.path ?? undefined),
       }),
-      new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
-      new PgInstrumentation({ requireParentSpan: true }),
     ],
   });
 }

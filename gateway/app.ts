@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { httpRequestDuration } from '../common/metrics';
 import { traceIdOf, type Logger } from '../common/logger';
 import { config } from '../common/config';
-import { currentTraceparent } from '../common/traceContext';
+import { activeSpan, currentTraceparent, nameServerSpan, routeOf } from '../common/traceContext';
 import { requireAuth, requireOperator } from './auth';
 import { openApiDocument } from './openapi';
 import { cors } from './middleware/cors';
@@ -39,7 +39,7 @@ export function createApp(log: Logger, notReady: ReadinessCheck = () => undefine
   // Trace context: the request's span (common/tracing.ts continues the caller's W3C traceparent or
   // starts a trace); without tracing, the caller's traceparent or a new one. The answer names it in
   // `traceparent` and `Server-Timing`, so a caller can find the trace of their own request in Zipkin.
-  // Time every request.
+  // Time every request, and name its span by the route it took.
   app.use((req: Request, res: Response, next: NextFunction) => {
     let tp = currentTraceparent() ?? req.header('traceparent');
     if (!traceIdOf(tp)) tp = `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
@@ -48,7 +48,12 @@ export function createApp(log: Logger, notReady: ReadinessCheck = () => undefine
     res.setHeader('traceparent', tp!);
     res.setHeader('Server-Timing', `traceparent;desc="${tp}"`);
     const end = httpRequestDuration.startTimer({ method: req.method });
-    res.on('finish', () => end({ route: (req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched'), status_code: String(res.statusCode) }));
+    const span = activeSpan();
+    res.on('finish', () => {
+      const route = routeOf(req);
+      end({ route, status_code: String(res.statusCode) });
+      nameServerSpan(span, req.method, route);
+    });
     next();
   });
 

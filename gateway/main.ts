@@ -1,5 +1,5 @@
 /** The gateway (Dapr app id todo-gateway): the REST API in front of the users' actors, and the device stream. */
-import './tracing'; // first: it instruments http and express as they load
+import './tracing'; // first: it instruments node:http as it loads
 import { config } from '../common/config';
 import { consumerPolicies, createKafka, untilKafkaAnswers } from '../common/kafka';
 import { createLogger } from '../common/logger';

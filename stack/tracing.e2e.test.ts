@@ -39,7 +39,7 @@ const traceIdOf = (traceparent: string | null): string => {
 describe('traces end to end, in Zipkin', function () {
   this.timeout(180_000);
 
-  it("a create's trace holds spans of the gateway, both sidecars, the actor host (its statements and the outbox publish) and the audit consumer; the event's traceId is the trace's id", async () => {
+  it("a create's trace holds spans of the gateway, both sidecars, the actor host (its statements and the outbox publish) and the audit consumer, the requests named by route; the event's traceId is the trace's id", async () => {
     const user = uniqueUser('trace');
     const token = await tokenFor(user);
     const created = await api('POST', '/v1/tasks', { token, body: { title: 'find my trace' } });
@@ -63,7 +63,13 @@ describe('traces end to end, in Zipkin', function () {
     }, 60_000, `spans of ${want.join(', ')} in trace ${traceId}`);
     const makers = new Set(spans.map(maker));
     for (const w of want) assert.ok(makers.has(w), `a span of ${w}; the trace has ${[...makers].join(', ')}`);
-    assert.ok(spans.some((s) => maker(s) === SERVICE_APP_IDS.actors && (s.tags?.['db.system.name'] ?? s.tags?.['db.system']) === 'postgresql'), 'the actor host\'s PostgreSQL statements');
+    const statements = spans.filter((s) => maker(s) === SERVICE_APP_IDS.actors && s.tags?.['db.system.name'] === 'postgresql');
+    assert.ok(statements.some((s) => /^insert /i.test(s.name) && /INSERT INTO tasks/i.test(s.tags?.['db.query.text'] ?? '')), `the actor host's INSERT of the task, with its text; statements: ${statements.map((s) => s.name).join(', ')}`);
+    // Server spans are named by route (Zipkin lower-cases names), by the services themselves.
+    const named = (service: string, route: string) => spans.some((s) => maker(s) === service && s.kind === 'SERVER' && s.name.toLowerCase() === route.toLowerCase() && s.tags?.['http.route'] !== undefined);
+    // The route as http_request_duration_seconds labels it: the tasks router's '/' under /v1/tasks.
+    assert.ok(named(SERVICE_APP_IDS.gateway, 'POST /v1/tasks/'), "the gateway's request span is named by its route");
+    assert.ok(named(SERVICE_APP_IDS.actors, 'PUT /actors/:actorTypeName/:actorId/method/:methodName'), "the actor host's request span is named by its route");
     const publish = spans.find((s) => s.name === 'publish task-events' && s.kind === 'PRODUCER');
     assert.ok(publish, 'the outbox publish to task-events');
     const auditSpan = spans.find((s) => s.name === 'audit task.created')!;

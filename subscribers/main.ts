@@ -4,10 +4,11 @@
  * emails over SMTP (subscribers/notifications/README.md); `dead-letter-index`, the index of the
  * dead-letter topics behind the operators' API (subscribers/deadLetters/README.md).
  */
-import './tracing'; // first: it instruments http, express and pg as they load
+import './tracing'; // first: it instruments node:http as it loads
 import express from 'express';
 import { config } from '../common/config';
 import { stopTracing } from '../common/tracing';
+import { spanNamedByRoute } from '../common/traceContext';
 import { createPool } from '../common/db/pool';
 import { migrate } from '../common/db/migrations';
 import { consumerPolicies, createKafka, ensureTopics, untilKafkaAnswers } from '../common/kafka';
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
   // The app port: only the subscribers' daprd calls it (the gateway's audit queries, through Dapr).
   const app = express();
   app.disable('x-powered-by');
+  app.use(spanNamedByRoute());
   app.use(requireAppToken());
   app.get(HEALTH_PATHS.liveness, (_req, res) => res.json({ status: 'ok' })); // daprd's app health probe
   app.use(auditApi(pool, auditProgress, config.streamReplayAuditWaitMs));

@@ -1,4 +1,4 @@
-/** Loaded first by main.ts, before express, pg or node:http: see common/tracing.ts. */
+/** Loaded first by main.ts, before node:http: see common/tracing.ts. */
 import { SERVICE_APP_IDS } from '../common/config';
 import { startTracing } from '../common/tracing';
 
