@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { K6Result, K6Summary } from './k6Run';
-import { systemFigures } from './peer';
+import { medianRate, systemFigures } from './peer';
 
 const run = (metrics: K6Summary['metrics'], cores: Record<string, number> = {}): K6Result =>
   ({ summary: { metrics }, exitCode: 0, seconds: 1, cores, memory: {}, command: 'k6 run', log: '' });
@@ -17,6 +17,7 @@ describe('the figures of one system in the peer bench', () => {
   const runs = (rateMetric: string) => ({
     list: [run(endpoint('list', 400), { gateway: 1, k6: 0.5, other: 0.2 })],
     create: [run(endpoint('create', 200), { gateway: 0.5 })],
+    createHalf: [run(endpoint('create', 100), { gateway: 0.25 })],
     remind: [run(endpoint('remind', 100), { gateway: 0.25 })],
     storm: [storm(rateMetric)],
   });
@@ -34,9 +35,24 @@ describe('the figures of one system in the peer bench', () => {
     assert.ok(Number.isNaN(byId(systemFigures('peer', runs('reminder_due_delivered'))).get('peer.peer.storm.fired')));
   });
 
+  it('reads the latency of the half-rate creates from their own runs, not from the full-speed ones', () => {
+    const f = byId(systemFigures('this', { ...runs('reminder_due_delivered'), createHalf: [run({ ...endpoint('create', 100), 'http_req_duration{endpoint:create}': { type: 'trend', values: { med: 1, 'p(99)': 4, count: 100 } } })] }));
+    assert.equal(f.get('peer.this.createHalf.p99'), 4);
+    assert.equal(f.get('peer.this.createHalf.rps'), 100);
+    assert.equal(f.get('peer.this.create.p99'), 9);
+  });
+
   it('names both systems\' figures alike, so that the table pairs them', () => {
     const ours = systemFigures('this', runs('reminder_due_delivered')).map((f) => f.id.replace('peer.this.', ''));
     const theirs = systemFigures('peer', runs('reminder_fired')).map((f) => f.id.replace('peer.peer.', ''));
     assert.deepEqual(ours, theirs);
+  });
+});
+
+describe('the median request rate of some k6 runs', () => {
+  const runOf = (rate: number): K6Result => ({ summary: { metrics: { 'http_reqs{endpoint:create}': { type: 'counter', values: { rate, count: rate } } } }, exitCode: 0, seconds: 1, cores: {}, memory: {}, command: 'k6 run', log: '' });
+  it('is the middle run of three, whatever their order, and NaN of none', () => {
+    assert.equal(medianRate([runOf(300), runOf(100), runOf(200)], 'create'), 200);
+    assert.ok(Number.isNaN(medianRate([], 'create')));
   });
 });

@@ -2,7 +2,8 @@
  * The peer bench (`npm run bench -- --peer`, and the suite's `peer` part): the same k6 scenarios,
  * one after the other, against this system's gateway and against the Restate peer
  * (loadtest/peer: a virtual object per user run by restate-server from npm): creates, lists of 20
- * of 20 tasks per user, creates with one reminder, and a reminder storm. The scripts are the
+ * of 20 tasks per user, creates at half the measured maximum rate, creates with one reminder, and
+ * a reminder storm. The scripts are the
  * suite's own (k6/throughput.js, k6/reminderStorm.js); only the data's `baseUrl` and
  * `target: "peer"` differ (k6/lib/api.js routes a create and a list to the peer's ingress).
  * CPU is counted over each system's own processes: the stack's while this system runs, the
@@ -13,7 +14,7 @@ import { say } from '../../stack/progress';
 import { startPeer, seedPeer, type Peer } from '../peer/peerStack';
 import { benchUsers, k6Data, type BenchUser } from './benchUsers';
 import { repeat, type SuiteContext } from './context';
-import { figure, summarizeKeys, type Figure, type ScenarioResult } from './figures';
+import { figure, formatFigure, summarizeKeys, type Figure, type ScenarioResult } from './figures';
 import { missedThresholds, runK6, stat, type K6Result, type K6Summary } from './k6Run';
 import { peerId } from './peerReport';
 import { stackCores } from './scenarios';
@@ -30,12 +31,20 @@ interface Target {
 interface SystemRuns {
   list: K6Result[];
   create: K6Result[];
+  /** Creates at half the median rate of `create`: an open model, for the latency at a load the system keeps up with. */
+  createHalf: K6Result[];
   remind: K6Result[];
   storm: K6Result[];
 }
 
 const dur = (s: K6Summary, e: string, k: string) => stat(s, `http_req_duration{endpoint:${e}}`, k);
 const rate = (s: K6Summary, e: string) => stat(s, `http_reqs{endpoint:${e}}`, 'rate');
+
+/** The median request rate of endpoint `e` over some runs (NaN when none). */
+export function medianRate(runs: K6Result[], e: string): number {
+  const rates = runs.map((r) => rate(r.summary, e)).sort((a, b) => a - b);
+  return rates.length ? rates[Math.floor((rates.length - 1) / 2)] : Number.NaN;
+}
 
 async function runSystem(ctx: SuiteContext, t: Target, listUsers: BenchUser[], sizes: { seconds: number; due: number; stormUsers: number; waitMs: number }): Promise<SystemRuns> {
   const name = t.system === 'this' ? 'this system' : 'the Restate peer';
@@ -46,9 +55,12 @@ async function runSystem(ctx: SuiteContext, t: Target, listUsers: BenchUser[], s
   const list = await throughput('list', listUsers);
   const createUsers = await benchUsers(listUsers.length, `bench-peer-${t.system}-create`);
   const create = await throughput('create', createUsers);
+  const halfRate = Math.max(1, Math.round(medianRate(create, 'create') / 2) || 1);
+  const createHalf = await repeat(ctx, `k6 creates at ${halfRate}/s (half the measured maximum) against ${name}, ${sizes.seconds} s`, (i) =>
+    runK6({ k6: ctx.k6, script: 'throughput.js', label: label('create-half', i), env: { ENDPOINT: 'create', RATE: halfRate, DURATION: `${sizes.seconds}s`, VUS: 32 }, data: t.data(createUsers), groups: t.groups }));
   const remind = await throughput('remind', createUsers);
   // The storm's reminders are created before their second comes, at half this system's measured rate of creates with a reminder.
-  const remindsPerS = Math.max(20, remind.map((r) => rate(r.summary, 'remind')).sort((a, b) => a - b)[Math.floor((remind.length - 1) / 2)] / 2 || 20);
+  const remindsPerS = Math.max(20, medianRate(remind, 'remind') / 2 || 20);
   let leadMs = 1000 * Math.ceil(5 + sizes.due / remindsPerS);
   const storm = await repeat(ctx, `k6 reminder storm against ${name} (${sizes.due} reminders due in one second, ${sizes.stormUsers} users)`, async (i) => {
     for (let attempt = 1; ; attempt++) {
@@ -62,7 +74,7 @@ async function runSystem(ctx: SuiteContext, t: Target, listUsers: BenchUser[], s
       }
     }
   });
-  return { list, create, remind, storm };
+  return { list, create, createHalf, remind, storm };
 }
 
 /** The figures of one system, with ids peer.<system>.<what> (peerReport.ts pairs them). */
@@ -83,6 +95,8 @@ export function systemFigures(system: System, runs: SystemRuns): Figure[] {
   const t = (m: string, k: string) => st.map((x) => stat(x, m, k));
   return [
     ...endpoint('create', 'creates', runs.create),
+    figure(id('createHalf.p99'), 'creates at half the measured maximum rate (each system its own) p99', 'ms', runs.createHalf.map((r) => dur(r.summary, 'create', 'p(99)'))),
+    figure(id('createHalf.rps'), 'creates at half the measured maximum rate: the rate held', 'req/s', runs.createHalf.map((r) => rate(r.summary, 'create'))),
     ...endpoint('list', `lists of ${TASKS_EACH} (of ${TASKS_EACH} per user)`, runs.list),
     ...endpoint('remind', 'creates with one reminder', runs.remind),
     figure(id('storm.fire.p50'), 'reminder storm: fire lateness p50', 'ms', t('reminder_fire_lateness_ms', 'med')),
@@ -113,16 +127,17 @@ export async function peerScenario(ctx: SuiteContext): Promise<ScenarioResult> {
     await peer?.stop();
   }
   const all = [...ours.list, ...ours.create, ...ours.remind];
+  const email = (k: string) => formatFigure(figure('peer.this.storm.email', 'storm email lateness', 'ms', ours.storm.map((r) => stat(r.summary, 'reminder_email_lateness_ms', k))));
   const peerAll = [...theirs.list, ...theirs.create, ...theirs.remind];
   return {
     name: 'peer', title: 'Against a peer: the same workload on Restate (issue 19)',
-    setup: `${nUsers} users with ${TASKS_EACH} open tasks each for the lists (GET /v1/tasks?limit=20; on the peer POST /TodoUser/{user}/list {limit: 20}); creates and creates with one reminder an hour ahead over ${nUsers} fresh users (POST /v1/tasks; on the peer POST /TodoUser/{user}/create, the same body); 32 VUs without think time, ${sizes.seconds} s per run; then ${sizes.due} tasks with one reminder each for the same second over ${sizes.stormUsers} users, fire lateness = when the reminder fired − its instant (this system: the reminder.due event's firedAt on a WebSocket; the peer: the firedAt its delayed fire handler recorded). This system's stack runs first, then Restate ${peer?.version ?? ''} with the peer service; each run's CPU is that of the measured system's processes`,
-    commands: [ours.list[0].command, ours.create[0].command, ours.remind[0].command, ours.storm[0].command, '(the same k6 commands against the peer, with target "peer" and its ingress URL in the BENCH_DATA file)'],
+    setup: `${nUsers} users with ${TASKS_EACH} open tasks each for the lists (GET /v1/tasks?limit=20; on the peer POST /TodoUser/{user}/list {limit: 20}); creates and creates with one reminder an hour ahead over ${nUsers} fresh users (POST /v1/tasks; on the peer POST /TodoUser/{user}/create, the same body); 32 VUs without think time, ${sizes.seconds} s per run, then creates at half of each system's own median rate of creates for as long (k6's constant-arrival-rate: the latency at a load it keeps up with); then ${sizes.due} tasks with one reminder each for the same second over ${sizes.stormUsers} users, fire lateness = when the reminder fired − its instant (this system: the reminder.due event's firedAt on a WebSocket; the peer: the firedAt its delayed fire handler recorded). This system's stack runs first, then Restate ${peer?.version ?? ''} with the peer service; each run's CPU is that of the measured system's processes`,
+    commands: [ours.list[0].command, ours.create[0].command, ours.createHalf[0].command, ours.remind[0].command, ours.storm[0].command, '(the same k6 commands against the peer, with target "peer" and its ingress URL in the BENCH_DATA file)'],
     figures: [...systemFigures('this', ours), ...systemFigures('peer', theirs)],
     thresholdsMissed: [],
     cores: summarizeKeys(all.map((r) => r.cores)),
     ownSection: true,
     extra: { thisThresholdsMissed: [...all, ...ours.storm].map((r) => missedThresholds(r.summary)), peerCores: summarizeKeys(peerAll.map((r) => r.cores)), peerThresholdsMissed: [...peerAll, ...theirs.storm].map((r) => missedThresholds(r.summary)) },
-    notes: [],
+    notes: [`This system's storm also sends an email per reminder (the peer sends none): at the SMTP sink, lateness p99 ${email('p(99)')}, the last one ${email('max')} (goal, issue 19: every one within 5 s).`],
   };
 }
