@@ -84,15 +84,6 @@ export function childSpanIfRecorded(name: string, kind: SpanKind, attributes: Re
   return tracer().startSpan(name, { kind, attributes });
 }
 
-/** The server span of the request being served, to name by its route once routing is done. */
-export const activeSpan = (): Span | undefined => trace.getActiveSpan();
-
-/** Names a recorded server span `<METHOD> <route>` and tags its http.route (what an instrumentation of the router would do). */
-export function nameServerSpan(span: Span | undefined, method: string, route: string): void {
-  if (!span?.isRecording()) return;
-  span.updateName(`${method} ${route}`);
-  span.setAttribute('http.route', route);
-}
 
 /** What an Express request (4 or 5) tells of the route it took. */
 interface RoutedRequest {
@@ -107,13 +98,20 @@ export function routeOf(req: RoutedRequest): string {
 }
 
 /**
- * Express middleware (4 or 5) naming the request's server span by its route when the response is
- * finished, i.e. before node:http's instrumentation ends the span at 'close'.
+ * Express middleware (4 or 5) naming the request's server span, when it is recorded, `<METHOD>
+ * <route>` with its http.route (what an instrumentation of the router would do), once the response
+ * is finished: routing is done by then, and node:http's instrumentation ends the span later, at 'close'.
  */
 export function spanNamedByRoute() {
   return (req: RoutedRequest, res: { on(event: 'finish', fn: () => void): unknown }, next: () => void): void => {
-    const span = activeSpan();
-    if (span?.isRecording()) res.on('finish', () => nameServerSpan(span, req.method, routeOf(req)));
+    const span = trace.getActiveSpan();
+    if (span?.isRecording()) {
+      res.on('finish', () => {
+        const route = routeOf(req);
+        span.updateName(`${req.method} ${route}`);
+        span.setAttribute('http.route', route);
+      });
+    }
     next();
   };
 }

@@ -8,7 +8,7 @@
  * Only what costs nothing when a request is not sampled is instrumented for every request: the
  * PostgreSQL statements get their spans from the pool's Client (./db/instrumentedClient.ts), only
  * inside a recorded trace, and each service names its server spans by route (`spanNamedByRoute`
- * and `nameServerSpan` of ./traceContext.ts). OpenTelemetry's Express and pg instrumentations,
+ * of ./traceContext.ts). OpenTelemetry's Express and pg instrumentations,
  * used before, wrapped every middleware layer and every statement of every request, sampled or not
  * (their cost: loadtest/README.md, "Where the time goes").
  *

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { httpRequestDuration } from '../common/metrics';
 import { traceIdOf, type Logger } from '../common/logger';
 import { config } from '../common/config';
-import { activeSpan, currentTraceparent, nameServerSpan, routeOf } from '../common/traceContext';
+import { currentTraceparent, routeOf, spanNamedByRoute } from '../common/traceContext';
 import { requireAuth, requireOperator } from './auth';
 import { openApiDocument } from './openapi';
 import { cors } from './middleware/cors';
@@ -48,14 +48,10 @@ export function createApp(log: Logger, notReady: ReadinessCheck = () => undefine
     res.setHeader('traceparent', tp!);
     res.setHeader('Server-Timing', `traceparent;desc="${tp}"`);
     const end = httpRequestDuration.startTimer({ method: req.method });
-    const span = activeSpan();
-    res.on('finish', () => {
-      const route = routeOf(req);
-      end({ route, status_code: String(res.statusCode) });
-      nameServerSpan(span, req.method, route);
-    });
+    res.on('finish', () => end({ route: routeOf(req), status_code: String(res.statusCode) }));
     next();
   });
+  app.use(spanNamedByRoute());
 
   app.get(HEALTH_PATHS.liveness, (_req, res) => res.json({ status: 'ok' }));
   app.get(HEALTH_PATHS.readiness, async (_req, res) => {

@@ -66,7 +66,7 @@ export function busyByGroup(profile: CpuProfile, skipS: number): { busyMs: numbe
   return { busyMs: busy / 1000, groups: new Map([...groups].map(([g, us]) => [g, us / 1000])) };
 }
 
-/** The service a profile is of, from the main script among its frames (`gateway/main.js` → gateway). */
+/** The service a profile is of, from the main script among its frames (the gateway's main.js → gateway). */
 export function serviceOf(profile: CpuProfile): string {
   const main = profile.nodes.map((n) => /\/dist\/([a-z]+)\/main\.js$/.exec(n.callFrame.url)?.[1]).find(Boolean);
   return main ?? 'unknown';
