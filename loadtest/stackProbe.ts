@@ -7,6 +7,8 @@ import { sidecarHeaders } from '../stack/testSupport';
 import type { Pool } from 'pg';
 import { USER_ACTOR_TYPE } from '../common/actorApi';
 import { httpRequest } from '../common/httpClient';
+import { config } from '../common/config';
+import { say } from '../stack/progress';
 
 /** Sum of every sample of `metric` in Prometheus text format, optionally only those whose labels pass `where`. */
 export function promSum(text: string, metric: string, where: (labels: Record<string, string>) => boolean = () => true): number {
@@ -86,4 +88,22 @@ export async function backlog(pool: Pool, subscribersPort: number): Promise<{ la
             (SELECT count(*) FROM notifications WHERE status IN ('pending', 'sending') AND (next_attempt_at IS NULL OR next_attempt_at <= now())) AS emails`,
   );
   return { lag, outbox: Number(r.rows[0].outbox), emails: Number(r.rows[0].emails) };
+}
+
+/** Waits until the stack has no backlog (`polls` polls in a row) or `maxS` seconds have passed; says which. */
+export async function settle(pool: Pool, maxS: number, polls: number): Promise<string> {
+  const t0 = Date.now();
+  let quiet = 0;
+  let last = { lag: 0, outbox: 0, emails: 0 };
+  while (Date.now() - t0 < maxS * 1000) {
+    last = await backlog(pool, config.subscribersMetricsPort);
+    quiet = last.lag + last.outbox + last.emails === 0 ? quiet + 1 : 0;
+    if (quiet >= polls) break;
+    await new Promise((r) => setTimeout(r, 2500)); // the lag gauge is refreshed every 5 s
+  }
+  const waited = ((Date.now() - t0) / 1000).toFixed(0);
+  if (quiet >= polls) return `Started on a settled stack (no consumer lag, unpublished outbox rows or due emails left from before; waited ${waited} s).`;
+  const msg = `Started after ${waited} s with work left from before: consumer lag ${last.lag}, unpublished outbox rows ${last.outbox}, emails due ${last.emails}.`;
+  say(`  ${msg}`);
+  return msg;
 }

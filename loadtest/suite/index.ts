@@ -24,7 +24,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { config } from '../../common/config';
-import type { Pool } from 'pg';
 import { createPool } from '../../common/db/pool';
 import { installGoTool } from '../../stack/install/goTool';
 import { K6 } from '../../stack/install/k6';
@@ -39,7 +38,7 @@ import { runRecurrenceBench } from '../recurrenceBench';
 import { runReminderBench } from '../reminderBench';
 import { replaceSection } from '../resultsMd';
 import { machineInfo } from '../machine';
-import { backlog } from '../stackProbe';
+import { settle } from '../stackProbe';
 import { benchUsers } from './benchUsers';
 import type { SuiteContext } from './context';
 import type { ScenarioResult } from './figures';
@@ -121,24 +120,6 @@ export function parseSuiteArgs(args: string[]): SuiteOptions {
   const soakMinutes = minutes !== undefined ? Number(minutes) : quick ? 0.2 : 30;
   if (!Number.isFinite(soakMinutes) || soakMinutes <= 0) throw new Error(`--soak-minutes must be a positive number, got ${minutes}`);
   return { quick, parts, soakMinutes, passOn: args.filter((a) => a === '--quick') };
-}
-
-/** Waits until the stack has no backlog (`polls` polls in a row) or `maxS` seconds have passed; says which. */
-async function settle(pool: Pool, maxS: number, polls: number): Promise<string> {
-  const t0 = Date.now();
-  let quiet = 0;
-  let last = { lag: 0, outbox: 0, emails: 0 };
-  while (Date.now() - t0 < maxS * 1000) {
-    last = await backlog(pool, config.subscribersMetricsPort);
-    quiet = last.lag + last.outbox + last.emails === 0 ? quiet + 1 : 0;
-    if (quiet >= polls) break;
-    await new Promise((r) => setTimeout(r, 2500)); // the lag gauge is refreshed every 5 s
-  }
-  const waited = ((Date.now() - t0) / 1000).toFixed(0);
-  if (quiet >= polls) return `Started on a settled stack (no consumer lag, unpublished outbox rows or due emails left from before; waited ${waited} s).`;
-  const msg = `Started after ${waited} s with work left from before: consumer lag ${last.lag}, unpublished outbox rows ${last.outbox}, emails due ${last.emails}.`;
-  say(`  ${msg}`);
-  return msg;
 }
 
 function versionOf(cmd: string, args: string[]): string {

@@ -18,14 +18,18 @@ import { figure, formatFigure, summarizeKeys, type Figure, type ScenarioResult }
 import { missedThresholds, runK6, stat, type K6Result, type K6Summary } from './k6Run';
 import { peerId } from './peerReport';
 import { stackCores } from './scenarios';
+import { settle } from '../stackProbe';
 
 type System = 'this' | 'peer';
 const TASKS_EACH = 20;
+const PEER_SETTLE_MS = 5000;
 
 interface Target {
   system: System;
   data: (users: BenchUser[], extra?: Record<string, unknown>) => Record<string, unknown>;
   groups?: Map<number, string>;
+  /** Waits until the system has done the work the full-speed runs left behind (this system: consumer lag, outbox, emails). */
+  settle: () => Promise<void>;
 }
 
 interface SystemRuns {
@@ -56,6 +60,7 @@ async function runSystem(ctx: SuiteContext, t: Target, listUsers: BenchUser[], s
   const createUsers = await benchUsers(listUsers.length, `bench-peer-${t.system}-create`);
   const create = await throughput('create', createUsers);
   const halfRate = Math.max(1, Math.round(medianRate(create, 'create') / 2) || 1);
+  await t.settle(); // a latency at half the rate, not the tail of the full-speed runs' backlog
   const createHalf = await repeat(ctx, `k6 creates at ${halfRate}/s (half the measured maximum) against ${name}, ${sizes.seconds} s`, (i) =>
     runK6({ k6: ctx.k6, script: 'throughput.js', label: label('create-half', i), env: { ENDPOINT: 'create', RATE: halfRate, DURATION: `${sizes.seconds}s`, VUS: 32 }, data: t.data(createUsers), groups: t.groups }));
   const remind = await throughput('remind', createUsers);
@@ -113,7 +118,7 @@ export async function peerScenario(ctx: SuiteContext): Promise<ScenarioResult> {
   const sizes = { seconds: ctx.quick ? 3 : 10, due: ctx.quick ? 200 : 2000, stormUsers: ctx.quick ? 20 : 100, waitMs: ctx.quick ? 30_000 : 60_000 };
   say(`▶ bench: peer: ${nUsers} users with ${TASKS_EACH} tasks each for the lists (this system: written to PostgreSQL)`);
   const listUsers = await benchUsers(nUsers, 'bench-peer-list', { pool: ctx.pool, tasksEach: TASKS_EACH });
-  const ours = await runSystem(ctx, { system: 'this', data: (u, extra) => k6Data(u, extra) }, listUsers, sizes);
+  const ours = await runSystem(ctx, { system: 'this', data: (u, extra) => k6Data(u, extra), settle: async () => void (await settle(ctx.pool, 90, ctx.quick ? 1 : 2)) }, listUsers, sizes);
 
   let peer: Peer | undefined;
   let theirs: SystemRuns;
@@ -122,7 +127,9 @@ export async function peerScenario(ctx: SuiteContext): Promise<ScenarioResult> {
     const p = peer;
     say(`▶ bench: peer: seeding the same ${nUsers} users with ${TASKS_EACH} tasks each through the peer's create`);
     await seedPeer(p, listUsers.map((u) => u.id), TASKS_EACH);
-    theirs = await runSystem(ctx, { system: 'peer', data: (u, extra) => k6Data(u, { ...extra, baseUrl: p.ingressUrl, target: 'peer' }), groups: p.groups }, listUsers, sizes);
+    // The peer answers a create once its journal is committed and has no consumers behind it: a pause is all it needs.
+    const pause = async () => void (await new Promise((r) => setTimeout(r, PEER_SETTLE_MS)));
+    theirs = await runSystem(ctx, { system: 'peer', data: (u, extra) => k6Data(u, { ...extra, baseUrl: p.ingressUrl, target: 'peer' }), groups: p.groups, settle: pause }, listUsers, sizes);
   } finally {
     await peer?.stop();
   }
@@ -131,7 +138,7 @@ export async function peerScenario(ctx: SuiteContext): Promise<ScenarioResult> {
   const peerAll = [...theirs.list, ...theirs.create, ...theirs.remind];
   return {
     name: 'peer', title: 'Against a peer: the same workload on Restate (issue 19)',
-    setup: `${nUsers} users with ${TASKS_EACH} open tasks each for the lists (GET /v1/tasks?limit=20; on the peer POST /TodoUser/{user}/list {limit: 20}); creates and creates with one reminder an hour ahead over ${nUsers} fresh users (POST /v1/tasks; on the peer POST /TodoUser/{user}/create, the same body); 32 VUs without think time, ${sizes.seconds} s per run, then creates at half of each system's own median rate of creates for as long (k6's constant-arrival-rate: the latency at a load it keeps up with); then ${sizes.due} tasks with one reminder each for the same second over ${sizes.stormUsers} users, fire lateness = when the reminder fired − its instant (this system: the reminder.due event's firedAt on a WebSocket; the peer: the firedAt its delayed fire handler recorded). This system's stack runs first, then Restate ${peer?.version ?? ''} with the peer service; each run's CPU is that of the measured system's processes`,
+    setup: `${nUsers} users with ${TASKS_EACH} open tasks each for the lists (GET /v1/tasks?limit=20; on the peer POST /TodoUser/{user}/list {limit: 20}); creates and creates with one reminder an hour ahead over ${nUsers} fresh users (POST /v1/tasks; on the peer POST /TodoUser/{user}/create, the same body); 32 VUs without think time, ${sizes.seconds} s per run, then, once the system has caught up (this system: no consumer lag, outbox rows or due emails; the peer: 5 s), creates at half of its own median rate of creates for as long (k6's constant-arrival-rate: the latency at a load it keeps up with); then ${sizes.due} tasks with one reminder each for the same second over ${sizes.stormUsers} users, fire lateness = when the reminder fired − its instant (this system: the reminder.due event's firedAt on a WebSocket; the peer: the firedAt its delayed fire handler recorded). This system's stack runs first, then Restate ${peer?.version ?? ''} with the peer service; each run's CPU is that of the measured system's processes`,
     commands: [ours.list[0].command, ours.create[0].command, ours.createHalf[0].command, ours.remind[0].command, ours.storm[0].command, '(the same k6 commands against the peer, with target "peer" and its ingress URL in the BENCH_DATA file)'],
     figures: [...systemFigures('this', ours), ...systemFigures('peer', theirs)],
     thresholdsMissed: [],
