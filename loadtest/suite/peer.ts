@@ -3,9 +3,9 @@
  * one after the other, against this system's gateway and against the Restate peer
  * (loadtest/peer: a virtual object per user run by restate-server from npm): creates, lists of 20
  * of 20 tasks per user, creates at half the measured maximum rate, creates with one reminder, and
- * a reminder storm. The scripts are the
- * suite's own (k6/throughput.js, k6/reminderStorm.js); only the data's `baseUrl` and
- * `target: "peer"` differ (k6/lib/api.js routes a create and a list to the peer's ingress).
+ * a reminder storm. The scripts are the suite's own (k6/throughput.js, k6/reminderStorm.js); only
+ * the data's `baseUrl` and `target: "peer"` differ (k6/lib/api.js routes a create and a list to the
+ * peer's ingress).
  * CPU is counted over each system's own processes: the stack's while this system runs, the
  * Restate server's and the peer service's while the peer runs (the stack idles meanwhile and is
  * counted in "other").
