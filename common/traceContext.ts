@@ -84,7 +84,6 @@ export function childSpanIfRecorded(name: string, kind: SpanKind, attributes: Re
   return tracer().startSpan(name, { kind, attributes });
 }
 
-
 /** What an Express request (4 or 5) tells of the route it took. */
 interface RoutedRequest {
   method: string;
