@@ -18,10 +18,15 @@ import { api, eventually, sidecarHeaders, tokenFor, uniqueUser } from './testSup
 describe('backup and restore of the database', function () {
   this.timeout(300_000);
   let pool: Pool;
+  /** The dump and its lost-data list: the whole database each time, so not left in the cache. */
+  const written: string[] = [];
   before(() => {
     pool = createPool('backup-test');
   });
-  after(() => pool.end());
+  after(async () => {
+    for (const f of written) fs.rmSync(f, { force: true });
+    await pool.end();
+  });
 
   const audited = async (user: string, n: number) => eventually(async () => {
     const r = await pool.query('SELECT count(*)::int AS n FROM outbox o LEFT JOIN audit_log a USING (event_id) WHERE o.user_id = $1 AND a.event_id IS NULL', [user]);
@@ -48,6 +53,7 @@ describe('backup and restore of the database', function () {
     await audited(user, 5);
 
     const b = await backup();
+    written.push(b.file, `${b.file}.lost.json`);
     assert.ok(fs.statSync(b.file).size > 0);
 
     const later = await create({ title: 'lost: written after the backup', reminders: [{ id: 'r', at: inAnHour }] });

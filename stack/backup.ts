@@ -14,9 +14,9 @@
  * - the outbox's seq is moved past every position Kafka has seen, so new events never reuse a
  *   position that devices and the gateway already know (the stream's order, gateway/stream/README.md).
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { capture } from './capture';
 import { asSuperuser, sqlIdent } from './postgresAdmin';
 import { config } from '../common/config';
 import { createKafka } from '../common/kafka';
@@ -79,9 +79,14 @@ function pgPort(): number {
   return s.pgPort;
 }
 
-function run(cmd: string, args: string[]): string {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
-  if (r.status !== 0) throw new StepError(`${path.basename(cmd)} ${args.filter((a) => !a.startsWith('-')).slice(-1)[0] ?? ''}`, `exited with ${r.status}: ${(r.stderr ?? '').trim().split('\n').slice(-5).join(' | ')}`);
+/**
+ * Runs pg_dump or pg_restore and answers its output. Asynchronous on purpose: a dump of a large
+ * database takes seconds, and an event loop blocked that long cannot retire the HTTP keep-alive
+ * sockets the servers close meanwhile, so the caller's next request would go out on a closed one.
+ */
+async function run(cmd: string, args: string[]): Promise<string> {
+  const r = await capture(cmd, args, { cwd: process.cwd(), env: { ...process.env, TZ: 'UTC' } });
+  if (r.status !== 0) throw new StepError(`${path.basename(cmd)} ${args.filter((a) => !a.startsWith('-')).slice(-1)[0] ?? ''}`, `exited with ${r.status}: ${r.stderr.trim().split('\n').slice(-5).join(' | ')}`);
   return r.stdout;
 }
 
@@ -98,8 +103,8 @@ export async function backup(file?: string): Promise<{ file: string; recoveryPoi
   const port = pgPort();
   const out = path.resolve(file ?? path.join(config.cacheDir, 'backups', `todo-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}.dump`));
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  run(pgBin('pg_dump'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', config.pgDatabase, '-Fc', '-f', out]);
-  const recoveryPoint = archiveCreatedAt(run(pgBin('pg_restore'), ['-l', out]));
+  await run(pgBin('pg_dump'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', config.pgDatabase, '-Fc', '-f', out]);
+  const recoveryPoint = archiveCreatedAt(await run(pgBin('pg_restore'), ['-l', out]));
   return { file: out, recoveryPoint, bytes: fs.statSync(out).size };
 }
 
@@ -177,7 +182,7 @@ export interface RestoreSummary extends LostReport {
 export async function restore(file: string): Promise<RestoreSummary> {
   const dump = path.resolve(file);
   if (!fs.existsSync(dump)) throw new StepError('restore', `no such file: ${dump}`);
-  const recoveryPoint = archiveCreatedAt(run(pgBin('pg_restore'), ['-l', dump]));
+  const recoveryPoint = archiveCreatedAt(await run(pgBin('pg_restore'), ['-l', dump]));
   const port = pgPort();
   const apps = (readState()?.processes ?? []).filter((p) => p.group === 'app' && isAlive(p));
   await Promise.all(apps.map((p) => stopProcess(p, 'SIGTERM', 15_000)));
@@ -185,7 +190,7 @@ export async function restore(file: string): Promise<RestoreSummary> {
     await c.query(`DROP DATABASE IF EXISTS ${sqlIdent(config.pgDatabase)} WITH (FORCE)`);
     await c.query(`CREATE DATABASE ${sqlIdent(config.pgDatabase)} OWNER ${sqlIdent(config.pgUser)}`);
   });
-  run(pgBin('pg_restore'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', config.pgDatabase, '--exit-on-error', '--single-transaction', dump]);
+  await run(pgBin('pg_restore'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', config.pgDatabase, '--exit-on-error', '--single-transaction', dump]);
 
   const events = await eventsSince(new Date(Date.parse(recoveryPoint) - 60_000)); // a minute before: producers' clocks and batching
   const summary = await asSuperuser(port, config.pgDatabase, async (c) => {

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Defect, DeployCheck } from './check';
-import { capture, tail } from './capture';
+import { capture, tail } from '../capture';
 import { installGoTool } from '../install/goTool';
 import { ACTIONLINT } from '../install/infraLinters';
 import { which } from '../exec';

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Defect } from './check';
-import { capture, tail, type Captured } from './capture';
+import { capture, tail, type Captured } from '../capture';
 import { installGoTool } from '../install/goTool';
 import { HELM, KUBE_VERSION } from '../install/helm';
 

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Defect, DeployCheck } from './check';
-import { tail } from './capture';
+import { tail } from '../capture';
 import { CHART_DIR, helmErrorWhere, kubeVersion, runHelm, schemaDefects, valuesFiles } from './helmChart';
 import { installGoTool } from '../install/goTool';
 import { HELM } from '../install/helm';

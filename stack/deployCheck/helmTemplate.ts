@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Defect, DeployCheck } from './check';
-import { capture, tail } from './capture';
+import { capture, tail } from '../capture';
 import { CrdValidator } from './crdValidation';
 import { CHART_DIR, kubeVersion, renderChart, renderDefects, valuesFiles } from './helmChart';
 import { installCrdSchemas } from '../install/crdSchemas';

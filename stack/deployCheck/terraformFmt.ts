@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Defect, DeployCheck } from './check';
-import { capture, tail } from './capture';
+import { capture, tail } from '../capture';
 import { installTerraform } from '../install/terraform';
 
 /** Terraform without the machine's CLI configuration or its update check. */

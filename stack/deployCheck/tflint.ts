@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import type { Defect, DeployCheck } from './check';
-import { capture, tail } from './capture';
+import { capture, tail } from '../capture';
 import { installGoTool } from '../install/goTool';
 import { TFLINT } from '../install/infraLinters';
 

@@ -1,4 +1,4 @@
-/** Runs a checking tool to completion and answers its exit status and output (a non-zero status is an answer, not an error). */
+/** Runs a tool to completion and answers its exit status and output (a non-zero status is an answer, not an error); the event loop goes on meanwhile. */
 import { spawn } from 'node:child_process';
 
 export interface Captured {
