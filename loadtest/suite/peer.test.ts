@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { K6Result, K6Summary } from './k6Run';
-import { medianRate, systemFigures } from './peer';
+import { cpuPerRequestByProcess, medianRate, systemFigures } from './peer';
 
 const run = (metrics: K6Summary['metrics'], cores: Record<string, number> = {}): K6Result =>
   ({ summary: { metrics }, exitCode: 0, seconds: 1, cores, memory: {}, command: 'k6 run', log: '' });
@@ -54,5 +54,13 @@ describe('the median request rate of some k6 runs', () => {
   it('is the middle run of three, whatever their order, and NaN of none', () => {
     assert.equal(medianRate([runOf(300), runOf(100), runOf(200)], 'create'), 200);
     assert.ok(Number.isNaN(medianRate([], 'create')));
+  });
+});
+
+describe('the CPU per request of each process', () => {
+  const runOf = (rate: number, cores: Record<string, number>): K6Result => ({ summary: { metrics: { 'http_reqs{endpoint:list}': { type: 'counter', values: { rate, count: rate } } } }, exitCode: 0, seconds: 1, cores, memory: {}, command: 'k6 run', log: '' });
+  it('is each system process\'s cores over the request rate, the median of the runs, without k6 and the rest of the machine', () => {
+    const runs = [runOf(100, { gateway: 0.1, actors: 0.3, k6: 0.5, other: 0.2 }), runOf(200, { gateway: 0.4, actors: 0.2 }), runOf(100, { gateway: 0.2, actors: 0.1 })];
+    assert.deepEqual(cpuPerRequestByProcess(runs, 'list'), { gateway: 2, actors: 1 });
   });
 });

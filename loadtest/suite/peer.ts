@@ -17,7 +17,7 @@ import { repeat, type SuiteContext } from './context';
 import { figure, formatFigure, summarizeKeys, type Figure, type ScenarioResult } from './figures';
 import { missedThresholds, runK6, stat, type K6Result, type K6Summary } from './k6Run';
 import { peerId } from './peerReport';
-import { stackCores } from './scenarios';
+import { stackCores, stackCoresByProcess } from './scenarios';
 import { settle } from '../stackProbe';
 
 type System = 'this' | 'peer';
@@ -50,6 +50,25 @@ export function medianRate(runs: K6Result[], e: string): number {
   return rates.length ? rates[Math.floor((rates.length - 1) / 2)] : Number.NaN;
 }
 
+/**
+ * Where a request's CPU time goes: ms per request of each of the system's processes (its cores
+ * over the run × 1000 / the run's request rate), the median over the runs.
+ */
+export function cpuPerRequestByProcess(runs: K6Result[], e: string): Record<string, number> {
+  const perRun = runs.map((r) => {
+    const rps = rate(r.summary, e);
+    return Object.fromEntries(Object.entries(stackCoresByProcess(r)).map(([k, v]) => [k, (v * 1000) / rps]));
+  });
+  return Object.fromEntries(Object.entries(summarizeKeys(perRun)).map(([k, s]) => [k, s.median]));
+}
+
+/** The per-process CPU per request of a system's list, create and create-with-reminder runs. */
+const cpuByEndpoint = (runs: SystemRuns) => ({
+  creates: cpuPerRequestByProcess(runs.create, 'create'),
+  'lists of 20': cpuPerRequestByProcess(runs.list, 'list'),
+  'creates with one reminder': cpuPerRequestByProcess(runs.remind, 'remind'),
+});
+
 async function runSystem(ctx: SuiteContext, t: Target, listUsers: BenchUser[], sizes: { seconds: number; due: number; stormUsers: number; waitMs: number }): Promise<SystemRuns> {
   const name = t.system === 'this' ? 'this system' : 'the Restate peer';
   const label = (what: string, i: number) => ctx.label(`peer-${t.system}-${what}`, i);
@@ -64,6 +83,7 @@ async function runSystem(ctx: SuiteContext, t: Target, listUsers: BenchUser[], s
   const createHalf = await repeat(ctx, `k6 creates at ${halfRate}/s (half the measured maximum) against ${name}, ${sizes.seconds} s`, (i) =>
     runK6({ k6: ctx.k6, script: 'throughput.js', label: label('create-half', i), env: { ENDPOINT: 'create', RATE: halfRate, DURATION: `${sizes.seconds}s`, VUS: 32 }, data: t.data(createUsers), groups: t.groups }));
   const remind = await throughput('remind', createUsers);
+  await t.settle(); // the storm's lateness and emails, not the tail of the creates' backlog
   // The storm's reminders are created before their second comes, at half this system's measured rate of creates with a reminder.
   const remindsPerS = Math.max(20, medianRate(remind, 'remind') / 2 || 20);
   let leadMs = 1000 * Math.ceil(5 + sizes.due / remindsPerS);
@@ -138,13 +158,13 @@ export async function peerScenario(ctx: SuiteContext): Promise<ScenarioResult> {
   const peerAll = [...theirs.list, ...theirs.create, ...theirs.remind];
   return {
     name: 'peer', title: 'Against a peer: the same workload on Restate (issue 19)',
-    setup: `${nUsers} users with ${TASKS_EACH} open tasks each for the lists (GET /v1/tasks?limit=20; on the peer POST /TodoUser/{user}/list {limit: 20}); creates and creates with one reminder an hour ahead over ${nUsers} fresh users (POST /v1/tasks; on the peer POST /TodoUser/{user}/create, the same body); 32 VUs without think time, ${sizes.seconds} s per run, then, once the system has caught up (this system: no consumer lag, outbox rows or due emails; the peer: 5 s), creates at half of its own median rate of creates for as long (k6's constant-arrival-rate: the latency at a load it keeps up with); then ${sizes.due} tasks with one reminder each for the same second over ${sizes.stormUsers} users, fire lateness = when the reminder fired − its instant (this system: the reminder.due event's firedAt on a WebSocket; the peer: the firedAt its delayed fire handler recorded). This system's stack runs first, then Restate ${peer?.version ?? ''} with the peer service; each run's CPU is that of the measured system's processes`,
+    setup: `${nUsers} users with ${TASKS_EACH} open tasks each for the lists (GET /v1/tasks?limit=20; on the peer POST /TodoUser/{user}/list {limit: 20}); creates and creates with one reminder an hour ahead over ${nUsers} fresh users (POST /v1/tasks; on the peer POST /TodoUser/{user}/create, the same body); 32 VUs without think time, ${sizes.seconds} s per run, then, once the system has caught up (this system: no consumer lag, outbox rows or due emails; the peer: 5 s), creates at half of its own median rate of creates for as long (k6's constant-arrival-rate: the latency at a load it keeps up with); then, caught up again, ${sizes.due} tasks with one reminder each for the same second over ${sizes.stormUsers} users, fire lateness = when the reminder fired − its instant (this system: the reminder.due event's firedAt on a WebSocket; the peer: the firedAt its delayed fire handler recorded). This system's stack runs first, then Restate ${peer?.version ?? ''} with the peer service; each run's CPU is that of the measured system's processes`,
     commands: [ours.list[0].command, ours.create[0].command, ours.createHalf[0].command, ours.remind[0].command, ours.storm[0].command, '(the same k6 commands against the peer, with target "peer" and its ingress URL in the BENCH_DATA file)'],
     figures: [...systemFigures('this', ours), ...systemFigures('peer', theirs)],
     thresholdsMissed: [],
     cores: summarizeKeys(all.map((r) => r.cores)),
     ownSection: true,
-    extra: { thisThresholdsMissed: [...all, ...ours.storm].map((r) => missedThresholds(r.summary)), peerCores: summarizeKeys(peerAll.map((r) => r.cores)), peerThresholdsMissed: [...peerAll, ...theirs.storm].map((r) => missedThresholds(r.summary)) },
+    extra: { thisThresholdsMissed: [...all, ...ours.storm].map((r) => missedThresholds(r.summary)), peerCores: summarizeKeys(peerAll.map((r) => r.cores)), cpuPerRequest: { this: cpuByEndpoint(ours), peer: cpuByEndpoint(theirs) }, peerThresholdsMissed: [...peerAll, ...theirs.storm].map((r) => missedThresholds(r.summary)) },
     notes: [`This system's storm also sends an email per reminder (the peer sends none): at the SMTP sink, lateness p99 ${email('p(99)')}, the last one ${email('max')} (goal, issue 19: every one within 5 s).`],
   };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { figure } from './figures';
-import { coresLine, formatRatio, peerRows, peerTable } from './peerReport';
+import { coresLine, cpuLine, cpuTable, formatRatio, peerRows, peerTable } from './peerReport';
 
 describe('the peer bench table', () => {
   const figures = [
@@ -43,5 +43,14 @@ describe('the peer bench table', () => {
 
   it('lists the processes busiest first', () => {
     assert.equal(coresLine({ a: 0.1, b: 0.5 }), 'b 0.50, a 0.10');
+  });
+
+  it('shows where a request\'s CPU goes busiest first, the processes under 0.05 ms summed, and the total', () => {
+    assert.equal(cpuLine({ gateway: 1.5, actors: 3, placement: 0.01, zipkin: 0.02 }), 'actors 3.00, gateway 1.50, the rest 0.030 (4.53 in all)');
+  });
+
+  it('puts each kind of request of this system beside the same kind on the peer', () => {
+    const lines = cpuTable({ this: { creates: { actors: 2 }, lists: { actors: 1 } }, peer: { creates: { 'restate-server': 1 } } }).split('\n');
+    assert.deepEqual(lines.slice(2), ['| creates | actors 2.00 (2.00 in all) | restate-server 1.00 (1.00 in all) |', '| lists | actors 1.00 (1.00 in all) | n/a |']);
   });
 });

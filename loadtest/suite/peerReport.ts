@@ -54,8 +54,31 @@ export function coresLine(cores: Record<string, number>): string {
   return Object.entries(cores).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ');
 }
 
+/** Per requests' kind, ms of CPU per request by process (peer.ts cpuPerRequestByProcess). */
+export type CpuByEndpoint = Record<string, Record<string, number>>;
+
+/** "actors 3.10, kafka 2.00, … (13.7 in all)": busiest first; below 0.05 ms summed as "the rest". */
+export function cpuLine(byProcess: Record<string, number>): string {
+  const all = Object.entries(byProcess).sort((a, b) => b[1] - a[1]);
+  const shown = all.filter(([, v]) => v >= 0.05);
+  const rest = all.filter(([, v]) => v < 0.05).reduce((a, [, v]) => a + v, 0);
+  const total = all.reduce((a, [, v]) => a + v, 0);
+  const parts = [...shown.map(([k, v]) => `${k} ${num(v)}`), ...(rest > 0 ? [`the rest ${num(rest)}`] : [])];
+  return `${parts.join(', ')} (${num(total)} in all)`;
+}
+
+/** The table of where each kind of request's CPU time goes, this system beside the peer. */
+export function cpuTable(c: { this: CpuByEndpoint; peer: CpuByEndpoint }): string {
+  return [
+    '| requests | this system: ms of CPU per request, by process | Restate peer |',
+    '|---|---|---|',
+    ...Object.keys(c.this).map((k) => `| ${k} | ${cpuLine(c.this[k])} | ${c.peer[k] ? cpuLine(c.peer[k]) : 'n/a'} |`),
+  ].join('\n');
+}
+
 /** The RESULTS.md section of the peer bench: what was run, the table, each system's CPU by process. */
 export function peerSection(r: { setup: string; commands: string[]; figures: Figure[]; cores?: Record<string, { median: number }>; extra?: Record<string, unknown>; notes: string[] }): string {
+  const cpu = r.extra?.cpuPerRequest as { this: CpuByEndpoint; peer: CpuByEndpoint } | undefined;
   const medians = (c: unknown) => Object.fromEntries(Object.entries((c ?? {}) as Record<string, { median: number }>).map(([k, v]) => [k, v.median]));
   return [
     `${r.setup[0].toUpperCase()}${r.setup.slice(1)}.`,
@@ -64,6 +87,7 @@ export function peerSection(r: { setup: string; commands: string[]; figures: Fig
     '',
     peerTable(peerRows(r.figures)),
     '',
+    ...(cpu ? ['Where the time goes: each process\'s CPU time per request (its cores over the run × 1000 / the run\'s request rate, median of the runs).', '', cpuTable(cpu), ''] : []),
     `Cores used during the list, create and create-with-reminder runs (median): this system: ${coresLine(medians(r.cores))}; the peer: ${coresLine(medians(r.extra?.peerCores))} ("other" is the rest of the machine: other people's work, and while the peer runs also this system's idle stack).`,
     '',
     "What the ratio compares: the peer does less per request than this system (loadtest/README.md, \"The peer\"): no Kafka event, no audit row, no email, no WebSocket push, no authentication or rate limit, and the reminder storm's lateness is the fire handler's own time, not an arrival on a device. Read a ratio as the price of those, not as the same work done faster.",

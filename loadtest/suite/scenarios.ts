@@ -26,9 +26,14 @@ export function coresOf(results: K6Result[]) {
 /** Processes that are the load generator or someone else's work, not the stack's cost. */
 const NOT_THE_STACK = new Set(['k6', 'other']);
 
+/** Cores each of the stack's own processes used in a run (not k6, not the rest of the machine). */
+export function stackCoresByProcess(r: K6Result): Record<string, number> {
+  return Object.fromEntries(Object.entries(r.cores).filter(([k]) => !NOT_THE_STACK.has(k)));
+}
+
 /** Cores the stack's own processes used in a run. */
 export function stackCores(r: K6Result): number {
-  return Object.entries(r.cores).filter(([k]) => !NOT_THE_STACK.has(k)).reduce((a, [, v]) => a + v, 0);
+  return Object.values(stackCoresByProcess(r)).reduce((a, v) => a + v, 0);
 }
 
 /**
