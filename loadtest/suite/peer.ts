@@ -12,7 +12,7 @@
  */
 import { say } from '../../stack/progress';
 import { startPeer, seedPeer, type Peer } from '../peer/peerStack';
-import { benchUsers, k6Data, type BenchUser } from './benchUsers';
+import { benchUsers, eraseBenchUsers, k6Data, type BenchUser } from './benchUsers';
 import { repeat, type SuiteContext } from './context';
 import { figure, formatFigure, summarizeKeys, type Figure, type ScenarioResult } from './figures';
 import { missedThresholds, runK6, stat, type K6Result, type K6Summary } from './k6Run';
@@ -30,6 +30,8 @@ interface Target {
   groups?: Map<number, string>;
   /** Waits until the system has done the work the full-speed runs left behind (this system: consumer lag, outbox, emails). */
   settle: () => Promise<void>;
+  /** Removes what the creates left due later (this system: the hour-ahead reminders), before a later run meets it. */
+  cleanUp: (users: BenchUser[]) => Promise<void>;
 }
 
 interface SystemRuns {
@@ -83,6 +85,7 @@ async function runSystem(ctx: SuiteContext, t: Target, listUsers: BenchUser[], s
   const createHalf = await repeat(ctx, `k6 creates at ${halfRate}/s (half the measured maximum) against ${name}, ${sizes.seconds} s`, (i) =>
     runK6({ k6: ctx.k6, script: 'throughput.js', label: label('create-half', i), env: { ENDPOINT: 'create', RATE: halfRate, DURATION: `${sizes.seconds}s`, VUS: 32 }, data: t.data(createUsers), groups: t.groups }));
   const remind = await throughput('remind', createUsers);
+  await t.cleanUp(createUsers);
   await t.settle(); // the storm's lateness and emails, not the tail of the creates' backlog
   // The storm's reminders are created before their second comes, at half this system's measured rate of creates with a reminder.
   const remindsPerS = Math.max(20, medianRate(remind, 'remind') / 2 || 20);
@@ -132,13 +135,24 @@ export function systemFigures(system: System, runs: SystemRuns): Figure[] {
   ];
 }
 
+/**
+ * This system's creates with a reminder leave one due an hour later per request, thousands in
+ * all, in the stack's lasting data: a bench an hour later would measure their firing and emails
+ * with its own requests. The users are erased through the API instead (their tasks and reminders).
+ */
+async function eraseTheirReminders(users: BenchUser[]): Promise<void> {
+  const t0 = Date.now();
+  const r = await eraseBenchUsers(users);
+  say(`  erased ${r.erased} of ${users.length} users of the creates (their hour-ahead reminders with them) in ${((Date.now() - t0) / 1000).toFixed(1)} s${r.failed ? `; ${r.failed} failed: their reminders fire in an hour` : ''}`);
+}
+
 /** Runs the peer bench: this system first, then the peer (started here, seeded, stopped afterwards). */
 export async function peerScenario(ctx: SuiteContext): Promise<ScenarioResult> {
   const nUsers = ctx.quick ? 50 : 500;
   const sizes = { seconds: ctx.quick ? 3 : 10, due: ctx.quick ? 200 : 2000, stormUsers: ctx.quick ? 20 : 100, waitMs: ctx.quick ? 30_000 : 60_000 };
   say(`▶ bench: peer: ${nUsers} users with ${TASKS_EACH} tasks each for the lists (this system: written to PostgreSQL)`);
   const listUsers = await benchUsers(nUsers, 'bench-peer-list', { pool: ctx.pool, tasksEach: TASKS_EACH });
-  const ours = await runSystem(ctx, { system: 'this', data: (u, extra) => k6Data(u, extra), settle: async () => void (await settle(ctx.pool, 90, ctx.quick ? 1 : 2)) }, listUsers, sizes);
+  const ours = await runSystem(ctx, { system: 'this', data: (u, extra) => k6Data(u, extra), settle: async () => void (await settle(ctx.pool, 90, ctx.quick ? 1 : 2)), cleanUp: eraseTheirReminders }, listUsers, sizes);
 
   let peer: Peer | undefined;
   let theirs: SystemRuns;
@@ -149,7 +163,7 @@ export async function peerScenario(ctx: SuiteContext): Promise<ScenarioResult> {
     await seedPeer(p, listUsers.map((u) => u.id), TASKS_EACH);
     // The peer answers a create once its journal is committed and has no consumers behind it: a pause is all it needs.
     const pause = async () => void (await new Promise((r) => setTimeout(r, PEER_SETTLE_MS)));
-    theirs = await runSystem(ctx, { system: 'peer', data: (u, extra) => k6Data(u, { ...extra, baseUrl: p.ingressUrl, target: 'peer' }), groups: p.groups, settle: pause }, listUsers, sizes);
+    theirs = await runSystem(ctx, { system: 'peer', data: (u, extra) => k6Data(u, { ...extra, baseUrl: p.ingressUrl, target: 'peer' }), groups: p.groups, settle: pause, cleanUp: async () => undefined /* its data directory is removed with it */ }, listUsers, sizes);
   } finally {
     await peer?.stop();
   }
@@ -158,7 +172,7 @@ export async function peerScenario(ctx: SuiteContext): Promise<ScenarioResult> {
   const peerAll = [...theirs.list, ...theirs.create, ...theirs.remind];
   return {
     name: 'peer', title: 'Against a peer: the same workload on Restate (issue 19)',
-    setup: `${nUsers} users with ${TASKS_EACH} open tasks each for the lists (GET /v1/tasks?limit=20; on the peer POST /TodoUser/{user}/list {limit: 20}); creates and creates with one reminder an hour ahead over ${nUsers} fresh users (POST /v1/tasks; on the peer POST /TodoUser/{user}/create, the same body); 32 VUs without think time, ${sizes.seconds} s per run, then, once the system has caught up (this system: no consumer lag, outbox rows or due emails; the peer: 5 s), creates at half of its own median rate of creates for as long (k6's constant-arrival-rate: the latency at a load it keeps up with); then, caught up again, ${sizes.due} tasks with one reminder each for the same second over ${sizes.stormUsers} users, fire lateness = when the reminder fired − its instant (this system: the reminder.due event's firedAt on a WebSocket; the peer: the firedAt its delayed fire handler recorded). This system's stack runs first, then Restate ${peer?.version ?? ''} with the peer service; each run's CPU is that of the measured system's processes`,
+    setup: `${nUsers} users with ${TASKS_EACH} open tasks each for the lists (GET /v1/tasks?limit=20; on the peer POST /TodoUser/{user}/list {limit: 20}); creates and creates with one reminder an hour ahead over ${nUsers} fresh users (POST /v1/tasks; on the peer POST /TodoUser/{user}/create, the same body); 32 VUs without think time, ${sizes.seconds} s per run, then, once the system has caught up (this system: no consumer lag, outbox rows or due emails; the peer: 5 s), creates at half of its own median rate of creates for as long (k6's constant-arrival-rate: the latency at a load it keeps up with); then the users of the creates are erased (DELETE /v1/me: their hour-ahead reminders would fire into a later run) and, caught up again, ${sizes.due} tasks with one reminder each for the same second over ${sizes.stormUsers} users, fire lateness = when the reminder fired − its instant (this system: the reminder.due event's firedAt on a WebSocket; the peer: the firedAt its delayed fire handler recorded). This system's stack runs first, then Restate ${peer?.version ?? ''} with the peer service; each run's CPU is that of the measured system's processes`,
     commands: [ours.list[0].command, ours.create[0].command, ours.createHalf[0].command, ours.remind[0].command, ours.storm[0].command, '(the same k6 commands against the peer, with target "peer" and its ingress URL in the BENCH_DATA file)'],
     figures: [...systemFigures('this', ours), ...systemFigures('peer', theirs)],
     thresholdsMissed: [],
