@@ -27,6 +27,7 @@ import { userActorClass } from './UserActor';
 import { KnownQuotaUse } from './quotas';
 import { warmUp } from './chat/parser';
 import { armTestFault } from './testFaults';
+import { keepIdleConnectionsOpen } from '../common/httpKeepAlive';
 
 const log = createLogger('todo-actors');
 refuseUnsafeSettings(log);
@@ -34,7 +35,8 @@ refuseUnsafeSettings(log);
 /**
  * The express app the Dapr SDK's server runs on: the app token is checked before any route of the
  * SDK's, and it listens on BIND_HOST (the SDK's HTTPServer.start calls listen(port) without a host,
- * i.e. every interface, whatever serverHost says).
+ * i.e. every interface, whatever serverHost says), keeping daprd's idle connections open longer than
+ * daprd does (common/httpKeepAlive.ts).
  */
 function actorHostApp(): express.Express {
   // The express the SDK itself depends on (4.x; the project's is 5.x), as the SDK would make it.
@@ -44,7 +46,7 @@ function actorHostApp(): express.Express {
   app.use(spanNamedByRoute());
   app.use(requireAppToken());
   const listen = app.listen.bind(app) as (port: number, host: string, cb?: () => void) => ReturnType<express.Express['listen']>;
-  (app as unknown as { listen: (port: number, cb?: () => void) => unknown }).listen = (port, cb) => listen(port, config.bindHost, cb);
+  (app as unknown as { listen: (port: number, cb?: () => void) => unknown }).listen = (port, cb) => keepIdleConnectionsOpen(listen(port, config.bindHost, cb));
   return app;
 }
 

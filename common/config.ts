@@ -160,6 +160,7 @@ export const config = {
   deadLetterIndexRetentionMs: int('DEAD_LETTER_INDEX_RETENTION_MS', 30 * 24 * 3600 * 1000, 'subscribers: how long the dead-letter index keeps a row (the dead-letter topics keep their messages for DLT_RETENTION_*); 0 keeps them for ever'),
   retentionPruneIntervalMs: int('RETENTION_PRUNE_INTERVAL_MS', 300_000, 'how often the services delete rows past the retentions above, in batches'),
   actorCallTimeoutMs: int('ACTOR_CALL_TIMEOUT_MS', 10000, 'gateway: timeout of one actor invocation through Dapr'),
+  httpKeepAliveTimeoutMs: int('HTTP_KEEPALIVE_TIMEOUT_MS', 95_000, 'how long every service keeps an idle HTTP keep-alive connection open; above the idle timeout of whatever calls it (daprd: 90 s; a load balancer: often 60 s), or a request sent as the server closes the connection fails (Node\'s own default is 5 s)'),
 
   prometheusPort: int('PROMETHEUS_PORT', 9090, 'local stack: Prometheus (scrapes every service, sidecar, placement and scheduler; evaluates monitoring/alerts/*.rules.yaml)'),
   alertmanagerPort: int('ALERTMANAGER_PORT', 9094, 'local stack: Alertmanager (monitoring/alertmanager.yaml: alerts as emails to the SMTP sink); 9093 is the Kafka controller\'s'),

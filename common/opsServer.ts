@@ -10,6 +10,7 @@ import { config } from './config';
 import { HEALTH_PATHS } from './healthPaths';
 import type { Logger } from './logger';
 import { metricsHandler } from './metrics';
+import { keepIdleConnectionsOpen } from './httpKeepAlive';
 
 /** Why the service is not ready yet, or undefined when it is. */
 export type Readiness = () => Promise<string | undefined> | string | undefined;
@@ -30,7 +31,7 @@ export function startOpsServer(service: string, port: number, ready: Readiness, 
     else res.json({ status: 'ready' });
   });
   app.use((_req, res) => res.status(404).json({ error: { code: 'not_found', message: 'this port serves /metrics, /healthz and /readyz', details: [] } }));
-  const server = app.listen(port, config.bindHost, () => log.info('metrics and health listening', { service, port, host: config.bindHost }));
+  const server = keepIdleConnectionsOpen(app.listen(port, config.bindHost, () => log.info('metrics and health listening', { service, port, host: config.bindHost })));
   server.on('error', (err) => {
     log.error('metrics port failed to listen', { port, err: String(err) });
     process.exit(1);

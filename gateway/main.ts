@@ -13,6 +13,7 @@ import { StreamHub } from './stream/streamHub';
 import { fetchReplayThroughDapr } from './stream/replay';
 import { attachStream } from './stream/streamServer';
 import { SyncConsumer, syncGroupId } from './stream/syncConsumer';
+import { keepIdleConnectionsOpen } from '../common/httpKeepAlive';
 
 const log = createLogger('todo-gateway');
 refuseUnsafeSettings(log);
@@ -26,8 +27,8 @@ const sync = new SyncConsumer(createKafka('todo-gateway', log), syncGroupId(), h
 
 const streamNotReady = () => (sync.running ? undefined : 'the device stream has not joined Kafka yet');
 const ops = startOpsServer('todo-gateway', config.gatewayMetricsPort, () => gatewayNotReady(streamNotReady), log);
-const server = createApp(log, streamNotReady)
-  .listen(config.gatewayPort, config.bindHost, () => log.info('gateway listening', { port: config.gatewayPort }));
+const server = keepIdleConnectionsOpen(createApp(log, streamNotReady)
+  .listen(config.gatewayPort, config.bindHost, () => log.info('gateway listening', { port: config.gatewayPort })));
 server.on('error', (err) => {
   log.error('gateway failed to listen', { err: String(err) });
   process.exit(1);

@@ -21,6 +21,7 @@ import { simpleParser } from 'mailparser';
 import { config } from '../common/config';
 import { createLogger } from '../common/logger';
 import { paths } from './paths';
+import { keepIdleConnectionsOpen } from '../common/httpKeepAlive';
 
 export interface SunkMessage {
   from: string;
@@ -127,7 +128,7 @@ const api = http.createServer((req, res) => {
   }
   send(404, { error: { code: 'not_found', message: 'GET /messages lists the emails', details: [] } });
 });
-api.listen(config.smtpSinkHttpPort, '127.0.0.1', () => log.info('smtp sink api listening', { port: config.smtpSinkHttpPort }));
+keepIdleConnectionsOpen(api).listen(config.smtpSinkHttpPort, '127.0.0.1', () => log.info('smtp sink api listening', { port: config.smtpSinkHttpPort }));
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {

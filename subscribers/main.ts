@@ -30,6 +30,7 @@ import { deadLetterAdminApi, Replayer } from './deadLetters/adminApi';
 import { classifyFailure } from '../common/consumerRetry';
 import { RetentionPruner } from '../common/db/retention';
 import { subscriberRetention } from './retention';
+import { keepIdleConnectionsOpen } from '../common/httpKeepAlive';
 
 const log = createLogger('todo-subscribers');
 refuseUnsafeSettings(log);
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
     if (transient) res.status(503).json({ error: { code: 'unavailable', message: 'the database or Kafka could not answer; try again', details: [] } });
     else res.status(500).json({ error: { code: 'internal', message: 'the query failed', details: [] } });
   });
-  const server = app.listen(config.subscribersPort, config.bindHost, () => log.info('subscribers listening', { port: config.subscribersPort }));
+  const server = keepIdleConnectionsOpen(app.listen(config.subscribersPort, config.bindHost, () => log.info('subscribers listening', { port: config.subscribersPort })));
 
   await untilKafkaAnswers(
     async () => {
