@@ -90,6 +90,16 @@ export async function backlog(pool: Pool, subscribersPort: number): Promise<{ la
   return { lag, outbox: Number(r.rows[0].outbox), emails: Number(r.rows[0].emails) };
 }
 
+/**
+ * How many reminders, set by anyone before now, fire within the next `ms`: each one's firing and
+ * email would run on the processes a bench is measuring (the stack's data outlives a run).
+ */
+export async function remindersDueWithin(pool: Pool, ms: number): Promise<number> {
+  const r = await pool.query<{ n: string }>(
+    "SELECT count(*) AS n FROM reminder_schedule WHERE state = 'active' AND fire_at <= now() + $1::int * interval '1 millisecond'", [ms]);
+  return Number(r.rows[0].n);
+}
+
 /** Waits until the stack has no backlog (`polls` polls in a row) or `maxS` seconds have passed; says which. */
 export async function settle(pool: Pool, maxS: number, polls: number): Promise<string> {
   const t0 = Date.now();
