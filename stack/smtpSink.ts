@@ -1,6 +1,7 @@
 /**
  * Development SMTP sink: accepts every email on SMTP_PORT (no auth, no TLS) and keeps it, in
- * memory and appended to a JSON-lines file in the cache, so a restart loses nothing.
+ * memory and appended to a JSON-lines file in the cache, so a restart loses nothing of the last day
+ * (stack/smtpSinkStore.ts).
  * GET /messages on SMTP_SINK_HTTP_PORT lists them as docs/API.md ("Emails") gives:
  * [{"from", "to": [...], "subject", "text", "receivedAt"}]; `?to=address` filters by recipient.
  *
@@ -21,30 +22,31 @@ import { simpleParser } from 'mailparser';
 import { config } from '../common/config';
 import { createLogger } from '../common/logger';
 import { paths } from './paths';
+import { MessageStore, type SunkMessage } from './smtpSinkStore';
 import { keepIdleConnectionsOpen } from '../common/httpKeepAlive';
-
-export interface SunkMessage {
-  from: string;
-  to: string[];
-  subject: string;
-  text: string;
-  receivedAt: string;
-}
 
 const log = createLogger('smtp-sink');
 const store = path.join(paths.data('smtp-sink'), 'messages.jsonl');
 const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
 
-function load(): SunkMessage[] {
+/** The messages of the last day from the file (rewritten without the older ones). */
+function load(): MessageStore {
+  let text: string;
   try {
-    return fs.readFileSync(store, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as SunkMessage);
+    text = fs.readFileSync(store, 'utf8');
   } catch {
-    return [];
+    return new MessageStore();
   }
+  const { store: kept, dropped } = MessageStore.fromLines(text, Date.now());
+  if (dropped > 0) {
+    fs.writeFileSync(store, kept.list().map((m) => `${JSON.stringify(m)}\n`).join(''));
+    log.info('older messages dropped from the file', { dropped, kept: kept.list().length });
+  }
+  return kept;
 }
 
-const messages = load();
 fs.mkdirSync(path.dirname(store), { recursive: true });
+const messages = load();
 
 export const REFUSAL_MODES = ['none', 'tempfail', 'reject'] as const;
 export type RefusalMode = (typeof REFUSAL_MODES)[number];
@@ -84,7 +86,7 @@ const smtp = new SMTPServer({
           text: mail.text ?? '',
           receivedAt: new Date().toISOString(),
         };
-        messages.push(m);
+        messages.add(m);
         fs.appendFileSync(store, `${JSON.stringify(m)}\n`);
         log.info('email received', { to: m.to, subject: m.subject });
         callback();
@@ -123,8 +125,7 @@ const api = http.createServer((req, res) => {
     return;
   }
   if (req.method === 'GET' && url.pathname === '/messages') {
-    const to = url.searchParams.get('to')?.toLowerCase();
-    return send(200, to ? messages.filter((m) => m.to.some((t) => t.toLowerCase() === to)) : messages);
+    return send(200, messages.list(url.searchParams.get('to') || undefined));
   }
   send(404, { error: { code: 'not_found', message: 'GET /messages lists the emails', details: [] } });
 });

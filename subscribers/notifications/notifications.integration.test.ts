@@ -17,8 +17,8 @@ import { createLogger } from '../../common/logger';
 import { validateEvent } from '../../common/validation';
 import { eventually, serviceMetrics, uniqueUser } from '../../stack/testSupport';
 import type { ReminderDueData } from './reminderEvents';
+import type { SunkMessage } from '../../stack/smtpSinkStore';
 
-interface SunkMessage { from: string; to: string[]; subject: string; text: string; receivedAt: string }
 interface DltMessage { value: string; headers: Record<string, string> }
 
 async function inbox(to: string): Promise<SunkMessage[]> {
