@@ -10,6 +10,8 @@ export interface ActorDeps {
   /** Asks for this user's reminder_schedule rows to be mirrored in Dapr soon. */
   syncReminders: (userId: string) => void;
   now: () => Date;
+  /** How long before its time Dapr triggers a reminder, held by the actor until the instant (REMINDER_LEAD_MS, actors/reminderLead.ts). */
+  reminderLeadMs: number;
   log: Logger;
   /** Per-user limits (MAX_OPEN_TASKS_PER_USER, MAX_PENDING_REMINDERS_PER_USER): a write past one is refused with 409 quota_exceeded. */
   quotas: UserQuotas;

@@ -96,7 +96,7 @@ describe('a crash between the completion\'s commit and its answer', function () 
     assert.equal(active[0].name, reminderName(next.id, 2, 'r'));
     const inDapr = await fetch(`http://127.0.0.1:${config.actorsDaprHttpPort}/v1.0/actors/${USER_ACTOR_TYPE}/${encodeURIComponent(user)}/reminders/${active[0].name}`, { headers: sidecarHeaders('actors') });
     assert.equal(inDapr.status, 200, `Dapr has the reminder: ${await inDapr.clone().text()}`);
-    assert.equal(Date.parse(((await inDapr.json()) as { dueTime: string }).dueTime), fireAt, 'registered for its time');
+    assert.equal(Date.parse(((await inDapr.json()) as { dueTime: string }).dueTime), fireAt - config.reminderLeadMs, 'registered the lead before its time');
 
     // And the events: one completion, one creation of the next occurrence (published by the relay after the restart).
     const events = await pool.query("SELECT payload->>'type' AS type, payload->>'taskId' AS task FROM outbox WHERE user_id = $1 AND payload->>'type' IN ('task.completed', 'task.created') ORDER BY seq", [user]);

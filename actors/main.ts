@@ -81,11 +81,11 @@ async function main(): Promise<void> {
   const retention = new RetentionPruner(pool, [{ table: 'idempotency_keys', timeColumn: 'created_at', retentionMs: config.idempotencyKeyRetentionMs }], log);
   retention.start(config.retentionPruneIntervalMs);
 
-  const reminders = new ReminderSync(pool, config.daprHttpPort, log);
+  const reminders = new ReminderSync(pool, config.daprHttpPort, config.reminderLeadMs, log);
   reminders.startReconciler(config.outboxRelayIntervalMs);
   const pendingCount = countPendingRemindersEvery15s(pool, log);
   armTestFault(config.testFault, log);
-  const UserActor = userActorClass({ pool, kickOutbox: (u) => outbox.kick(u), syncReminders: (u) => reminders.kick(u), now: () => new Date(), log, quotas: { openTasks: config.maxOpenTasksPerUser, pendingReminders: config.maxPendingRemindersPerUser }, knownUse: new KnownQuotaUse() });
+  const UserActor = userActorClass({ pool, kickOutbox: (u) => outbox.kick(u), syncReminders: (u) => reminders.kick(u), now: () => new Date(), reminderLeadMs: config.reminderLeadMs, log, quotas: { openTasks: config.maxOpenTasksPerUser, pendingReminders: config.maxPendingRemindersPerUser }, knownUse: new KnownQuotaUse() });
 
   const server = new DaprServer({
     serverHost: config.bindHost,

@@ -28,7 +28,7 @@ describe('the outbox order of one user (real PostgreSQL)', function () {
     pool = createPool('outbox-order-integration-test');
     const log = createLogger('outbox-order-test');
     log.silent = true;
-    deps = { pool, kickOutbox: () => undefined, syncReminders: () => undefined, now: () => new Date(), log, quotas: { openTasks: 1000, pendingReminders: 1000 }, knownUse: new KnownQuotaUse() };
+    deps = { pool, kickOutbox: () => undefined, syncReminders: () => undefined, now: () => new Date(), reminderLeadMs: 0, log, quotas: { openTasks: 1000, pendingReminders: 1000 }, knownUse: new KnownQuotaUse() };
   });
   after(async () => {
     await pool?.end();
@@ -57,7 +57,8 @@ describe('the outbox order of one user (real PostgreSQL)', function () {
 
       // The reminder fires meanwhile: it either commits now or waits for the settlement's commit.
       let settled = false;
-      fire = fireReminder(deps, userId, data).finally(() => { settled = true; });
+      // (At the reminder's own time: a trigger far ahead of it is not fired, actors/reminderLead.ts.)
+      fire = fireReminder({ ...deps, now: () => row.fire_at }, userId, data).finally(() => { settled = true; });
       const waitsForSettlement = async () => (await pool.query<{ n: string }>(
         'SELECT count(*) AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [settlingPid])).rows[0].n !== '0';
       while (!settled && !(await waitsForSettlement())) await new Promise((r) => setTimeout(r, 20));

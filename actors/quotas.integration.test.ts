@@ -21,7 +21,7 @@ describe('per-user quotas (real PostgreSQL)', function () {
     pool = createPool('quotas-integration-test');
     const log = createLogger('quotas-test');
     log.silent = true;
-    deps = { pool, kickOutbox: () => undefined, syncReminders: () => undefined, now: () => new Date(), log, quotas: { openTasks: 2, pendingReminders: 2 }, knownUse: new KnownQuotaUse() };
+    deps = { pool, kickOutbox: () => undefined, syncReminders: () => undefined, now: () => new Date(), reminderLeadMs: 0, log, quotas: { openTasks: 2, pendingReminders: 2 }, knownUse: new KnownQuotaUse() };
   });
   after(async () => {
     await pool?.end();

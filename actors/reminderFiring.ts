@@ -11,7 +11,9 @@ import { reminderFireLateness } from '../common/metrics';
 import { reminderTimes } from '../common/recurrence';
 import type { Task } from '../common/tasks/task';
 import type { ActorDeps } from './actorDeps';
+import { holdFor } from './reminderLead';
 import { lockOtherDueRows, lockRow, markFired, peekRow, type ScheduleRow } from './reminderSchedule';
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as store from './taskStore';
 
 /** At most this many reminders of one user fire in one turn (one transaction). */
@@ -37,11 +39,24 @@ function dueEventFor(userId: string, row: ScheduleRow, task: Task | undefined, u
  * The same turn fires the user's other reminders whose time has come (never one whose time has
  * not): when many of a user's reminders fall due together, the first trigger does the work of all
  * in one transaction, and the triggers that follow find their rows fired with one cheap read.
- * Returns how many reminder.due events went out.
+ *
+ * Dapr triggers a reminder up to the lead before its time (actors/reminderLead.ts): the turn holds
+ * the trigger until the instant, then fires. Returns how many reminder.due events went out.
  */
 export async function fireReminder(deps: ActorDeps, userId: string, data: ReminderData): Promise<number> {
   const peek = await peekRow(deps.pool, userId, data.name);
   if (!peek || peek.state !== 'active' || peek.fire_at.getTime() !== Date.parse(data.fireAt)) return 0; // fired with another, or changed
+  // Held until the instant; a timer can wake a millisecond before the wall clock reaches it, so the clock decides.
+  let hold = holdFor(peek.fire_at, deps.now(), deps.reminderLeadMs);
+  while (hold.kind === 'wait') {
+    await sleep(hold.ms);
+    hold = holdFor(peek.fire_at, deps.now(), deps.reminderLeadMs);
+  }
+  if (hold.kind === 'too-early') {
+    // Left active: past its time, the reconciler fires it (actors/reminderSync.ts).
+    deps.log.warn('reminder triggered far ahead of its time; not fired by this trigger', { userId, taskId: data.taskId, reminderId: data.reminderId, earlyMs: hold.ms });
+    return 0;
+  }
   const now = deps.now();
   const events: EventEnvelope<unknown>[] = [];
   const fired: ScheduleRow[] = [];

@@ -4,13 +4,15 @@
  * and in a reconciler pass over every user for rows a crash left unsynced.
  *
  * Reminders are registered through Dapr's HTTP actor API with an absolute RFC 3339 dueTime: the
- * JS SDK's registerActorReminder takes durations and mangles those with days.
+ * JS SDK's registerActorReminder takes durations and mangles those with days. The dueTime is the
+ * lead before the reminder's time (actors/reminderLead.ts); the data carries the time itself.
  */
 import type { Pool } from 'pg';
 import { actorMethodPath, USER_ACTOR_TYPE, type ReminderData } from '../common/actorApi';
 import { daprRequest } from '../common/httpClient';
 import type { Logger } from '../common/logger';
 import { every, type Periodic } from '../common/periodic';
+import { triggerTime } from './reminderLead';
 import { overdueRows, unsyncedRows, type ScheduleRow } from './reminderSchedule';
 
 /** A reminder this late that has not fired is fired by the reconciler. */
@@ -26,7 +28,7 @@ export class ReminderSync {
   private reconciler: Periodic | undefined;
   private stopped = false;
 
-  constructor(private readonly pool: Pool, private readonly daprHttpPort: number, private readonly log: Logger) {}
+  constructor(private readonly pool: Pool, private readonly daprHttpPort: number, private readonly leadMs: number, private readonly log: Logger) {}
 
   kick(userId: string): void {
     if (this.stopped) return;
@@ -60,7 +62,7 @@ export class ReminderSync {
           headers: { 'content-type': 'application/json' },
           // data as a JSON *string*: the JS SDK calls toString() on a reminder's data before JSON.parse,
           // so an object would arrive as "[object Object]".
-          body: JSON.stringify({ dueTime: r.fire_at.toISOString(), period: '', data: JSON.stringify(data) }),
+          body: JSON.stringify({ dueTime: triggerTime(r.fire_at, this.leadMs).toISOString(), period: '', data: JSON.stringify(data) }),
         });
         if (res.status < 200 || res.status >= 300) throw new Error(`registering reminder ${r.name}: ${res.status} ${res.body.slice(0, 200)}`);
         await this.pool.query('UPDATE reminder_schedule SET synced = true WHERE user_id = $1 AND name = $2 AND changed_at = $3', [r.user_id, r.name, r.changed_at]);

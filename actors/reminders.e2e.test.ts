@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import type { Pool } from 'pg';
 import { config } from '../common/config';
 import { createPool } from '../common/db/pool';
-import { api, eventually, tokenFor, uniqueUser } from '../stack/testSupport';
+import { USER_ACTOR_TYPE } from '../common/actorApi';
+import { api, eventually, sidecarHeaders, tokenFor, uniqueUser } from '../stack/testSupport';
+import { reminderName } from './reminderSchedule';
 import { isAlive } from '../stack/processes';
 import { up } from '../stack/stack';
 import { readState } from '../stack/stackState';
@@ -52,6 +54,26 @@ describe('reminders (Dapr actor reminders)', function () {
       assert.ok(late < 5000, `fired ${late} ms late`);
     }
     assert.deepEqual(events.map((e) => e.data.reminderId).sort(), ['r-at', 'r-before']);
+  });
+
+  it('Dapr is asked to trigger a reminder the lead before its time, and the actor holds the trigger until the instant', async () => {
+    assert.ok(config.reminderLeadMs > 0, 'the stack runs with a lead (REMINDER_LEAD_MS)');
+    const u = await user('lead');
+    const at = inSeconds(config.reminderLeadMs / 1000 + 4);
+    const t = await api('POST', '/v1/tasks', { token: u.token, body: { title: 'Held to its instant', reminders: [{ id: 'r', at }] } });
+    assert.equal(t.status, 201);
+    const name = reminderName(t.body.id, 1, 'r');
+    const registered = await eventually(async () => {
+      const res = await fetch(`http://127.0.0.1:${config.actorsDaprHttpPort}/v1.0/actors/${USER_ACTOR_TYPE}/${encodeURIComponent(u.id)}/reminders/${name}`, { headers: sidecarHeaders('actors') });
+      return res.status === 200 ? ((await res.json()) as { dueTime: string }) : undefined;
+    }, 10_000, 'the reminder registered in Dapr');
+    assert.equal(Date.parse(registered.dueTime), Date.parse(at) - config.reminderLeadMs, 'Dapr triggers it the lead before its time');
+    const [e] = await eventually(async () => {
+      const es = await dueEvents(u.id);
+      return es.length ? es : undefined;
+    }, 20_000, 'the reminder to fire');
+    const late = Date.parse(e.data.firedAt) - Date.parse(at);
+    assert.ok(late >= 0, `held until its time, not fired when triggered (fired ${-late} ms early)`);
   });
 
   it('many reminders of one user due together fire once each, in one turn or several, none before its time', async () => {
