@@ -18,7 +18,7 @@ import { refuseUnsafeSettings } from '../common/startupChecks';
 import { initMetrics } from '../common/metrics';
 import { requireAccessTokens, requireAppToken } from '../common/daprAccess';
 import { startOpsServer } from '../common/opsServer';
-import { OutboxPublisher } from './outboxPublisher';
+import { OUTBOX_POOL_SIZE, OutboxPublisher } from './outboxPublisher';
 import { OutboxPruner } from './outboxPruner';
 import { RetentionPruner } from '../common/db/retention';
 import { countPendingRemindersEvery15s } from './pendingReminders';
@@ -59,7 +59,10 @@ async function main(): Promise<void> {
 
   const kafka = createKafka('todo-actors', log);
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 } });
-  const outbox = new OutboxPublisher(pool, producer, log);
+  // Its own connections: in a reminder storm the actors' firings queued 80 deep for the shared
+  // pool, and the flusher, waiting among them, published rows committed long before.
+  const outboxPool = createPool('todo-actors-outbox', OUTBOX_POOL_SIZE);
+  const outbox = new OutboxPublisher(outboxPool, producer, log);
   let kafkaReady = false;
   // Kafka may be down at start: writes must still succeed, so connect in the background.
   void untilKafkaAnswers(
@@ -130,6 +133,7 @@ async function main(): Promise<void> {
     await reminders.stop();
     await outbox.stop();
     await producer.disconnect().catch(() => undefined);
+    await outboxPool.end().catch(() => undefined);
     await pool.end().catch(() => undefined);
     await stopTracing();
     process.exit(0);

@@ -91,7 +91,7 @@ export const config = {
   pgUser: str('PGUSER', 'todo', 'PostgreSQL user'),
   pgPassword: str('PGPASSWORD', 'todo', 'PostgreSQL password'),
   pgDatabase: str('PGDATABASE', 'todo', 'PostgreSQL database'),
-  pgPoolSize: int('PG_POOL_SIZE', 10, 'connections per service process'),
+  pgPoolSize: int('PG_POOL_SIZE', 10, "connections per service process (the actor host has 2 more: its outbox publisher's own pool)"),
   pgSslMode: oneOf('PGSSLMODE', PG_SSL_MODES, 'disable', 'TLS to PostgreSQL: disable, require (encrypted, server not verified) or verify-full (encrypted, certificate and host name verified)'),
   pgSslRootCert: str('PGSSLROOTCERT', '', 'verify-full: file of the CA certificates (PEM) that sign the server certificate; unset: the system CAs'),
 

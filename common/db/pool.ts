@@ -21,15 +21,19 @@ export function pgSsl(c: Pick<Config, 'pgSslMode' | 'pgSslRootCert'> = config, r
   }
 }
 
-/** Its connections and statements are in the service's metrics, labelled pool=<applicationName>. */
-export function createPool(applicationName: string): Pool {
+/**
+ * Its connections and statements are in the service's metrics, labelled pool=<applicationName>.
+ * `max` is PG_POOL_SIZE unless given: a loop that must not queue behind the requests' transactions
+ * (the outbox publisher) has a small pool of its own.
+ */
+export function createPool(applicationName: string, max: number = config.pgPoolSize): Pool {
   const pool = new Pool({
     host: config.pgHost,
     port: config.pgPort,
     user: config.pgUser,
     password: config.pgPassword,
     database: config.pgDatabase,
-    max: config.pgPoolSize,
+    max,
     application_name: applicationName,
     ssl: pgSsl(),
     connectionTimeoutMillis: 5000,
