@@ -26,25 +26,29 @@ import { currentTraceparent } from '../traceContext';
  * seq (its DEFAULT, nextval) is drawn under the lock, in the order of the arrays.
  */
 export const APPEND_EVENTS_SQL = `INSERT INTO outbox (event_id, user_id, topic, payload, traceparent)
-  SELECT e.event_id, e.user_id, e.topic, e.payload, $6::text
-    FROM unnest($2::uuid[], $3::text[], $4::text[], $5::jsonb[]) AS e(event_id, user_id, topic, payload)
+  SELECT e.event_id, e.user_id, e.topic, e.payload, e.traceparent
+    FROM unnest($2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::text[]) AS e(event_id, user_id, topic, payload, traceparent)
    WHERE (SELECT count(*) FROM (SELECT pg_advisory_xact_lock(hashtext('outbox-order:' || u)) FROM unnest($1::text[]) AS u) AS locked) >= 0`;
 
 /**
  * Validates every event against its type's schema (an invalid one is a producer bug: it throws,
  * and the caller's transaction rolls back), then, in one round trip, takes the outbox-order lock of
- * each user once and inserts every row in the given order.
+ * each user once and inserts every row in the given order. Each row keeps the trace of the span
+ * active now, unless `traceparents` (one per event) says whose it is: a write that settles many
+ * requests' work at once (subscribers/notifications/settlements.ts).
  */
-export async function appendEvents(tx: PoolClient, events: readonly EventEnvelope<unknown>[]): Promise<void> {
+export async function appendEvents(tx: PoolClient, events: readonly EventEnvelope<unknown>[], traceparents?: readonly (string | null)[]): Promise<void> {
   if (events.length === 0) return;
+  if (traceparents && traceparents.length !== events.length) throw new Error(`appendEvents: ${traceparents.length} traceparents for ${events.length} events`);
   for (const e of events) {
     const v = validateEvent(e);
     if (!v.ok) throw new Error(`refusing to publish an invalid ${e.type} event: ${JSON.stringify(v.details)}`);
   }
   const users = [...new Set(events.map((e) => e.userId))].sort();
+  const current = currentTraceparent() ?? null;
   await tx.query({
     name: 'outbox-append-events',
     text: APPEND_EVENTS_SQL,
-    values: [users, events.map((e) => e.eventId), events.map((e) => e.userId), events.map((e) => topicOf(e.type)), events.map((e) => JSON.stringify(e)), currentTraceparent() ?? null],
+    values: [users, events.map((e) => e.eventId), events.map((e) => e.userId), events.map((e) => topicOf(e.type)), events.map((e) => JSON.stringify(e)), traceparents ?? events.map(() => current)],
   });
 }

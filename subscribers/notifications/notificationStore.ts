@@ -140,29 +140,56 @@ export async function claimAbandoned(pool: Pool, leaseMs: number, limit: number)
   return res.rows.map(fromRow);
 }
 
+/** A claimed row's outcome, and the trace of the try that reached it (for its event's Kafka message). */
+export interface Settlement {
+  n: ClaimedNotification;
+  outcome: Outcome;
+  traceparent: string | null;
+}
+
+/** reminder.sent / reminder.failed for a final outcome; nothing for a retry. */
+function outcomeEvent({ n, outcome }: Settlement): EventEnvelope<unknown> | undefined {
+  if (outcome.status === 'sent') {
+    return buildEvent('reminder.sent', n.userId, n.taskId, {
+      reminderId: n.reminderId, dueEventId: n.eventId, to: n.recipient ?? '', sentAt: outcome.sentAt.toISOString(), attempts: outcome.attempts,
+    }, outcome.sentAt, n.event.traceId);
+  }
+  if (outcome.status === 'failed') {
+    return buildEvent('reminder.failed', n.userId, n.taskId, {
+      reminderId: n.reminderId, dueEventId: n.eventId, attempts: outcome.attempts, reason: outcome.reason, failedAt: outcome.failedAt.toISOString(),
+    }, outcome.failedAt, n.event.traceId);
+  }
+  return undefined;
+}
+
 /**
- * Stores the outcome of a claimed row and, for a final one, its reminder.sent / reminder.failed
- * event in the outbox, in one transaction. False when the claim was lost (the sweep took the row).
+ * Stores the outcomes of claimed rows and, for the final ones, their reminder.sent /
+ * reminder.failed events in the outbox, in one transaction: one statement for the rows, one for
+ * the events, however many there are. Returns the event ids settled; a row whose claim was lost
+ * (the sweep took it: its stamp is no longer the claim's) is not, and gets no event.
  */
-export async function settle(pool: Pool, n: ClaimedNotification, outcome: Outcome): Promise<boolean> {
+export async function settleAll(pool: Pool, settlements: readonly Settlement[]): Promise<Set<string>> {
+  if (settlements.length === 0) return new Set();
   return inTransaction(pool, async (tx) => {
-    const nextAttemptAt = outcome.status === 'pending' ? outcome.nextAttemptAt : null;
-    const lastError = outcome.status === 'pending' ? outcome.error : outcome.status === 'failed' ? outcome.reason : null;
-    const res = await tx.query(
-      `UPDATE notifications SET status = $3, attempts = $4, next_attempt_at = $5, last_error = COALESCE($6, last_error), updated_at = now()
-        WHERE event_id = $1 AND status = 'sending' AND updated_at = $2`,
-      [n.eventId, n.claimedAt, outcome.status, outcome.attempts, nextAttemptAt, lastError],
+    const res = await tx.query<{ event_id: string }>(
+      `UPDATE notifications AS t
+          SET status = v.status, attempts = v.attempts, next_attempt_at = v.next_attempt_at, last_error = COALESCE(v.last_error, t.last_error), updated_at = now()
+         FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::int[], $5::timestamptz[], $6::text[])
+              AS v(event_id, claimed_at, status, attempts, next_attempt_at, last_error)
+        WHERE t.event_id = v.event_id AND t.status = 'sending' AND t.updated_at = v.claimed_at
+       RETURNING t.event_id`,
+      [
+        settlements.map((s) => s.n.eventId),
+        settlements.map((s) => s.n.claimedAt),
+        settlements.map((s) => s.outcome.status),
+        settlements.map((s) => s.outcome.attempts),
+        settlements.map(({ outcome: o }) => (o.status === 'pending' ? o.nextAttemptAt : null)),
+        settlements.map(({ outcome: o }) => (o.status === 'pending' ? o.error : o.status === 'failed' ? o.reason : null)),
+      ],
     );
-    if (res.rowCount !== 1) return false;
-    if (outcome.status === 'sent') {
-      await appendEvents(tx, [buildEvent('reminder.sent', n.userId, n.taskId, {
-        reminderId: n.reminderId, dueEventId: n.eventId, to: n.recipient ?? '', sentAt: outcome.sentAt.toISOString(), attempts: outcome.attempts,
-      }, outcome.sentAt, n.event.traceId)]);
-    } else if (outcome.status === 'failed') {
-      await appendEvents(tx, [buildEvent('reminder.failed', n.userId, n.taskId, {
-        reminderId: n.reminderId, dueEventId: n.eventId, attempts: outcome.attempts, reason: outcome.reason, failedAt: outcome.failedAt.toISOString(),
-      }, outcome.failedAt, n.event.traceId)]);
-    }
-    return true;
+    const settled = new Set(res.rows.map((r) => r.event_id));
+    const final = settlements.filter((s) => settled.has(s.n.eventId)).map((s) => ({ s, event: outcomeEvent(s) })).filter((x) => x.event !== undefined);
+    await appendEvents(tx, final.map((x) => x.event as EventEnvelope<unknown>), final.map((x) => x.s.traceparent));
+    return settled;
   });
 }

@@ -17,9 +17,10 @@ import type { RetryPolicy } from '../../common/backoff';
 import type { DeadLetters } from '../../common/deadLetters';
 import { TOPICS } from '../../common/events/envelope';
 import { abandonedOutcome, attemptDelivery, type Outcome, type SendFn } from './deliveryPolicy';
-import { claimAbandoned, claimDue, settle, type ClaimedNotification } from './notificationStore';
+import { claimAbandoned, claimDue, type ClaimedNotification } from './notificationStore';
+import { Settlements } from './settlements';
 import { renderReminderEmail } from './renderEmail';
-import { contextOfTraceId, inSpan, SpanKind } from '../../common/traceContext';
+import { contextOfTraceId, currentTraceparent, inSpan, SpanKind } from '../../common/traceContext';
 
 export interface WorkerOptions {
   policy: RetryPolicy;
@@ -46,6 +47,7 @@ export class NotificationWorker {
   private running: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private lastSweep = 0;
+  private readonly settlements: Settlements;
 
   constructor(
     private readonly pool: Pool,
@@ -53,7 +55,9 @@ export class NotificationWorker {
     private readonly deadLetters: DeadLetters,
     private readonly opts: WorkerOptions,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.settlements = new Settlements(pool);
+  }
 
   private get maxInFlight(): number {
     return this.opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
@@ -189,7 +193,8 @@ export class NotificationWorker {
       if (outcome.status === 'failed' && outcome.deadLetter) {
         await this.deadLetters.send(TOPICS.reminders, [{ key: n.userId, value: JSON.stringify(n.event), reason: outcome.reason, partition: n.sourcePartition, offset: n.sourceOffset, attempts: outcome.attempts }]);
       }
-      if (!(await settle(this.pool, n, outcome))) {
+      // Settled with the other outcomes of the moment, in one transaction (settlements.ts).
+      if (!(await this.settlements.settle({ n, outcome, traceparent: currentTraceparent() ?? null }))) {
         log.warn('notification claim lost before its outcome was recorded (the sweep took it)', { status: outcome.status });
         return;
       }
