@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { httpRequest } from '../common/httpClient';
 import type { Task } from '../common/tasks/task';
 import { sidecars } from '../stack/services';
-import { api, sidecarHeaders, tokenFor, uniqueUser } from '../stack/testSupport';
+import { api, sidecarHeaders, tokenFor, uniqueUser, type ApiResponse } from '../stack/testSupport';
 
 const ZONE = 'Europe/Berlin';
 
@@ -17,17 +17,23 @@ async function chat(token: string, message: string, headers: Record<string, stri
   return res.body as { reply: string; intent: string; tasks: Task[] };
 }
 
-/** POST /v1/chat, waiting out the per-user rate limit (429 + Retry-After) instead of failing on it. */
-async function postChat(token: string, message: string) {
+/** A request of this test's user, waiting out the per-user rate limit (429 + Retry-After) instead of failing on it. */
+async function waitingOutRateLimit(request: () => Promise<ApiResponse>): Promise<ApiResponse> {
   for (;;) {
-    const res = await api('POST', '/v1/chat', { token, body: { message } });
+    const res = await request();
     if (res.status !== 429) return res;
     await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after') ?? 1)));
   }
 }
 
+/** POST /v1/chat, waiting out the rate limit: the garbled-input test sends hundreds in a row. */
+function postChat(token: string, message: string) {
+  return waitingOutRateLimit(() => api('POST', '/v1/chat', { token, body: { message } }));
+}
+
+/** The user's tasks; after a long run of messages the list, too, may meet the rate limit. */
 async function tasksOf(token: string, query = ''): Promise<Task[]> {
-  const res = await api('GET', `/v1/tasks?limit=500${query}`, { token });
+  const res = await waitingOutRateLimit(() => api('GET', `/v1/tasks?limit=500${query}`, { token }));
   assert.equal(res.status, 200);
   return res.body.items;
 }
