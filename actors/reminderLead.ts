@@ -3,10 +3,10 @@
  * asked to trigger each reminder REMINDER_LEAD_MS before its time, and the actor holds the
  * trigger, in its turn, until the instant itself: a storm of triggers reaches the actors (through
  * the scheduler, daprd and the actor's activation) during the lead instead of after the instant.
- * The turn is what keeps the guarantee: Dapr counts the trigger done only when the firing has
- * committed, so a process that dies while holding is triggered again (or, past its time, fired by
- * the reconciler, actors/reminderSync.ts), never silently dropped. The price: the user's other
- * calls wait behind a held trigger, at most the lead.
+ * Nothing is lost while a trigger is held: the schedule row stays active until the firing
+ * commits, so if the process dies while holding, the reconciler (actors/reminderSync.ts) fires the
+ * row once it is overdue, as for any trigger lost with a host. The price: the user's other calls
+ * wait behind a held trigger, at most the lead.
  *
  * Pure: the time to register, and what to do with a trigger that came at `now`.
  */

@@ -188,8 +188,16 @@ export async function settleAll(pool: Pool, settlements: readonly Settlement[]):
       ],
     );
     const settled = new Set(res.rows.map((r) => r.event_id));
-    const final = settlements.filter((s) => settled.has(s.n.eventId)).map((s) => ({ s, event: outcomeEvent(s) })).filter((x) => x.event !== undefined);
-    await appendEvents(tx, final.map((x) => x.event as EventEnvelope<unknown>), final.map((x) => x.s.traceparent));
+    const events: EventEnvelope<unknown>[] = [];
+    const traceparents: (string | null)[] = [];
+    for (const s of settlements) {
+      const event = settled.has(s.n.eventId) ? outcomeEvent(s) : undefined;
+      if (event) {
+        events.push(event);
+        traceparents.push(s.traceparent);
+      }
+    }
+    await appendEvents(tx, events, traceparents);
     return settled;
   });
 }
