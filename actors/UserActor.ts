@@ -10,8 +10,8 @@
 import { AbstractActor } from '@dapr/dapr';
 import type {
   ChatRequest, ChatResult, CompleteTaskResult, CreateTaskRequest, CreateTaskResult, DeleteTaskResult, GetTaskRequest, GetTaskResult, ListTasksRequest,
-  ListTasksResult, ReminderData, ReopenTaskResult, TaskRefRequest, UpdateTaskRequest, UpdateTaskResult, UserActorApi, UserActorMethod,
-  EraseUserResult, ExportUserResult, UserRequest,
+  ListTasksResult, ReopenTaskResult, TaskRefRequest, UpdateTaskRequest, UpdateTaskResult, UserActorApi, UserActorMethod,
+  EraseUserResult, ExportUserResult, ReminderData, TriggerData, UserRequest,
 } from '../common/actorApi';
 import { actorActivationDuration, actorsActive } from '../common/metrics';
 import { databaseUnavailable } from '../common/db/unavailable';
@@ -41,6 +41,7 @@ export function userActorClass(deps: ActorDeps) {
 
     override async onDeactivateInternal(): Promise<void> {
       actorsActive.dec();
+      deps.alarms.drop(this.userId); // it may be activated on another host, whose firings this one does not see
       await super.onDeactivateInternal();
     }
 
@@ -139,8 +140,8 @@ export function userActorClass(deps: ActorDeps) {
   };
 }
 
-/** The reminder's data as registered, whether the SDK hands it over parsed, as text or as bytes. */
-function reminderDataOf(data: unknown): ReminderData | undefined {
+/** The reminder's data as registered (an alarm's, or a row's), whether the SDK hands it over parsed, as text or as bytes. */
+function reminderDataOf(data: unknown): TriggerData | undefined {
   let v: unknown = data;
   if (Buffer.isBuffer(v)) v = v.toString('utf8');
   if (typeof v === 'string') {
@@ -150,7 +151,10 @@ function reminderDataOf(data: unknown): ReminderData | undefined {
       return undefined;
     }
   }
-  const d = v as Partial<ReminderData> | null;
-  return d && typeof d.name === 'string' && typeof d.taskId === 'string' && typeof d.reminderId === 'string'
-    && typeof d.occurrence === 'number' && typeof d.fireAt === 'string' ? (d as ReminderData) : undefined;
+  if (!v || typeof v !== 'object') return undefined;
+  const d = v as Record<string, unknown>;
+  if (typeof d.fireAt !== 'string' || Number.isNaN(Date.parse(d.fireAt))) return undefined;
+  if (d.kind === 'alarm') return { kind: 'alarm', fireAt: d.fireAt };
+  return typeof d.name === 'string' && typeof d.taskId === 'string' && typeof d.reminderId === 'string'
+    && typeof d.occurrence === 'number' ? (d as unknown as ReminderData) : undefined;
 }

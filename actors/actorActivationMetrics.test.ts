@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { ActorId, DaprClient } from '@dapr/dapr';
 import { Pool } from 'pg';
 import { KnownQuotaUse } from './quotas';
+import { UserAlarms } from './userAlarms';
 import { USER_ACTOR_TYPE } from '../common/actorApi';
 import { createLogger } from '../common/logger';
 import { actorActivationDuration, actorsActive } from '../common/metrics';
@@ -15,7 +16,7 @@ describe('UserActor activation metrics', () => {
   // Port 1: nothing listens there, and nothing must be called.
   const client = new DaprClient({ daprHost: '127.0.0.1', daprPort: '1' });
   // Dependencies that are never used here: a pool connects only on its first query.
-  const UserActor = userActorClass({ pool: new Pool(), kickOutbox: () => undefined, syncReminders: () => undefined, now: () => new Date(), reminderLeadMs: 0, log: createLogger('actor-metrics-test'), quotas: { openTasks: 10, pendingReminders: 10 }, knownUse: new KnownQuotaUse() });
+  const UserActor = userActorClass({ pool: new Pool(), kickOutbox: () => undefined, syncReminders: () => undefined, now: () => new Date(), reminderLeadMs: 0, log: createLogger('actor-metrics-test'), quotas: { openTasks: 10, pendingReminders: 10 }, knownUse: new KnownQuotaUse(), alarms: new UserAlarms() });
 
   it('the class the factory makes is named UserActor, the Dapr actor type', () => {
     assert.equal(UserActor.name, USER_ACTOR_TYPE);

@@ -1,6 +1,7 @@
 /**
  * How a task command writes: the change, its events (through the outbox's one door, appendEvents)
- * and its reminder schedule in one transaction; after commit, the events and the reminders go out.
+ * and its reminder schedule in one transaction; after commit, the events go out, and the user's
+ * alarm is moved if a reminder came before it (actors/userAlarms.ts).
  */
 import type { PoolClient } from 'pg';
 import type { UserActorMethod } from '../common/actorApi';
@@ -39,10 +40,12 @@ export interface Change {
 /** Writes the change, its outbox rows and its reminder schedule in one transaction; false (nothing written) when write says so. */
 export async function commit(deps: ActorDeps, change: Change): Promise<boolean> {
   const { userId, events, schedules = [] } = change;
+  const alarmAt = deps.alarms.alarmOf(userId); // the actor's turn: no firing can consume it before the commit
+  let needsSync = false;
   const ok = await commitIf(deps.pool, async (tx) => {
     if (!(await change.write(tx))) return false;
     await appendEvents(tx, events);
-    for (const sch of schedules) await replaceSchedule(tx, userId, sch.taskId, sch.desired, sch.version, sch.newTask);
+    for (const sch of schedules) if (await replaceSchedule(tx, userId, sch.taskId, sch.desired, sch.version, sch.newTask ?? false, alarmAt)) needsSync = true;
     return true;
   });
   if (!ok) return false;
@@ -51,6 +54,6 @@ export async function commit(deps: ActorDeps, change: Change): Promise<boolean> 
     for (const e of events) deps.log.info(e.type, { userId, taskId: e.taskId, eventId: e.eventId, traceId: e.traceId });
     deps.kickOutbox(userId);
   }
-  if (schedules.length) deps.syncReminders(userId);
+  if (needsSync) deps.syncReminders(userId);
   return true;
 }

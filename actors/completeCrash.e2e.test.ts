@@ -15,6 +15,7 @@ import { up } from '../stack/stack';
 import { readState, type ProcessRecord } from '../stack/stackState';
 import { api, eventually, sidecarHeaders, tokenFor, uniqueUser } from '../stack/testSupport';
 import { reminderName } from './reminderSchedule';
+import { alarmName } from './userAlarms';
 import type { TestFault } from './testFaults';
 
 const FAULT: TestFault = 'crash-after-complete-commit';
@@ -84,7 +85,7 @@ describe('a crash between the completion\'s commit and its answer', function () 
     const again = await api('GET', `/v1/tasks/${next.id}`, { token });
     assert.deepEqual(again.body.reminders, [{ id: 'r', before: 'PT15M' }]);
 
-    // Its reminder: one schedule row, registered in Dapr (after the restart, by the reconciler or the retry).
+    // Its reminder: one schedule row, covered by the user's alarm in Dapr (after the restart, by the reconciler or the retry).
     const fireAt = Date.parse(next.due) - 15 * 60_000;
     const rows = await eventually(async () => {
       const r = await pool.query('SELECT name, task_id, occurrence, fire_at, state, synced FROM reminder_schedule WHERE user_id = $1', [user]);
@@ -94,8 +95,8 @@ describe('a crash between the completion\'s commit and its answer', function () 
     assert.equal(active.length, 1, `one active reminder: ${JSON.stringify(rows)}`);
     assert.deepEqual([active[0].task_id, active[0].occurrence, active[0].fire_at.getTime()], [next.id, 2, fireAt]);
     assert.equal(active[0].name, reminderName(next.id, 2, 'r'));
-    const inDapr = await fetch(`http://127.0.0.1:${config.actorsDaprHttpPort}/v1.0/actors/${USER_ACTOR_TYPE}/${encodeURIComponent(user)}/reminders/${active[0].name}`, { headers: sidecarHeaders('actors') });
-    assert.equal(inDapr.status, 200, `Dapr has the reminder: ${await inDapr.clone().text()}`);
+    const inDapr = await fetch(`http://127.0.0.1:${config.actorsDaprHttpPort}/v1.0/actors/${USER_ACTOR_TYPE}/${encodeURIComponent(user)}/reminders/${alarmName(new Date(fireAt))}`, { headers: sidecarHeaders('actors') });
+    assert.equal(inDapr.status, 200, `Dapr has the user's alarm at the reminder's time: ${await inDapr.clone().text()}`);
     assert.equal(Date.parse(((await inDapr.json()) as { dueTime: string }).dueTime), fireAt - config.reminderLeadMs, 'registered the lead before its time');
 
     // And the events: one completion, one creation of the next occurrence (published by the relay after the restart).

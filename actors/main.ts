@@ -23,6 +23,7 @@ import { OutboxPruner } from './outboxPruner';
 import { RetentionPruner } from '../common/db/retention';
 import { countPendingRemindersEvery15s } from './pendingReminders';
 import { ReminderSync } from './reminderSync';
+import { UserAlarms } from './userAlarms';
 import { userActorClass } from './UserActor';
 import { KnownQuotaUse } from './quotas';
 import { warmUp } from './chat/parser';
@@ -84,11 +85,12 @@ async function main(): Promise<void> {
   const retention = new RetentionPruner(pool, [{ table: 'idempotency_keys', timeColumn: 'created_at', retentionMs: config.idempotencyKeyRetentionMs }], log);
   retention.start(config.retentionPruneIntervalMs);
 
-  const reminders = new ReminderSync(pool, config.daprHttpPort, config.reminderLeadMs, log);
+  const alarms = new UserAlarms();
+  const reminders = new ReminderSync(pool, config.daprHttpPort, config.reminderLeadMs, alarms, log);
   reminders.startReconciler(config.outboxRelayIntervalMs);
   const pendingCount = countPendingRemindersEvery15s(pool, log);
   armTestFault(config.testFault, log);
-  const UserActor = userActorClass({ pool, kickOutbox: (u) => outbox.kick(u), syncReminders: (u) => reminders.kick(u), now: () => new Date(), reminderLeadMs: config.reminderLeadMs, log, quotas: { openTasks: config.maxOpenTasksPerUser, pendingReminders: config.maxPendingRemindersPerUser }, knownUse: new KnownQuotaUse() });
+  const UserActor = userActorClass({ pool, kickOutbox: (u) => outbox.kick(u), syncReminders: (u) => void reminders.kick(u), alarms, now: () => new Date(), reminderLeadMs: config.reminderLeadMs, log, quotas: { openTasks: config.maxOpenTasksPerUser, pendingReminders: config.maxPendingRemindersPerUser }, knownUse: new KnownQuotaUse() });
 
   const server = new DaprServer({
     serverHost: config.bindHost,

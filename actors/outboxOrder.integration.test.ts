@@ -18,6 +18,7 @@ import type { ActorDeps } from './actorDeps';
 import { fireReminder } from './reminderFiring';
 import { createTask } from './taskCommands';
 import { KnownQuotaUse } from './quotas';
+import { UserAlarms } from './userAlarms';
 
 describe('the outbox order of one user (real PostgreSQL)', function () {
   this.timeout(60_000);
@@ -28,7 +29,7 @@ describe('the outbox order of one user (real PostgreSQL)', function () {
     pool = createPool('outbox-order-integration-test');
     const log = createLogger('outbox-order-test');
     log.silent = true;
-    deps = { pool, kickOutbox: () => undefined, syncReminders: () => undefined, now: () => new Date(), reminderLeadMs: 0, log, quotas: { openTasks: 1000, pendingReminders: 1000 }, knownUse: new KnownQuotaUse() };
+    deps = { pool, kickOutbox: () => undefined, syncReminders: () => undefined, now: () => new Date(), reminderLeadMs: 0, log, quotas: { openTasks: 1000, pendingReminders: 1000 }, knownUse: new KnownQuotaUse(), alarms: new UserAlarms() };
   });
   after(async () => {
     await pool?.end();

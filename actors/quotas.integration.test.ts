@@ -9,6 +9,7 @@ import { createLogger } from '../common/logger';
 import { uniqueUser } from '../stack/testSupport';
 import type { ActorDeps } from './actorDeps';
 import { KnownQuotaUse } from './quotas';
+import { UserAlarms } from './userAlarms';
 import { completeTask, createTask, deleteTask, reopenTask, updateTask } from './taskCommands';
 
 describe('per-user quotas (real PostgreSQL)', function () {
@@ -21,7 +22,7 @@ describe('per-user quotas (real PostgreSQL)', function () {
     pool = createPool('quotas-integration-test');
     const log = createLogger('quotas-test');
     log.silent = true;
-    deps = { pool, kickOutbox: () => undefined, syncReminders: () => undefined, now: () => new Date(), reminderLeadMs: 0, log, quotas: { openTasks: 2, pendingReminders: 2 }, knownUse: new KnownQuotaUse() };
+    deps = { pool, kickOutbox: () => undefined, syncReminders: () => undefined, now: () => new Date(), reminderLeadMs: 0, log, quotas: { openTasks: 2, pendingReminders: 2 }, knownUse: new KnownQuotaUse(), alarms: new UserAlarms() };
   });
   after(async () => {
     await pool?.end();

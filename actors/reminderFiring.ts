@@ -1,9 +1,9 @@
 /**
- * A Dapr reminder fired (or the reconciler fired an overdue one): reminder.due goes out through the
- * outbox for each of the user's reminders whose time has come and that the task still wants. The
- * schedule it reads and marks is reminderSchedule.ts.
+ * A user's alarm fired (or the reconciler fired an overdue reminder): reminder.due goes out through
+ * the outbox for each of the user's reminders whose time has come and that the task still wants.
+ * The schedule it reads and marks is reminderSchedule.ts.
  */
-import type { ReminderData } from '../common/actorApi';
+import type { TriggerData } from '../common/actorApi';
 import { appendEvents } from '../common/db/outbox';
 import { commitIf } from '../common/db/pool';
 import { buildEvent, type EventEnvelope } from '../common/events/envelope';
@@ -31,47 +31,61 @@ function dueEventFor(userId: string, row: ScheduleRow, task: Task | undefined, u
 }
 
 /**
- * A Dapr reminder fired. The actor re-reads the task: only if the reminder is still scheduled, the
- * task is open, and the reminder's time computed from the task as it is now is the time it was
- * scheduled for, `reminder.due` goes out (through the outbox). The schedule row is marked fired in
- * the same transaction, so a reminder that Dapr delivers twice notifies once.
+ * A Dapr reminder fired: the user's alarm (actors/userAlarms.ts), or the reconciler's call for an
+ * overdue row (or a reminder registered one per row before alarms). The actor fires the user's
+ * reminders whose time has come, never one whose time has not, in one transaction: for each, only
+ * if the task is open and the reminder's time computed from the task as it is now is the time it
+ * was scheduled for, `reminder.due` goes out (through the outbox). The rows are marked fired in
+ * the same transaction, so a reminder that Dapr delivers twice notifies once. Then the reminder
+ * sync registers the alarm for the earliest reminder left.
  *
- * The same turn fires the user's other reminders whose time has come (never one whose time has
- * not): when many of a user's reminders fall due together, the first trigger does the work of all
- * in one transaction, and the triggers that follow find their rows fired with one cheap read.
- *
- * Dapr triggers a reminder up to the lead before its time (actors/reminderLead.ts): the turn holds
- * the trigger until the instant, then fires. Returns how many reminder.due events went out.
+ * Dapr triggers up to the lead before the time (actors/reminderLead.ts): the turn holds the
+ * trigger until the instant, then fires. Returns how many reminder.due events went out.
  */
-export async function fireReminder(deps: ActorDeps, userId: string, data: ReminderData): Promise<number> {
-  const peek = await peekRow(deps.pool, userId, data.name);
-  if (!peek || peek.state !== 'active' || peek.fire_at.getTime() !== Date.parse(data.fireAt)) return 0; // fired with another, or changed
+export async function fireReminder(deps: ActorDeps, userId: string, data: TriggerData): Promise<number> {
+  let own: string | undefined;
+  if ('kind' in data) {
+    deps.alarms.forget(userId); // an alarm fires once: the next must be registered anew
+  } else {
+    const peek = await peekRow(deps.pool, userId, data.name);
+    if (!peek || peek.state !== 'active' || peek.fire_at.getTime() !== Date.parse(data.fireAt)) return 0; // fired with another, or changed
+    own = data.name;
+  }
+  const fireAt = new Date(data.fireAt);
   // Held until the instant; a timer can wake a millisecond before the wall clock reaches it, so the clock decides.
-  let hold = holdFor(peek.fire_at, deps.now(), deps.reminderLeadMs);
+  let hold = holdFor(fireAt, deps.now(), deps.reminderLeadMs);
   while (hold.kind === 'wait') {
     await sleep(hold.ms);
-    hold = holdFor(peek.fire_at, deps.now(), deps.reminderLeadMs);
+    hold = holdFor(fireAt, deps.now(), deps.reminderLeadMs);
   }
   if (hold.kind === 'too-early') {
-    // Left active: past its time, the reconciler fires it (actors/reminderSync.ts).
-    deps.log.warn('reminder triggered far ahead of its time; not fired by this trigger', { userId, taskId: data.taskId, reminderId: data.reminderId, earlyMs: hold.ms });
+    // Left active: past its time, the reconciler fires it (actors/reminderSync.ts). Not registered
+    // again here: with a clock this far off, the new alarm would come back as early at once.
+    deps.log.warn('reminder triggered far ahead of its time; not fired by this trigger', { userId, fireAt: data.fireAt, earlyMs: hold.ms });
     return 0;
   }
+  const fired = await fireDue(deps, userId, own, Date.parse(data.fireAt));
+  deps.syncReminders(userId);
+  return fired;
+}
+
+/** Fires the user's due reminders (the row `own` first, if it is still due at `ownFireAt`) in one transaction. */
+async function fireDue(deps: ActorDeps, userId: string, own: string | undefined, ownFireAt: number): Promise<number> {
   const now = deps.now();
   const events: EventEnvelope<unknown>[] = [];
   const fired: ScheduleRow[] = [];
   await commitIf(deps.pool, async (tx) => {
-    const own = await lockRow(tx, userId, data.name);
-    const rows = own && own.state === 'active' && own.fire_at.getTime() === Date.parse(data.fireAt) ? [own] : [];
-    rows.push(...(await lockOtherDueRows(tx, userId, data.name, now, FIRE_BATCH - rows.length)));
+    const row = own === undefined ? undefined : await lockRow(tx, userId, own);
+    const rows = row && row.state === 'active' && row.fire_at.getTime() === ownFireAt ? [row] : [];
+    rows.push(...(await lockOtherDueRows(tx, userId, own ?? '', now, FIRE_BATCH - rows.length)));
     if (rows.length === 0) return false;
     const tasks = await store.getTasks(tx, userId, [...new Set(rows.map((r) => r.task_id))]);
     const user = (await tx.query<{ email: string | null; timezone: string | null }>('SELECT email, timezone FROM users WHERE id = $1', [userId])).rows[0];
-    for (const row of rows) {
-      const e = dueEventFor(userId, row, tasks.get(row.task_id), user, now);
+    for (const r of rows) {
+      const e = dueEventFor(userId, r, tasks.get(r.task_id), user, now);
       if (e) {
         events.push(e);
-        fired.push(row);
+        fired.push(r);
       }
     }
     await appendEvents(tx, events);
@@ -82,7 +96,7 @@ export async function fireReminder(deps: ActorDeps, userId: string, data: Remind
   events.forEach((e, i) => {
     const lateMs = now.getTime() - fired[i].fire_at.getTime();
     reminderFireLateness.observe(lateMs / 1000);
-    deps.log.info('reminder.due', { userId, taskId: e.taskId, eventId: e.eventId, reminderId: fired[i].reminder_id, lateMs, trigger: fired[i].name === data.name });
+    deps.log.info('reminder.due', { userId, taskId: e.taskId, eventId: e.eventId, reminderId: fired[i].reminder_id, lateMs, trigger: fired[i].name === own });
   });
   deps.kickOutbox(userId);
   return events.length;

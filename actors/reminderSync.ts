@@ -1,77 +1,96 @@
 /**
- * Makes Dapr's actor reminders match the reminder_schedule rows: registers active rows, and
- * unregisters cancelled ones (then deletes the row). Right after a commit for that user (`kick`),
- * and in a reconciler pass over every user for rows a crash left unsynced.
+ * Makes Dapr's actor reminders match the reminder_schedule rows: each user with active rows has an
+ * alarm registered at or before the earliest (actors/userAlarms.ts); rows are then marked synced,
+ * and cancelled ones deleted. Right after a commit or a firing for that user (`kick`), and in a
+ * reconciler pass over every user for rows a crash left unsynced.
  *
- * Reminders are registered through Dapr's HTTP actor API with an absolute RFC 3339 dueTime: the
+ * Alarms are registered through Dapr's HTTP actor API with an absolute RFC 3339 dueTime: the
  * JS SDK's registerActorReminder takes durations and mangles those with days. The dueTime is the
- * lead before the reminder's time (actors/reminderLead.ts); the data carries the time itself.
+ * lead before the alarm's time (actors/reminderLead.ts); the data carries the time itself.
  */
 import type { Pool } from 'pg';
-import { actorMethodPath, USER_ACTOR_TYPE, type ReminderData } from '../common/actorApi';
+import { actorMethodPath, USER_ACTOR_TYPE, type AlarmData, type ReminderData } from '../common/actorApi';
 import { daprRequest } from '../common/httpClient';
 import type { Logger } from '../common/logger';
 import { every, type Periodic } from '../common/periodic';
 import { triggerTime } from './reminderLead';
-import { overdueRows, unsyncedRows, type ScheduleRow } from './reminderSchedule';
+import { overdueRows, settleSynced, unsyncedRows, userSchedule, type ScheduleRow } from './reminderSchedule';
+import { alarmName, coveredBy, type UserAlarms } from './userAlarms';
 
 /** A reminder this late that has not fired is fired by the reconciler. */
 const OVERDUE_MS = 5000;
 /** Users whose overdue reminders the reconciler fires at once, and how long one firing call may take. */
 const OVERDUE_PARALLEL = 8;
 const OVERDUE_CALL_TIMEOUT_MS = 4000;
-
+/** Unsynced rows of one user settled per pass of its sync (it goes on while there are more). */
+const SYNC_BATCH = 500;
 
 export class ReminderSync {
-  private readonly running = new Map<string, Promise<void>>();
+  private readonly running = new Map<string, Promise<boolean>>();
   private readonly again = new Set<string>();
   private reconciler: Periodic | undefined;
   private stopped = false;
 
-  constructor(private readonly pool: Pool, private readonly daprHttpPort: number, private readonly leadMs: number, private readonly log: Logger) {}
+  constructor(private readonly pool: Pool, private readonly daprHttpPort: number, private readonly leadMs: number, private readonly alarms: UserAlarms, private readonly log: Logger) {}
 
-  kick(userId: string): void {
-    if (this.stopped) return;
-    if (this.running.has(userId)) {
+  /**
+   * Syncs the user soon (once more after the sync running now, if one is). Resolves when the
+   * user's syncs are done: true if the last pass succeeded (a failed one is logged, and the
+   * reconciler retries it).
+   */
+  kick(userId: string): Promise<boolean> {
+    const running = this.running.get(userId);
+    if (running) {
       this.again.add(userId);
-      return;
+      return running;
     }
+    if (this.stopped) return Promise.resolve(false);
     const run = (async () => {
+      let ok: boolean;
       do {
         this.again.delete(userId);
         try {
-          await this.sync(await unsyncedRows(this.pool, userId, 0, 500));
+          if (await this.syncUser(userId)) this.again.add(userId);
+          ok = true;
         } catch (err) {
+          ok = false;
           this.log.warn('reminder sync failed; the reconciler will retry', { userId, err: String(err) });
         }
       } while (this.again.has(userId) && !this.stopped);
+      return ok;
     })().finally(() => this.running.delete(userId));
     this.running.set(userId, run);
+    return run;
   }
 
-  private path(r: ScheduleRow): string {
-    return `/v1.0/actors/${USER_ACTOR_TYPE}/${encodeURIComponent(r.user_id)}/reminders/${encodeURIComponent(r.name)}`;
-  }
-
-  async sync(rows: ScheduleRow[]): Promise<void> {
-    for (const r of rows) {
-      if (r.state === 'active') {
-        const data: ReminderData = { name: r.name, taskId: r.task_id, reminderId: r.reminder_id, occurrence: r.occurrence, fireAt: r.fire_at.toISOString() };
-        const res = await daprRequest({
-          port: this.daprHttpPort, method: 'POST', path: this.path(r), timeoutMs: 10_000,
-          headers: { 'content-type': 'application/json' },
-          // data as a JSON *string*: the JS SDK calls toString() on a reminder's data before JSON.parse,
-          // so an object would arrive as "[object Object]".
-          body: JSON.stringify({ dueTime: triggerTime(r.fire_at, this.leadMs).toISOString(), period: '', data: JSON.stringify(data) }),
-        });
-        if (res.status < 200 || res.status >= 300) throw new Error(`registering reminder ${r.name}: ${res.status} ${res.body.slice(0, 200)}`);
-        await this.pool.query('UPDATE reminder_schedule SET synced = true WHERE user_id = $1 AND name = $2 AND changed_at = $3', [r.user_id, r.name, r.changed_at]);
-      } else if (r.state === 'cancelled') {
-        const res = await daprRequest({ port: this.daprHttpPort, method: 'DELETE', path: this.path(r), timeoutMs: 10_000 });
-        if ((res.status < 200 || res.status >= 300) && res.status !== 404) throw new Error(`unregistering reminder ${r.name}: ${res.status} ${res.body.slice(0, 200)}`);
-        await this.pool.query("DELETE FROM reminder_schedule WHERE user_id = $1 AND name = $2 AND changed_at = $3 AND state = 'cancelled'", [r.user_id, r.name, r.changed_at]);
-      }
+  /**
+   * One pass for one user: the alarm is registered for the earliest active row unless the alarm
+   * this host knows of is already at or before it, then the rows read are settled. True when
+   * there may be more unsynced rows than one pass takes.
+   */
+  private async syncUser(userId: string): Promise<boolean> {
+    const generation = this.alarms.generation();
+    const { alarmAt, unsynced } = await userSchedule(this.pool, userId, SYNC_BATCH);
+    if (alarmAt && !coveredBy(this.alarms.alarmOf(userId), alarmAt)) {
+      await this.registerAlarm(userId, alarmAt);
+      this.alarms.record(userId, alarmAt, generation);
     }
+    if (unsynced.length) await settleSynced(this.pool, userId, unsynced);
+    return unsynced.length === SYNC_BATCH;
+  }
+
+  private async registerAlarm(userId: string, fireAt: Date): Promise<void> {
+    const data: AlarmData = { kind: 'alarm', fireAt: fireAt.toISOString() };
+    const name = alarmName(fireAt);
+    const res = await daprRequest({
+      port: this.daprHttpPort, method: 'POST', timeoutMs: 10_000,
+      path: `/v1.0/actors/${USER_ACTOR_TYPE}/${encodeURIComponent(userId)}/reminders/${encodeURIComponent(name)}`,
+      headers: { 'content-type': 'application/json' },
+      // data as a JSON *string*: the JS SDK calls toString() on a reminder's data before JSON.parse,
+      // so an object would arrive as "[object Object]".
+      body: JSON.stringify({ dueTime: triggerTime(fireAt, this.leadMs).toISOString(), period: '', data: JSON.stringify(data) }),
+    });
+    if (res.status < 200 || res.status >= 300) throw new Error(`registering alarm ${name}: ${res.status} ${res.body.slice(0, 200)}`);
   }
 
   /** Fires an overdue reminder through the user's actor (one turn at a time, like Dapr's own trigger). */
@@ -95,11 +114,12 @@ export class ReminderSync {
       // reminders can still be fired through the actors (placement is all they need), and the reverse.
       const failures: string[] = [];
       try {
-        const rows = await unsyncedRows(this.pool, undefined, 2000, 500);
-        if (rows.length) {
-          await this.sync(rows);
-          this.log.info('reminder reconciler synced rows left behind', { rows: rows.length });
-        }
+        const rows = await unsyncedRows(this.pool, undefined, 2000, SYNC_BATCH);
+        const users = [...new Set(rows.map((r) => r.user_id))];
+        let failed = 0;
+        for (const u of users) if (!(await this.kick(u))) failed++;
+        if (rows.length) this.log.info('reminder reconciler synced rows left behind', { rows: rows.length, users: users.length, failedUsers: failed });
+        if (failed) throw new Error(`${failed} of ${users.length} users' reminders could not be synced`);
       } catch (err) {
         failures.push(`sync: ${String(err)}`);
       }

@@ -9,7 +9,7 @@ import { config } from '../common/config';
 import { createPool } from '../common/db/pool';
 import { USER_ACTOR_TYPE } from '../common/actorApi';
 import { api, eventually, sidecarHeaders, tokenFor, uniqueUser } from '../stack/testSupport';
-import { reminderName } from './reminderSchedule';
+import { alarmName } from './userAlarms';
 import { isAlive } from '../stack/processes';
 import { up } from '../stack/stack';
 import { readState } from '../stack/stackState';
@@ -28,6 +28,8 @@ describe('reminders (Dapr actor reminders)', function () {
   const dueEvents = async (userId: string) => (await pool.query(
     "SELECT payload FROM outbox WHERE user_id = $1 AND payload->>'type' = 'reminder.due' ORDER BY seq", [userId],
   )).rows.map((r) => r.payload);
+
+  const inDapr = (userId: string, name: string) => fetch(`http://127.0.0.1:${config.actorsDaprHttpPort}/v1.0/actors/${USER_ACTOR_TYPE}/${encodeURIComponent(userId)}/reminders/${name}`, { headers: sidecarHeaders('actors') });
 
   async function user(prefix: string) {
     const id = uniqueUser(prefix);
@@ -62,11 +64,10 @@ describe('reminders (Dapr actor reminders)', function () {
     const at = inSeconds(config.reminderLeadMs / 1000 + 4);
     const t = await api('POST', '/v1/tasks', { token: u.token, body: { title: 'Held to its instant', reminders: [{ id: 'r', at }] } });
     assert.equal(t.status, 201);
-    const name = reminderName(t.body.id, 1, 'r');
     const registered = await eventually(async () => {
-      const res = await fetch(`http://127.0.0.1:${config.actorsDaprHttpPort}/v1.0/actors/${USER_ACTOR_TYPE}/${encodeURIComponent(u.id)}/reminders/${name}`, { headers: sidecarHeaders('actors') });
+      const res = await inDapr(u.id, alarmName(new Date(at)));
       return res.status === 200 ? ((await res.json()) as { dueTime: string }) : undefined;
-    }, 10_000, 'the reminder registered in Dapr');
+    }, 10_000, 'the user\'s alarm registered in Dapr');
     assert.equal(Date.parse(registered.dueTime), Date.parse(at) - config.reminderLeadMs, 'Dapr triggers it the lead before its time');
     const [e] = await eventually(async () => {
       const es = await dueEvents(u.id);
@@ -74,6 +75,46 @@ describe('reminders (Dapr actor reminders)', function () {
     }, 20_000, 'the reminder to fire');
     const late = Date.parse(e.data.firedAt) - Date.parse(at);
     assert.ok(late >= 0, `held until its time, not fired when triggered (fired ${-late} ms early)`);
+  });
+
+  it('a user has one alarm in Dapr, at the earliest reminder: a later one is not registered until the alarm before it has fired, an earlier one moves it, and a cancelled earliest one leaves the rest firing at their own times', async () => {
+    const u = await user('alarm');
+    const lead = config.reminderLeadMs / 1000;
+    const at = { early: inSeconds(lead + 5), mid: inSeconds(lead + 8), late: inSeconds(lead + 11) };
+    const create = async (title: string, fireAt: string) => {
+      const t = await api('POST', '/v1/tasks', { token: u.token, body: { title, reminders: [{ id: 'r', at: fireAt }] } });
+      assert.equal(t.status, 201, JSON.stringify(t.body));
+      return t.body.id as string;
+    };
+    const registered = async (fireAt: string) => (await inDapr(u.id, alarmName(new Date(fireAt)))).status === 200;
+    const synced = async (n: number) => eventually(async () => {
+      const r = await pool.query("SELECT 1 FROM reminder_schedule WHERE user_id = $1 AND state = 'active' AND synced", [u.id]);
+      return r.rowCount === n ? true : undefined;
+    }, 10_000, `${n} rows synced`);
+
+    const mid = await create('mid', at.mid);
+    await eventually(async () => ((await registered(at.mid)) ? true : undefined), 10_000, 'the first reminder registers the alarm');
+    const late = await create('late', at.late);
+    await synced(2);
+    assert.equal(await registered(at.late), false, 'a reminder after the alarm is covered by it, not registered');
+    const early = await create('early', at.early);
+    await eventually(async () => ((await registered(at.early)) ? true : undefined), 10_000, 'a reminder before the alarm moves it earlier');
+    await synced(3);
+    const gone = await api('DELETE', `/v1/tasks/${early}`, { token: u.token });
+    assert.equal(gone.status, 204);
+
+    const events = await eventually(async () => {
+      const e = await dueEvents(u.id);
+      return e.length >= 2 ? e : undefined;
+    }, 30_000, 'the two reminders left to fire');
+    await sleep(1500);
+    assert.deepEqual((await dueEvents(u.id)).map((e) => e.taskId), [mid, late], 'each once, in order; the deleted one not at all');
+    for (const e of events) {
+      const lateMs = Date.parse(e.data.firedAt) - Date.parse(e.data.fireAt);
+      assert.ok(lateMs >= 0, `never early (fired ${-lateMs} ms before its time)`);
+      assert.ok(lateMs < 2000, `each at its own time, not at the reconciler's (fired ${lateMs} ms late)`);
+    }
+    assert.equal(events[1].data.fireAt, new Date(at.late).toISOString());
   });
 
   it('many reminders of one user due together fire once each, in one turn or several, none before its time', async () => {

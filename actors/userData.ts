@@ -42,7 +42,7 @@ export async function eraseUser(deps: ActorDeps, userId: string, req: UserReques
     },
   });
   deps.knownUse.forget(userId);
-  // The cancelled reminders are unregistered in Dapr now, and by the reconciler after a crash.
+  // The cancelled reminders' rows are deleted now, and by the reconciler after a crash.
   if (erased.reminders > 0) deps.syncReminders(userId);
   return { ok: true, erased, eventId: event.eventId, erasedAt: event.time };
 }

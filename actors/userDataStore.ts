@@ -42,7 +42,7 @@ export async function pendingReminders(db: Db, userId: string): Promise<PendingR
 /** What one erasure removed from the actor host's tables. */
 export interface ErasedRows {
   tasks: number;
-  /** pending reminders cancelled (their Dapr reminders are unregistered right after commit) */
+  /** pending reminders cancelled (their rows are deleted right after commit) */
   reminders: number;
   idempotencyKeys: number;
   /** published outbox rows (their events' copies); rows not yet published go out first, then the pruner deletes them */
@@ -50,9 +50,9 @@ export interface ErasedRows {
 }
 
 /**
- * Erases the user's rows. Pending reminders are not deleted but cancelled unsynced, so that the
- * reminder sync unregisters them in Dapr and then deletes the row (actors/reminderSync.ts): a row
- * deleted here would leave its Dapr reminder registered. Fired rows hold nothing to unregister.
+ * Erases the user's rows. Pending reminders are cancelled unsynced, as any write cancels them, and
+ * the reminder sync deletes the rows (actors/reminderSync.ts); the user's alarm, if it still
+ * fires, finds nothing due. Fired rows are deleted here.
  */
 export async function eraseUserRows(tx: PoolClient, userId: string): Promise<ErasedRows> {
   const count = async (sql: string) => (await tx.query(sql, [userId])).rowCount ?? 0;

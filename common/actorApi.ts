@@ -111,7 +111,7 @@ export type ChatResult = ActorResult<{
   tasks: Task[];
 }>;
 
-/** What a fired reminder hands back to the actor (Dapr gives receiveReminder only this data; the reconciler sends the same). */
+/** What the reconciler hands the actor for an overdue reminder (and what reminders registered one per row, before alarms, carry). */
 export interface ReminderData {
   name: string;
   taskId: string;
@@ -119,6 +119,15 @@ export interface ReminderData {
   occurrence: number;
   fireAt: string;
 }
+
+/** What a user's alarm hands back to the actor (actors/userAlarms.ts): the time of the earliest reminder it was registered for. */
+export interface AlarmData {
+  kind: 'alarm';
+  fireAt: string;
+}
+
+/** Dapr gives receiveReminder only the data registered with the reminder: one of these. */
+export type TriggerData = AlarmData | ReminderData;
 
 /**
  * The UserActor's methods as callers see them through Dapr (POST /v1.0/actors/UserActor/{user}/method/{name}

@@ -119,7 +119,7 @@ export const openApiDocument = {
     '/v1/me': {
       delete: {
         summary: 'Erase everything held about the caller, and say what was erased',
-        description: 'The caller\'s UserActor erases their tasks, pending reminders (unregistered in Dapr: none fires after this), idempotency keys, profile and actor state, and emits `user.erased` (counts only); the subscribers erase the audit trail, notifications and dead letters older than that event when they record it, and never record an older event of the user again. 200 when both parts are done; 202 when the subscribers\' part is still under way after ERASE_WAIT_MS (it completes on its own; `pending` names what). The user may use the API again afterwards, as a new user.',
+        description: 'The caller\'s UserActor erases their tasks, pending reminders (cancelled: none fires after this), idempotency keys, profile and actor state, and emits `user.erased` (counts only); the subscribers erase the audit trail, notifications and dead letters older than that event when they record it, and never record an older event of the user again. 200 when both parts are done; 202 when the subscribers\' part is still under way after ERASE_WAIT_MS (it completes on its own; `pending` names what). The user may use the API again afterwards, as a new user.',
         responses: { 200: json('UserErasure', 'erased'), 202: json('UserErasure', 'the actor\'s part erased; the subscribers\' part under way'), ...errors },
       },
     },

@@ -5,10 +5,11 @@
  * database does not have (its tasks and users) as lost, in its summary and in FILE.lost.json.
  *
  * After the restore, before the services start again:
- * - reminder_schedule rows that should be in Dapr (active) or out of it (cancelled) are marked
- *   unsynced, so the actor host's reconciler registers every active reminder again (same name:
- *   registering twice replaces, never doubles) and removes the cancelled ones; done tasks have no
- *   active rows, so none are registered for them;
+ * - reminder_schedule rows that should be covered by their user's alarm in Dapr (active) or
+ *   deleted (cancelled) are marked unsynced, so the actor host's reconciler registers each user's
+ *   alarm again at the earliest active reminder (actors/userAlarms.ts; an alarm left in Dapr from
+ *   before only fires early and finds nothing due) and deletes the cancelled ones; done tasks have
+ *   no active rows, so nothing is registered for them;
  * - a reminder whose `reminder.due` Kafka holds from after the recovery point is marked fired, so
  *   the reconciler does not fire it a second time;
  * - the outbox's seq is moved past every position Kafka has seen, so new events never reuse a
