@@ -65,15 +65,21 @@ export class ReminderSync {
 
   /**
    * One pass for one user: the alarm is registered for the earliest active row unless the alarm
-   * this host knows of is already at or before it, then the rows read are settled. True when
-   * there may be more unsynced rows than one pass takes.
+   * this host knows of is already at or before it (with no active row left, that one is
+   * unregistered), then the rows read are settled. True when there may be more unsynced rows than
+   * one pass takes.
    */
   private async syncUser(userId: string): Promise<boolean> {
     const generation = this.alarms.generation();
     const { alarmAt, unsynced } = await userSchedule(this.pool, userId, SYNC_BATCH);
-    if (alarmAt && !coveredBy(this.alarms.alarmOf(userId), alarmAt)) {
+    const known = this.alarms.alarmOf(userId);
+    if (alarmAt && !coveredBy(known, alarmAt)) {
       await this.registerAlarm(userId, alarmAt);
       this.alarms.record(userId, alarmAt, generation);
+    } else if (!alarmAt && known) {
+      // Nothing left to fire (the tasks were completed, deleted or erased): the alarm would only wake the actor.
+      await this.alarmRequest(userId, known, 'DELETE');
+      this.alarms.forget(userId);
     }
     if (unsynced.length) await settleSynced(this.pool, userId, unsynced);
     return unsynced.length === SYNC_BATCH;
@@ -81,16 +87,21 @@ export class ReminderSync {
 
   private async registerAlarm(userId: string, fireAt: Date): Promise<void> {
     const data: AlarmData = { kind: 'alarm', fireAt: fireAt.toISOString() };
+    // data as a JSON *string*: the JS SDK calls toString() on a reminder's data before JSON.parse,
+    // so an object would arrive as "[object Object]".
+    await this.alarmRequest(userId, fireAt, 'POST', JSON.stringify({ dueTime: triggerTime(fireAt, this.leadMs).toISOString(), period: '', data: JSON.stringify(data) }));
+  }
+
+  private async alarmRequest(userId: string, fireAt: Date, method: 'POST' | 'DELETE', body?: string): Promise<void> {
     const name = alarmName(fireAt);
     const res = await daprRequest({
-      port: this.daprHttpPort, method: 'POST', timeoutMs: 10_000,
+      port: this.daprHttpPort, method, timeoutMs: 10_000, body,
       path: `/v1.0/actors/${USER_ACTOR_TYPE}/${encodeURIComponent(userId)}/reminders/${encodeURIComponent(name)}`,
-      headers: { 'content-type': 'application/json' },
-      // data as a JSON *string*: the JS SDK calls toString() on a reminder's data before JSON.parse,
-      // so an object would arrive as "[object Object]".
-      body: JSON.stringify({ dueTime: triggerTime(fireAt, this.leadMs).toISOString(), period: '', data: JSON.stringify(data) }),
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
     });
-    if (res.status < 200 || res.status >= 300) throw new Error(`registering alarm ${name}: ${res.status} ${res.body.slice(0, 200)}`);
+    if ((res.status < 200 || res.status >= 300) && !(method === 'DELETE' && res.status === 404)) {
+      throw new Error(`${method === 'POST' ? 'registering' : 'unregistering'} alarm ${name}: ${res.status} ${res.body.slice(0, 200)}`);
+    }
   }
 
   /** Fires an overdue reminder through the user's actor (one turn at a time, like Dapr's own trigger). */
