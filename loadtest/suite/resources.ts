@@ -110,10 +110,11 @@ async function gatewayCall(u: BenchUser, method: string, p: string, body?: unkno
 }
 
 /**
- * What a pending reminder costs: N tasks created through the API, each with a reminder 30 days
- * ahead (a Dapr actor reminder in the scheduler's etcd, and a reminder_schedule row); the
- * scheduler's memory and its data directory before and after, per reminder. The tasks are
- * deleted afterwards, which cancels their reminders.
+ * What a pending reminder costs: N tasks created through the API over 50 users, each with a
+ * reminder 30 days ahead (a reminder_schedule row; in the scheduler's etcd, one alarm per user at
+ * the user's earliest reminder, actors/userAlarms.ts: 50 jobs for the N); the scheduler's memory
+ * and its data directory before and after, per reminder. The tasks are deleted afterwards, which
+ * cancels their reminders.
  */
 export async function pendingRemindersScenario(ctx: SuiteContext): Promise<ScenarioResult> {
   const n = ctx.quick ? 300 : 1000;
@@ -149,7 +150,7 @@ export async function pendingRemindersScenario(ctx: SuiteContext): Promise<Scena
   });
   return {
     name: 'pending', title: 'Memory and disk per pending reminder',
-    setup: `per run, ${n} tasks created through POST /v1/tasks (32 at a time), each with one reminder 30 days ahead; the Dapr scheduler's memory and its etcd data directory before and 3 s after, per reminder; the tasks are deleted afterwards (which cancels the reminders)`,
+    setup: `per run, ${n} tasks created through POST /v1/tasks (32 at a time), each with one reminder 30 days ahead (one Dapr alarm per user, at the user's earliest reminder: 50 scheduler jobs since eabad78); the Dapr scheduler's memory and its etcd data directory before and 3 s after, per reminder; the tasks are deleted afterwards (which cancels the reminders)`,
     commands: [`(in the runner) POST /v1/tasks {"reminders":[{"at":"<30 days ahead>"}]} ×${n}`],
     figures: [
       figure('pending.createsPerS', 'creates with a reminder, per second (32 concurrent)', '/s', runs.map((r) => r.perSecond)),

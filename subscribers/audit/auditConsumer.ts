@@ -20,6 +20,14 @@ import { DeadLetters } from '../../common/deadLetters';
 export const AUDIT_GROUP = 'audit';
 /** Batches in flight at once (of different partitions); each holds one pooled connection while it inserts. */
 const AUDIT_PARTITIONS_CONCURRENTLY = 4;
+/**
+ * The broker answers the audit's fetch once this much is waiting, or after AUDIT_FETCH_WAIT_MS:
+ * nobody waits on an audit row by the millisecond, and a fetch answered at the first event made
+ * Kafka serve (and the consumer commit) a batch of one or two events per partition, hundreds of
+ * times a second under load.
+ */
+const AUDIT_FETCH_MIN_BYTES = 64 * 1024;
+const AUDIT_FETCH_WAIT_MS = 100;
 /** Every event is on one of these (task-updates holds copies, for devices). */
 export const AUDITED_TOPICS: readonly string[] = [TOPICS.taskEvents, TOPICS.reminders];
 
@@ -28,7 +36,7 @@ export class AuditConsumer {
   private deadLetters: DeadLetters;
 
   constructor(kafka: Kafka, private readonly pool: Pool, private readonly log: Logger) {
-    this.consumer = kafka.consumer({ groupId: AUDIT_GROUP, sessionTimeout: 30000, heartbeatInterval: 3000 });
+    this.consumer = kafka.consumer({ groupId: AUDIT_GROUP, sessionTimeout: 30000, heartbeatInterval: 3000, minBytes: AUDIT_FETCH_MIN_BYTES, maxWaitTimeInMs: AUDIT_FETCH_WAIT_MS });
     for (const topic of AUDITED_TOPICS) for (const kind of ['transient', 'unknown']) consumerRetries.inc({ group: AUDIT_GROUP, topic, kind }, 0);
     this.deadLetters = new DeadLetters(kafka, AUDIT_GROUP);
   }
