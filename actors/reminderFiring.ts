@@ -33,7 +33,8 @@ function dueEventFor(userId: string, row: ScheduleRow, task: Task | undefined, u
 /**
  * A Dapr reminder fired: the user's alarm (actors/userAlarms.ts), or the reconciler's call for an
  * overdue row (or a reminder registered one per row before alarms). The actor fires the user's
- * reminders whose time has come, never one whose time has not, in one transaction: for each, only
+ * reminders whose time has come, never one whose time has not, in transactions of FIRE_BATCH rows
+ * at most, all in this turn: for each, only
  * if the task is open and the reminder's time computed from the task as it is now is the time it
  * was scheduled for, `reminder.due` goes out (through the outbox). The rows are marked fired in
  * the same transaction, so a reminder that Dapr delivers twice notifies once. Then the reminder
@@ -64,16 +65,27 @@ export async function fireReminder(deps: ActorDeps, userId: string, data: Trigge
     deps.log.warn('reminder triggered far ahead of its time; not fired by this trigger', { userId, fireAt: data.fireAt, earlyMs: hold.ms });
     return 0;
   }
-  const fired = await fireDue(deps, userId, own, Date.parse(data.fireAt));
+  // More than one transaction's worth due: the next batches in this turn, not through a new alarm,
+  // which would have the name of the one being delivered (same time), and a one-shot job may be
+  // deleted when its delivery completes (not verified against Dapr's scheduler: not relied on).
+  let fired = 0;
+  for (let batch = await fireDue(deps, userId, own, Date.parse(data.fireAt)); ; batch = await fireDue(deps, userId, undefined, 0)) {
+    fired += batch.events;
+    if (batch.rows < FIRE_BATCH) break;
+  }
   deps.syncReminders(userId);
   return fired;
 }
 
-/** Fires the user's due reminders (the row `own` first, if it is still due at `ownFireAt`) in one transaction. */
-async function fireDue(deps: ActorDeps, userId: string, own: string | undefined, ownFireAt: number): Promise<number> {
+/**
+ * Fires the user's due reminders (the row `own` first, if it is still due at `ownFireAt`) in one
+ * transaction, at most FIRE_BATCH rows: how many rows it marked fired, and how many events went out.
+ */
+async function fireDue(deps: ActorDeps, userId: string, own: string | undefined, ownFireAt: number): Promise<{ rows: number; events: number }> {
   const now = deps.now();
   const events: EventEnvelope<unknown>[] = [];
   const fired: ScheduleRow[] = [];
+  let marked = 0;
   await commitIf(deps.pool, async (tx) => {
     const row = own === undefined ? undefined : await lockRow(tx, userId, own);
     const rows = row && row.state === 'active' && row.fire_at.getTime() === ownFireAt ? [row] : [];
@@ -90,14 +102,15 @@ async function fireDue(deps: ActorDeps, userId: string, own: string | undefined,
     }
     await appendEvents(tx, events);
     await markFired(tx, userId, rows.map((r) => r.name));
+    marked = rows.length;
     return true;
   });
-  if (events.length === 0) return 0;
+  if (events.length === 0) return { rows: marked, events: 0 };
   events.forEach((e, i) => {
     const lateMs = now.getTime() - fired[i].fire_at.getTime();
     reminderFireLateness.observe(lateMs / 1000);
     deps.log.info('reminder.due', { userId, taskId: e.taskId, eventId: e.eventId, reminderId: fired[i].reminder_id, lateMs, trigger: fired[i].name === own });
   });
   deps.kickOutbox(userId);
-  return events.length;
+  return { rows: marked, events: events.length };
 }
