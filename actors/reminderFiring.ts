@@ -69,7 +69,7 @@ export async function fireReminder(deps: ActorDeps, userId: string, data: Trigge
   // which would have the name of the one being delivered (same time), and a one-shot job may be
   // deleted when its delivery completes (not verified against Dapr's scheduler: not relied on).
   let fired = 0;
-  for (let batch = await fireDue(deps, userId, own, Date.parse(data.fireAt)); ; batch = await fireDue(deps, userId, undefined, 0)) {
+  for (let batch = await fireDue(deps, userId, own, fireAt.getTime()); ; batch = await fireDue(deps, userId, undefined, 0)) {
     fired += batch.events;
     if (batch.rows < FIRE_BATCH) break;
   }

@@ -123,13 +123,12 @@ export async function markFired(tx: PoolClient, userId: string, names: string[])
   );
 }
 
-export async function unsyncedRows(db: Pool, userId: string | undefined, olderThanMs: number, limit: number): Promise<ScheduleRow[]> {
-  const params: unknown[] = [olderThanMs, limit];
-  const byUser = userId === undefined ? '' : `AND user_id = $${params.push(userId)}`;
+/** Rows of any user left unsynced for more than `olderThanMs` (a crash between a commit and its sync), oldest change first. */
+export async function unsyncedRows(db: Pool, olderThanMs: number, limit: number): Promise<ScheduleRow[]> {
   return (await db.query<ScheduleRow>(
-    `SELECT * FROM reminder_schedule WHERE synced = false AND changed_at <= now() - ($1::int * interval '1 millisecond') ${byUser}
+    `SELECT * FROM reminder_schedule WHERE synced = false AND changed_at <= now() - ($1::int * interval '1 millisecond')
       ORDER BY changed_at LIMIT $2`,
-    params,
+    [olderThanMs, limit],
   )).rows;
 }
 

@@ -65,21 +65,18 @@ export class ReminderSync {
 
   /**
    * One pass for one user: the alarm is registered for the earliest active row unless the alarm
-   * this host knows of is already at or before it (with no active row left, that one is
-   * unregistered), then the rows read are settled. True when there may be more unsynced rows than
+   * this host knows of is already at or before it, then the rows read are settled. True when there may be more unsynced rows than
    * one pass takes.
    */
   private async syncUser(userId: string): Promise<boolean> {
     const generation = this.alarms.generation();
     const { alarmAt, unsynced } = await userSchedule(this.pool, userId, SYNC_BATCH);
-    const known = this.alarms.alarmOf(userId);
-    if (alarmAt && !coveredBy(known, alarmAt)) {
+    // An alarm is never unregistered from here, even with no active row left: this runs outside the
+    // actor's turn, and a create in the turn may have just written a row the alarm covers. One left
+    // without rows fires, finds nothing due, and registers nothing.
+    if (alarmAt && !coveredBy(this.alarms.alarmOf(userId), alarmAt)) {
       await this.registerAlarm(userId, alarmAt);
       this.alarms.record(userId, alarmAt, generation);
-    } else if (!alarmAt && known) {
-      // Nothing left to fire (the tasks were completed, deleted or erased): the alarm would only wake the actor.
-      await this.alarmRequest(userId, known, 'DELETE');
-      this.alarms.forget(userId);
     }
     if (unsynced.length) await settleSynced(this.pool, userId, unsynced);
     return unsynced.length === SYNC_BATCH;
@@ -87,21 +84,16 @@ export class ReminderSync {
 
   private async registerAlarm(userId: string, fireAt: Date): Promise<void> {
     const data: AlarmData = { kind: 'alarm', fireAt: fireAt.toISOString() };
-    // data as a JSON *string*: the JS SDK calls toString() on a reminder's data before JSON.parse,
-    // so an object would arrive as "[object Object]".
-    await this.alarmRequest(userId, fireAt, 'POST', JSON.stringify({ dueTime: triggerTime(fireAt, this.leadMs).toISOString(), period: '', data: JSON.stringify(data) }));
-  }
-
-  private async alarmRequest(userId: string, fireAt: Date, method: 'POST' | 'DELETE', body?: string): Promise<void> {
     const name = alarmName(fireAt);
     const res = await daprRequest({
-      port: this.daprHttpPort, method, timeoutMs: 10_000, body,
+      port: this.daprHttpPort, method: 'POST', timeoutMs: 10_000,
       path: `/v1.0/actors/${USER_ACTOR_TYPE}/${encodeURIComponent(userId)}/reminders/${encodeURIComponent(name)}`,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json' },
+      // data as a JSON *string*: the JS SDK calls toString() on a reminder's data before JSON.parse,
+      // so an object would arrive as "[object Object]".
+      body: JSON.stringify({ dueTime: triggerTime(fireAt, this.leadMs).toISOString(), period: '', data: JSON.stringify(data) }),
     });
-    if ((res.status < 200 || res.status >= 300) && !(method === 'DELETE' && res.status === 404)) {
-      throw new Error(`${method === 'POST' ? 'registering' : 'unregistering'} alarm ${name}: ${res.status} ${res.body.slice(0, 200)}`);
-    }
+    if (res.status < 200 || res.status >= 300) throw new Error(`registering alarm ${name}: ${res.status} ${res.body.slice(0, 200)}`);
   }
 
   /** Fires an overdue reminder through the user's actor (one turn at a time, like Dapr's own trigger). */
@@ -125,7 +117,7 @@ export class ReminderSync {
       // reminders can still be fired through the actors (placement is all they need), and the reverse.
       const failures: string[] = [];
       try {
-        const rows = await unsyncedRows(this.pool, undefined, 2000, SYNC_BATCH);
+        const rows = await unsyncedRows(this.pool, 2000, SYNC_BATCH);
         const users = [...new Set(rows.map((r) => r.user_id))];
         let failed = 0;
         for (const u of users) if (!(await this.kick(u))) failed++;
