@@ -31,6 +31,12 @@ describe('reminders (Dapr actor reminders)', function () {
 
   const inDapr = (userId: string, name: string) => fetch(`http://127.0.0.1:${config.actorsDaprHttpPort}/v1.0/actors/${USER_ACTOR_TYPE}/${encodeURIComponent(userId)}/reminders/${name}`, { headers: sidecarHeaders('actors') });
 
+  /** The user's reminder.due events once there are at least `n`, waiting up to `ms`. */
+  const untilFired = (userId: string, n: number, ms: number, what: string) => eventually(async () => {
+    const e = await dueEvents(userId);
+    return e.length >= n ? e : undefined;
+  }, ms, what);
+
   async function user(prefix: string) {
     const id = uniqueUser(prefix);
     return { id, token: await tokenFor(id, `${id}@example.com`) };
@@ -41,10 +47,7 @@ describe('reminders (Dapr actor reminders)', function () {
     const at = inSeconds(3);
     const t = await api('POST', '/v1/tasks', { token: u.token, body: { title: 'Call the bank', due: inSeconds(63), reminders: [{ id: 'r-at', at }, { id: 'r-before', before: 'PT1M' }] } });
     assert.equal(t.status, 201);
-    const events = await eventually(async () => {
-      const e = await dueEvents(u.id);
-      return e.length >= 2 ? e : undefined;
-    }, 20_000, 'both reminders to fire');
+    const events = await untilFired(u.id, 2, 20_000, 'both reminders to fire');
     await sleep(1500);
     assert.equal((await dueEvents(u.id)).length, 2, 'each reminder fires once');
     for (const e of events) {
@@ -69,10 +72,7 @@ describe('reminders (Dapr actor reminders)', function () {
       return res.status === 200 ? ((await res.json()) as { dueTime: string }) : undefined;
     }, 10_000, 'the user\'s alarm registered in Dapr');
     assert.equal(Date.parse(registered.dueTime), Date.parse(at) - config.reminderLeadMs, 'Dapr triggers it the lead before its time');
-    const [e] = await eventually(async () => {
-      const es = await dueEvents(u.id);
-      return es.length ? es : undefined;
-    }, 20_000, 'the reminder to fire');
+    const [e] = await untilFired(u.id, 1, 20_000, 'the reminder to fire');
     const late = Date.parse(e.data.firedAt) - Date.parse(at);
     assert.ok(late >= 0, `held until its time, not fired when triggered (fired ${-late} ms early)`);
   });
@@ -103,10 +103,7 @@ describe('reminders (Dapr actor reminders)', function () {
     const gone = await api('DELETE', `/v1/tasks/${early}`, { token: u.token });
     assert.equal(gone.status, 204);
 
-    const events = await eventually(async () => {
-      const e = await dueEvents(u.id);
-      return e.length >= 2 ? e : undefined;
-    }, 30_000, 'the two reminders left to fire');
+    const events = await untilFired(u.id, 2, 30_000, 'the two reminders left to fire');
     await sleep(1500);
     assert.deepEqual((await dueEvents(u.id)).map((e) => e.taskId), [mid, late], 'each once, in order; the deleted one not at all');
     for (const e of events) {
@@ -127,10 +124,7 @@ describe('reminders (Dapr actor reminders)', function () {
       assert.equal(t.status, 201, JSON.stringify(t.body));
       return t.body.id as string;
     }));
-    const events = await eventually(async () => {
-      const e = await dueEvents(u.id);
-      return e.length >= 6 ? e : undefined;
-    }, 30_000, 'all six reminders to fire');
+    const events = await untilFired(u.id, 6, 30_000, 'all six reminders to fire');
     await sleep(1500);
     assert.equal((await dueEvents(u.id)).length, 6, 'each fires once');
     assert.deepEqual(events.map((e) => e.taskId).sort(), [...ids].sort());
@@ -198,10 +192,7 @@ describe('reminders (Dapr actor reminders)', function () {
     await sleep(8000); // its time passes while the host is down
     assert.equal(isAlive(actors), false);
     await up(); // restarts what is not running, as `npm run stack -- up` does
-    const events = await eventually(async () => {
-      const e = await dueEvents(u.id);
-      return e.length ? e : undefined;
-    }, 60_000, 'the reminder to fire after the restart');
+    const events = await untilFired(u.id, 1, 60_000, 'the reminder to fire after the restart');
     await sleep(7000); // long enough for Dapr's delivery and the reconciler to both have had a go
     assert.equal((await dueEvents(u.id)).length, 1, 'exactly once');
     assert.equal(events[0].data.reminderId, 'r');
