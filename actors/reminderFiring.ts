@@ -44,15 +44,15 @@ function dueEventFor(userId: string, row: ScheduleRow, task: Task | undefined, u
  * trigger until the instant, then fires. Returns how many reminder.due events went out.
  */
 export async function fireReminder(deps: ActorDeps, userId: string, data: TriggerData): Promise<number> {
+  const fireAt = new Date(data.fireAt);
   let own: string | undefined;
   if ('kind' in data) {
     deps.alarms.forget(userId); // an alarm fires once: the next must be registered anew
   } else {
     const peek = await peekRow(deps.pool, userId, data.name);
-    if (!peek || peek.state !== 'active' || peek.fire_at.getTime() !== Date.parse(data.fireAt)) return 0; // fired with another, or changed
+    if (!peek || peek.state !== 'active' || peek.fire_at.getTime() !== fireAt.getTime()) return 0; // fired with another, or changed
     own = data.name;
   }
-  const fireAt = new Date(data.fireAt);
   // Held until the instant; a timer can wake a millisecond before the wall clock reaches it, so the clock decides.
   let hold = holdFor(fireAt, deps.now(), deps.reminderLeadMs);
   while (hold.kind === 'wait') {
