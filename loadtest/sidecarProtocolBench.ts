@@ -15,6 +15,7 @@ import ActorClientGRPC from '@dapr/dapr/actors/client/ActorClient/ActorClientGRP
 import { actorMethodPath, USER_ACTOR_TYPE, type CreateTaskRequest, type ListTasksRequest, type ListTasksResult } from '../common/actorApi';
 import { httpRequest } from '../common/httpClient';
 import { stackCredentials } from '../stack/credentials';
+import { sidecarHeaders } from '../stack/testSupport';
 import { sidecars } from '../stack/services';
 import { readState } from '../stack/stackState';
 import { cpuSecondsByGroup } from './processCpu';
@@ -46,11 +47,10 @@ async function main(): Promise<void> {
   const daprd = readState()?.processes.find((p) => p.name === 'daprd-gateway');
   if (!daprd) throw new Error('the local stack is not up (npm run stack -- up)');
   const sc = sidecars().gateway;
-  const token = stackCredentials().gateway.daprToken;
   const http = async <T>(userId: string, method: 'createTask' | 'listTasks', body: unknown): Promise<T> => {
     const res = await httpRequest({
       port: sc.httpPort, method: 'POST', path: actorMethodPath(userId, method), body: JSON.stringify(body), timeoutMs: 10_000,
-      headers: { 'content-type': 'application/json', 'dapr-api-token': token },
+      headers: { 'content-type': 'application/json', ...sidecarHeaders('gateway') },
     });
     if (res.status !== 200) throw new Error(`${method}: HTTP ${res.status} ${res.body.slice(0, 300)}`);
     return JSON.parse(res.body) as T;
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     }
   }
   const grpcClient = new DaprClient({
-    daprHost: '127.0.0.1', daprPort: String(sc.grpc), communicationProtocol: CommunicationProtocolEnum.GRPC, daprApiToken: token,
+    daprHost: '127.0.0.1', daprPort: String(sc.grpc), communicationProtocol: CommunicationProtocolEnum.GRPC, daprApiToken: stackCredentials().gateway.daprToken,
     logger: { level: LogLevel.Error }, // stdout is the JSON only
   });
   const grpc = new ActorClientGRPC(grpcClient.daprClient as ConstructorParameters<typeof ActorClientGRPC>[0]);
