@@ -15,9 +15,10 @@ import ActorClientGRPC from '@dapr/dapr/actors/client/ActorClient/ActorClientGRP
 import { actorMethodPath, USER_ACTOR_TYPE, type CreateTaskRequest, type ListTasksRequest, type ListTasksResult } from '../common/actorApi';
 import { httpRequest } from '../common/httpClient';
 import { stackCredentials } from '../stack/credentials';
-import { sidecarHeaders } from '../stack/testSupport';
+import { inParallel, sidecarHeaders } from '../stack/testSupport';
 import { sidecars } from '../stack/services';
 import { readState } from '../stack/stackState';
+import { median } from './chaos/report';
 import { cpuSecondsByGroup } from './processCpu';
 
 const USERS = 32;
@@ -32,7 +33,6 @@ interface Run {
   daprdCpuMsPerCall: number;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const user = (i: number) => `bench-hop-${i % USERS}`;
 const caller = { timezone: 'UTC', zoneGiven: false };
 const listRequest: ListTasksRequest = { query: { limit: '20' }, caller };
@@ -70,15 +70,13 @@ async function main(): Promise<void> {
     http: async (i: number) => checkList(await http<ListTasksResult>(user(i), 'listTasks', listRequest)),
     grpc: async (i: number) => checkList((await grpc.invoke(USER_ACTOR_TYPE, new ActorId(user(i)), 'listTasks', listRequest)) as ListTasksResult),
   };
+  const callIndexes = Array.from({ length: calls }, (_, i) => i);
   const daprdCpu = () => cpuSecondsByGroup(new Map([[daprd.pid, 'daprd']])).get('daprd') ?? 0;
   const run = async (protocol: 'http' | 'grpc'): Promise<Run> => {
-    let next = 0;
     const t0 = process.hrtime.bigint();
     const c0 = process.cpuUsage();
     const d0 = daprdCpu();
-    await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
-      while (next < calls) await viaProtocol[protocol](next++);
-    }));
+    await inParallel(callIndexes, IN_FLIGHT, viaProtocol[protocol]);
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const c = process.cpuUsage(c0);
     return {
