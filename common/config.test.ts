@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { documentedSettings } from './config';
@@ -18,5 +19,16 @@ describe('configuration is documented', () => {
   it('the README table lists no variable the code does not read', () => {
     const known = new Set(documentedSettings().map((s) => s.name));
     for (const name of rows.keys()) assert.ok(known.has(name), `README documents ${name}, which common/config.ts does not read`);
+  });
+});
+
+describe('a setting that switches something off', () => {
+  const zipkinUrl = (env: Record<string, string>): string => execFileSync(process.execPath,
+    ['-e', "process.stdout.write(JSON.stringify(require('./config').config.tracingZipkinUrl))"],
+    { cwd: __dirname, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' });
+
+  it('TRACING_ZIPKIN_URL set to empty records no spans (the chart sets it so without a Zipkin); unset, spans go to the local Zipkin', () => {
+    assert.equal(JSON.parse(zipkinUrl({ TRACING_ZIPKIN_URL: '' })), '');
+    assert.equal(JSON.parse(zipkinUrl({ ZIPKIN_PORT: '9555' })), 'http://127.0.0.1:9555/api/v2/spans');
   });
 });

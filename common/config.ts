@@ -20,6 +20,12 @@ function str(name: string, def: string, description: string, shownDefault = def)
   return v === undefined || v === '' ? def : v;
 }
 
+/** Like `str`, but set to empty it means none (unset still gives the default): for a setting that switches something off. */
+function strOrNone(name: string, def: string, description: string, shownDefault = def): string {
+  documented.push({ name, default: shownDefault, description });
+  return process.env[name] ?? def;
+}
+
 function int(name: string, def: number, description: string, shownDefault = String(def)): number {
   const raw = str(name, String(def), description, shownDefault);
   const n = Number(raw);
@@ -169,7 +175,7 @@ export const config = {
   alertEmailFrom: str('ALERT_EMAIL_FROM', 'alertmanager@todo.local', 'Alertmanager: sender of alert emails (monitoring/alertmanager.yaml; SMTP_HOST, SMTP_PORT, SMTP_TLS, SMTP_USER and SMTP_PASSWORD as for reminders)'),
   alertEmailCritical: str('ALERT_EMAIL_CRITICAL', 'oncall@todo.local', 'Alertmanager: who gets alerts of severity critical (page now)'),
   alertEmailWarning: str('ALERT_EMAIL_WARNING', 'operators@todo.local', 'Alertmanager: who gets alerts of severity warning (working hours)'),
-  tracingZipkinUrl: str('TRACING_ZIPKIN_URL', `http://127.0.0.1:${process.env.ZIPKIN_PORT || 9411}/api/v2/spans`, 'where the services send their spans (Zipkin v2 JSON API); empty: no spans are recorded (trace ids still flow into events and logs)', 'http://127.0.0.1:$ZIPKIN_PORT/api/v2/spans'),
+  tracingZipkinUrl: strOrNone('TRACING_ZIPKIN_URL', `http://127.0.0.1:${process.env.ZIPKIN_PORT || 9411}/api/v2/spans`, 'where the services send their spans (Zipkin v2 JSON API); set to empty: the services record no spans and carry no trace context, so their logs and events have no trace ids (the chart sets it so while dapr.tracing.zipkinEndpoint is empty; the sidecars\' tracing is Dapr\'s configuration)', 'http://127.0.0.1:$ZIPKIN_PORT/api/v2/spans'),
   tracingSamplingRate: fraction('TRACING_SAMPLING_RATE', 1, 'share of new traces the services record, 0 to 1 (a request that arrives with a traceparent follows its sampled flag); the chart\'s values-oke.yaml sets 0.1'),
 
   testFault: str('TODO_TEST_FAULT', '', 'TESTS ONLY, never in production: a fault the actor host injects on purpose; crash-after-complete-commit makes it exit right after a task completion commits, before it answers (actors/testFaults.ts)'),

@@ -39,7 +39,7 @@ function untraced(url: string | undefined): boolean {
 
 let provider: NodeTracerProvider | undefined;
 
-/** Starts recording this process's spans as `service`; without TRACING_ZIPKIN_URL it records none. */
+/** Starts recording this process's spans as `service`; with TRACING_ZIPKIN_URL set to empty it records none and carries no trace context. */
 export function startTracing(service: string): void {
   if (provider || !config.tracingZipkinUrl) return;
   provider = new NodeTracerProvider({
