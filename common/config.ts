@@ -14,16 +14,16 @@ export interface SettingDoc {
 
 const documented: SettingDoc[] = [];
 
-function str(name: string, def: string, description: string, shownDefault = def): string {
-  documented.push({ name, default: shownDefault, description });
-  const v = process.env[name];
-  return v === undefined || v === '' ? def : v;
-}
-
-/** Like `str`, but set to empty it means none (unset still gives the default): for a setting that switches something off. */
+/** A setting that, set to empty, means none (unset gives the default): for one that switches something off. */
 function strOrNone(name: string, def: string, description: string, shownDefault = def): string {
   documented.push({ name, default: shownDefault, description });
   return process.env[name] ?? def;
+}
+
+/** A setting whose empty value is its default, as if unset. */
+function str(name: string, def: string, description: string, shownDefault = def): string {
+  const v = strOrNone(name, def, description, shownDefault);
+  return v === '' ? def : v;
 }
 
 function int(name: string, def: number, description: string, shownDefault = String(def)): number {
